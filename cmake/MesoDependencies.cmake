@@ -1,0 +1,11 @@
+# Every dependency is a Debian 12 package (scripts/setup-debian.sh installs them); nothing is downloaded.
+find_package(Boost 1.74 REQUIRED)            # header-only parts: CRC (protocols), later Asio
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(CLI11 2.1 REQUIRED)
+if(MESO_BUILD_TESTS)
+  find_package(GTest 1.12 REQUIRED)
+  include(GoogleTest)
+endif()
+if(MESO_BUILD_BENCH)
+  find_package(benchmark 1.7 REQUIRED)
+endif()

@@ -1,0 +1,7 @@
+# Sanitizers are whole-build settings (every object, including GoogleTest's main, must agree), so they are
+# applied globally rather than per target. ASan+UBSan and TSan need separate build directories.
+if(MESO_SANITIZE)
+  message(STATUS "MesoStation: building with -fsanitize=${MESO_SANITIZE}")
+  add_compile_options(-fsanitize=${MESO_SANITIZE} -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${MESO_SANITIZE} -fno-sanitize-recover=all)
+endif()
