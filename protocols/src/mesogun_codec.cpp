@@ -255,38 +255,33 @@ void write(LeWriter& w, const Nak& m) {
 // Expected payload size for a type; SHOT_RECORDS is checked against its count byte separately.
 std::optional<std::size_t> fixed_payload_size(MessageType type) {
   switch (type) {
-    case MessageType::hello:
-      return 5;
-    case MessageType::identity:
-      return 75;
-    case MessageType::configure:
-      return 11;
-    case MessageType::arm:
-      return 2;
     case MessageType::disarm:
-      return 0;
-    case MessageType::fire:
-      return 4;
     case MessageType::estop:
-      return 0;
-    case MessageType::query_shots:
-      return 5;
-    case MessageType::shot:
-      return kShotRecordSize;
-    case MessageType::status:
-      return 22;
-    case MessageType::alarm:
-      return 7;
-    case MessageType::shot_records:
-      return std::nullopt;
-    case MessageType::error:
-      return 4;
-    case MessageType::heartbeat:
-      return 4;
     case MessageType::ack:
       return 0;
     case MessageType::nak:
       return 1;
+    case MessageType::arm:
+      return 2;
+    case MessageType::fire:
+    case MessageType::error:
+    case MessageType::heartbeat:
+      return 4;
+    case MessageType::hello:
+    case MessageType::query_shots:
+      return 5;
+    case MessageType::alarm:
+      return 7;
+    case MessageType::configure:
+      return 11;
+    case MessageType::shot:
+      return kShotRecordSize;
+    case MessageType::status:
+      return 22;
+    case MessageType::identity:
+      return 75;
+    case MessageType::shot_records:
+      return std::nullopt;  // 9 + 18 x count, checked by payload_size_fits
   }
   return std::nullopt;
 }
