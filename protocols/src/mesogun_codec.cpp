@@ -295,7 +295,9 @@ bool read(LeReader& r, Hello& m) {
 bool read(LeReader& r, Identity& m) {
   m.hello_nonce = r.u32();
   m.protocol_version = r.u8();
-  if (!read_text(r, m.model) || !read_text(r, m.serial_number)) return false;
+  // Every field is read before judging the text, so a bad text is bad_field, not a short read.
+  const bool model_ok = read_text(r, m.model);
+  const bool serial_ok = read_text(r, m.serial_number);
   m.firmware_major = r.u8();
   m.firmware_minor = r.u8();
   m.firmware_patch = r.u8();
@@ -310,7 +312,7 @@ bool read(LeReader& r, Identity& m) {
   m.max_shot_rate_mhz = r.u32();
   m.syringe_volume_ul = r.u32();
   m.modes = r.u8();
-  return true;
+  return model_ok && serial_ok;
 }
 bool read(LeReader& r, Configure& m) {
   m.depth_um = r.u16();

@@ -367,7 +367,7 @@ DecodeResult decode(std::string_view sentence) {
     start = comma + 1;
   }
   if (fields[0] != kAddress) return DecodeFailure{DecodeError::bad_syntax, "not a $PMSN sentence", bytes};
-  if (count < 2) return DecodeFailure{DecodeError::unknown_kind, "no sentence kind", bytes};
+  if (count < 2) return DecodeFailure{DecodeError::bad_syntax, "no sentence kind after $PMSN", bytes};
   const auto kind = enum_from_name<Kind>(fields[1]);
   if (!kind) return DecodeFailure{DecodeError::unknown_kind, "sentence kind not defined", bytes};
   if (count - 2 != field_count(*kind)) {

@@ -226,7 +226,8 @@ struct Frame {
 
 MessageType type_of(const Message& message);
 
-// Reliable frames are acknowledged, retransmitted and delivered exactly once, in order (docs/protocol.md §5).
+// Reliable frames are acknowledged, retransmitted and delivered exactly once, in order (docs/protocol.md A.3,
+// A.5).
 bool is_reliable(MessageType type);
 
 }  // namespace meso::protocols::mesogun

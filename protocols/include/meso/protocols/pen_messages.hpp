@@ -114,7 +114,7 @@ bool is_host_command(Kind kind);  // IDQ, DEP, SPD, RUN, STP, STQ
 }  // namespace meso::protocols::pen
 
 namespace meso::protocols {
-// One name per value, used on the wire and in JSON alike (docs/protocol.md B.4).
+// One name per value, used on the wire and in JSON alike (docs/protocol.md B.3).
 template <>
 std::span<const EnumName<pen::Kind>> enum_names();
 template <>
