@@ -378,20 +378,7 @@ DecodeResult decode(std::string_view sentence) {
 
 std::optional<DecodeResult> SentenceDecoder::push(std::uint8_t byte) {
   const char c = static_cast<char>(byte);
-  if (c == '$') {
-    std::optional<DecodeResult> report;
-    if (size_ > 0) {
-      report = DecodeFailure{DecodeError::truncated, "a new '$' arrived before the sentence ended", size_};
-    } else if (garbage_ > 0) {
-      report = DecodeFailure{DecodeError::garbage, "bytes outside any sentence", garbage_};
-    }
-    size_ = 0;
-    garbage_ = 0;
-    skipped_ = 0;
-    skipping_ = false;
-    buffer_[size_++] = c;
-    return report;
-  }
+  if (c == '$') return start_sentence();
   if (skipping_) {
     ++skipped_;
     return std::nullopt;
@@ -401,10 +388,11 @@ std::optional<DecodeResult> SentenceDecoder::push(std::uint8_t byte) {
     return std::nullopt;
   }
   if (size_ == buffer_.size()) {
+    // Too long: drop everything up to the next '$', and account for all of it then, at once.
     skipping_ = true;
     skipped_ = size_ + 1;
     size_ = 0;
-    return DecodeFailure{DecodeError::too_long, "more than 82 bytes without \\r\\n", skipped_};
+    return std::nullopt;
   }
   buffer_[size_++] = c;
   if (c != '\n') return std::nullopt;
@@ -414,6 +402,24 @@ std::optional<DecodeResult> SentenceDecoder::push(std::uint8_t byte) {
     return DecodeFailure{DecodeError::bad_terminator, "'\\n' not preceded by '\\r'", size};
   }
   return decode(std::string_view(buffer_.data(), size));
+}
+
+std::optional<DecodeResult> SentenceDecoder::start_sentence() {
+  DecodeFailure failure{};
+  if (skipping_) {
+    failure = DecodeFailure{DecodeError::too_long, "more than 82 bytes without \\r\\n", skipped_};
+  } else if (size_ > 0) {
+    failure = DecodeFailure{DecodeError::truncated, "a new '$' arrived before the sentence ended", size_};
+  } else if (garbage_ > 0) {
+    failure = DecodeFailure{DecodeError::garbage, "bytes outside any sentence", garbage_};
+  }
+  skipping_ = false;
+  skipped_ = 0;
+  garbage_ = 0;
+  buffer_[0] = '$';
+  size_ = 1;
+  if (failure.bytes == 0) return std::nullopt;
+  return DecodeResult{failure};
 }
 
 std::string_view name_of(DecodeError error) {

@@ -48,8 +48,9 @@ using DecodeResult = std::variant<Message, DecodeFailure>;
 DecodeResult decode(std::string_view sentence);
 
 // Byte-fed stream decoder. Fed one byte at a time or a whole buffer, it yields the same results.
-// It resynchronises at the next '$'; a run of bytes outside sentences is reported once, as garbage, when
-// the next '$' arrives.
+// It resynchronises at the next '$': a run of bytes outside sentences (garbage), a sentence cut short by a
+// '$' (truncated) and an over-long sentence with what follows it up to the '$' (too_long) are each
+// reported once, with every byte counted, when that '$' arrives.
 class SentenceDecoder {
  public:
   std::optional<DecodeResult> push(std::uint8_t byte);
@@ -70,6 +71,8 @@ class SentenceDecoder {
   std::size_t pending() const { return size_ + garbage_ + skipped_; }
 
  private:
+  std::optional<DecodeResult> start_sentence();
+
   std::array<char, kMaxSentence> buffer_{};
   std::size_t size_ = 0;     // bytes of the sentence under way ('$' first), 0 when between sentences
   std::size_t garbage_ = 0;  // bytes seen between sentences, not yet reported
