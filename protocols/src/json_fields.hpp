@@ -48,6 +48,16 @@ struct JsonWriter {
   }
 };
 
+// Collects the field names of a message type, so unknown (often misspelled) keys are named before any
+// "missing" error for the field they were meant to be.
+struct NameCollector {
+  std::set<std::string>* names;
+  template <class T>
+  void operator()(std::string_view name, const T&) const {
+    names->insert(std::string(name));
+  }
+};
+
 struct JsonReader {
   const nlohmann::json& in;
   std::string where;            // "FIRE" or "SHOT_RECORDS.records[2]"

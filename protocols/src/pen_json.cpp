@@ -57,6 +57,9 @@ namespace {
 template <class T>
 Message read_as(const nlohmann::json& json, std::string_view kind_name, std::set<std::string>& seen) {
   T message{};
+  std::set<std::string> known = seen;  // the members every message may carry ("type", ...)
+  fields(message, detail::NameCollector{&known});
+  detail::JsonReader::reject_unknown(json, known, kind_name);
   fields(message, detail::JsonReader{json, std::string(kind_name), &seen});
   return message;
 }

@@ -1206,3 +1206,19 @@ TEST(MesogunJson, RejectsMalformedMessagesNamingTheField) {
 
 }  // namespace
 }  // namespace meso::protocols::mesogun
+
+namespace meso::protocols::mesogun {
+namespace {
+
+TEST(MesogunJson, AMisspelledFieldIsNamedRatherThanReportedMissing) {
+  try {
+    (void)message_from_json(nlohmann::json::parse(R"({"type":"FIRE","comand_id":1})"));
+    FAIL() << "a misspelled field was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("comand_id"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("unknown"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace meso::protocols::mesogun
