@@ -1,0 +1,22 @@
+// mesostation: the station from the command line. Each subcommand registers itself from its own file
+// (add_<name>_command), so adding one touches this file by one line.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "ports_command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"MesoStation: the treatment station's devices, sessions and journal"};
+  app.require_subcommand(1);
+  meso::station::add_ports_command(app);
+  try {
+    app.parse(argc, argv);  // runs the chosen subcommand's callback
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::cerr << "mesostation: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
