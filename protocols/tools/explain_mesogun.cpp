@@ -88,6 +88,7 @@ std::uint64_t little_endian(std::span<const std::uint8_t> bytes) {
   std::uint64_t value = 0;
   unsigned shift = 0;
   for (const std::uint8_t byte : bytes) {
+    if (shift >= 64U) break;  // text fields are wider than any integer; their value is not used
     value |= std::uint64_t{byte} << shift;
     shift += 8U;
   }
