@@ -1,0 +1,44 @@
+// mesosim's command line, parsed and checked before anything is opened: a bad flag, fault spec or
+// scenario is a usage error (exit 2) that names the problem.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "meso/sim/fault_spec.hpp"
+#include "meso/sim/scenario.hpp"
+
+namespace meso::sim::tools {
+
+enum class DeviceKind : std::uint8_t { mesogun, pen };
+
+struct TcpEndpoint {
+  std::string host;
+  std::uint16_t port = 0;  // 0: any free port, printed on stdout
+};
+
+struct MesosimOptions {
+  DeviceKind device = DeviceKind::mesogun;
+  bool pty = false;
+  std::optional<std::filesystem::path> link;
+  std::optional<TcpEndpoint> tcp;
+  std::uint32_t baud = 115200;
+  FaultSpec faults;
+  Scenario scenario;
+  std::uint32_t seed = 1;
+  double auto_trigger_hz = 0.0;
+  std::optional<std::filesystem::path> shot_log;
+};
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws UsageError with the message to print. `help` is set (and nothing else parsed) for --help.
+MesosimOptions parse_mesosim_options(int argc, char** argv, std::string& help);
+
+}  // namespace meso::sim::tools
