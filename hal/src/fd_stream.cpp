@@ -21,7 +21,7 @@ constexpr std::size_t kReadChunk = 4096;
 constexpr int kReadsPerTurn = 16;
 // Small writes queued behind a blocked one are merged, up to this size, so a slow port costs one syscall
 // per chunk rather than one per frame.
-constexpr std::size_t kCoalesceLimit = 64 * 1024;
+constexpr std::size_t kCoalesceLimit = std::size_t{64} * 1024;
 
 constexpr int kNoError = 0;
 
@@ -82,7 +82,7 @@ void release(State& s) {
   s.descriptor.close(ignored);  // completes the pending waits with operation_aborted
 }
 
-void finish(const StatePtr& s, std::string reason) {
+void finish(const StatePtr& s, const std::string& reason) {
   if (!s->open) return;
   ByteStream::ClosedHandler handler = std::move(s->on_closed);
   s->end_reason = reason;
@@ -197,7 +197,7 @@ FdStream::FdStream(asio::io_context& io, UniqueFd fd, std::string description) {
 }
 
 FdStream::~FdStream() {
-  close();
+  FdStream::close();  // this class's close, on purpose: a derived class is already gone
 }
 
 void FdStream::start(BytesHandler on_bytes, ClosedHandler on_closed) {

@@ -1,7 +1,7 @@
 #include "meso/hal/pty.hpp"
 
 #include <fcntl.h>
-#include <stdlib.h>  // posix_openpt, grantpt, unlockpt, ptsname_r: POSIX, not in <cstdlib>
+#include <stdlib.h>  // NOLINT(modernize-deprecated-headers): posix_openpt, grantpt, unlockpt, ptsname_r: POSIX, not in <cstdlib>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <termios.h>

@@ -5,13 +5,17 @@
 #include <iostream>
 
 #include "ports_command.hpp"
+#include "probe_command.hpp"
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   CLI::App app{"MesoStation: the treatment station's devices, sessions and journal"};
   app.require_subcommand(1);
   meso::station::add_ports_command(app);
+  meso::station::add_probe_command(app);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // the subcommand has said what went wrong
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const std::exception& e) {
@@ -19,4 +23,6 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+} catch (...) {
+  return 1;  // setting up the command line itself failed (out of memory): nothing sensible to print
 }

@@ -47,7 +47,7 @@ void print_table(const std::vector<hal::SerialPortInfo>& ports, std::ostream& ou
 
 void run_ports(const PortsOptions& options) {
   const std::vector<hal::SerialPortInfo> ports = hal::list_serial_ports();
-  if (options.json) {
+  if (options.json) {  // NOLINT(bugprone-branch-clone): clang-tidy 14 sees the two outputs as one
     std::cout << nlohmann::json(ports).dump(2) << '\n';
   } else {
     print_table(ports, std::cout);
