@@ -147,7 +147,7 @@ void throughput(std::uint32_t baud) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   int rounds = 200;
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::stoi(argv[i + 1]);
@@ -164,4 +164,7 @@ int main(int argc, char** argv) {
   throughput(115200);
   throughput(1000000);
   return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "link_bench: %s\n", e.what());
+  return 1;
 }
