@@ -1,5 +1,7 @@
 #include "meso/sim/device_runner.hpp"
 
+#include <algorithm>
+
 namespace meso::sim {
 
 namespace {
@@ -20,7 +22,19 @@ DeviceRunner::DeviceRunner(asio::io_context& io, SimDevice& device, SimulationOp
              }),
       timer_(io) {
   if (stream) attach(std::move(stream));
+  // A line action applied to the device from outside (a test's SimDevice::apply) is acted on once the
+  // caller's handler is done, not at the next wake-up.
+  core_.set_on_outside_action([this, alive = std::weak_ptr<bool>(alive_)] {
+    asio::post(io_, [this, alive] {
+      if (alive.lock()) after_activity();
+    });
+  });
   schedule();
+}
+
+void DeviceRunner::apply(const ScenarioAction& action) {
+  core_.apply(action, hal::SteadyClock::now());
+  after_activity();
 }
 
 DeviceRunner::~DeviceRunner() {
@@ -97,7 +111,7 @@ void DeviceRunner::after_activity() {
 void DeviceRunner::schedule() {
   if (stopped_) return;
   const TimePoint now = hal::SteadyClock::now();
-  timer_.expires_at(std::min(core_.next_deadline(), now + kLongestSleep));
+  timer_.expires_at(std::clamp(core_.next_deadline(), now, now + kLongestSleep));
   timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
     if (ec || !alive.lock()) return;
     step();

@@ -18,6 +18,9 @@ std::uint64_t MesogunDevice::frames_from_host() const {
 
 void MesogunDevice::receive(std::span<const std::uint8_t> bytes, TimePoint now) {
   if (model_.booting(now)) return;  // nobody is listening yet
+  // Whatever fell due before these bytes (a lease running out, a trigger pull) happens first, however late
+  // the caller's timer is: firmware timers do not wait for the event loop.
+  model_.tick(now);
   const auto before = frames_from_host();
   link_->receive(bytes, now);
   if (frames_from_host() != before) model_.on_host_frame(now);
@@ -95,6 +98,7 @@ bool MesogunDevice::supports(const ScenarioAction& action) const {
 }
 
 void MesogunDevice::apply(const ScenarioAction& action, TimePoint now) {
+  if (apply_to_line(action, now)) return;
   std::visit(
       [&](const auto& a) {
         using A = std::decay_t<decltype(a)>;

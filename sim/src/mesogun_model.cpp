@@ -93,6 +93,9 @@ void MesogunModel::on_session(const mg::Hello& hello, TimePoint now) {
 }
 
 void MesogunModel::on_host_frame(TimePoint now) {
+  // The lease is judged against the previous frame first: a frame that ends a silence longer than the lease
+  // finds the device disarmed, even when the lease's own timer has not run yet.
+  check_lease(now);
   last_host_frame_ = now;
 }
 

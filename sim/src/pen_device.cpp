@@ -67,11 +67,11 @@ void PenDevice::reboot(TimePoint now) {
 
 bool PenDevice::supports(const ScenarioAction& action) const {
   return std::holds_alternative<action::PenAlarm>(action) || std::holds_alternative<action::Reboot>(action) ||
-         std::holds_alternative<action::Unplug>(action) || std::holds_alternative<action::Stuck>(action) ||
-         std::holds_alternative<action::Faults>(action);
+         is_line_action(action);
 }
 
 void PenDevice::apply(const ScenarioAction& action, TimePoint now) {
+  if (apply_to_line(action, now)) return;
   if (const auto* alarm = std::get_if<action::PenAlarm>(&action)) {
     model_.set_alarm(alarm->code, alarm->active, now);
   } else if (std::holds_alternative<action::Reboot>(action)) {

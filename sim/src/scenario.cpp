@@ -191,6 +191,11 @@ std::string_view name_of(const ScenarioAction& action) {
   return kNames[action.index()];
 }
 
+bool is_line_action(const ScenarioAction& action) {
+  return std::holds_alternative<action::Unplug>(action) || std::holds_alternative<action::Stuck>(action) ||
+         std::holds_alternative<action::Faults>(action);
+}
+
 Scenario parse_scenario(const json& json_doc) {
   if (!json_doc.is_object()) throw ScenarioError("scenario: must be a JSON object with \"events\"");
   Scenario scenario;

@@ -31,6 +31,14 @@ SimulatorCore::SimulatorCore(SimDevice& device, const FaultSpec& faults, std::ui
                 static_cast<std::uint32_t>(derive_seed(seed, kStreamLineIn)), device.frame_delimiter()) {
   check_supported(device, scenario);
   scenario_ = ScenarioPlayer(std::move(scenario), start);
+  device_.plug_into([this](const ScenarioAction& action, TimePoint now) {
+    apply(action, now);
+    if (on_outside_action_) on_outside_action_();
+  });
+}
+
+SimulatorCore::~SimulatorCore() {
+  device_.plug_into(nullptr);
 }
 
 void SimulatorCore::set_faults(const FaultSpec& spec) {
@@ -80,6 +88,7 @@ std::vector<std::uint8_t> SimulatorCore::take_output(TimePoint now) {
 }
 
 TimePoint SimulatorCore::next_deadline() const {
+  if (unplug_) return TimePoint::min();  // the runner acts on it at once
   TimePoint deadline = device_.next_deadline();
   for (const auto& t : {scenario_.next_event(), outgoing_.next_release(), incoming_.next_release()}) {
     if (t) deadline = std::min(deadline, *t);

@@ -248,6 +248,20 @@ TEST(SimulatedMesogun, ArmLeaseExpiresWhenTheHostFallsSilent) {
   EXPECT_EQ(h.last_of<mg::Status>()->state, mg::DeviceState::configured);  // reported, heard by the host
 }
 
+TEST(SimulatedMesogun, AFrameAfterTheLeaseRanOutDoesNotRenewIt) {
+  MesogunHostHarness h;
+  ASSERT_TRUE(h.handshake());
+  h.configure_and_arm({1500, 20000, mg::FireMode::single, 0}, 150);
+  ASSERT_EQ(h.model().state(), mg::DeviceState::armed);
+  // The device's timer runs late (a loaded machine): nothing polls it for 300 ms, then a FIRE arrives.
+  h.now += milliseconds{300};
+  h.send(mg::Fire{1});
+  h.run_for(milliseconds{20});
+  EXPECT_TRUE(h.delivered.empty());
+  ASSERT_EQ(h.errors().size(), 1U);
+  EXPECT_EQ(h.errors()[0].reason, mg::ErrorReason::not_armed);
+}
+
 TEST(SimulatedMesogun, DuplicateFireCommandIdIsNotExecutedTwiceButAnsweredWithTheOriginalShot) {
   MesogunHostHarness h;
   ASSERT_TRUE(h.handshake());

@@ -102,6 +102,23 @@ TEST(Scenario, ActionsMustFitTheDevice) {
   EXPECT_THROW(SimulatorCore(gun, {}, 1, for_gun, now), ScenarioError);
 }
 
+TEST(Scenario, LineActionsAppliedToADeviceGoToItsLine) {
+  testing::MesogunHostHarness h;
+  ASSERT_TRUE(h.handshake());
+  h.device.apply(action::Faults{parse_fault_spec("drop=1,dir=both")}, h.now);
+  EXPECT_EQ(h.core.outgoing_faults().spec().drop, 1.0);
+  EXPECT_EQ(h.core.incoming_faults().spec().drop, 1.0);
+  h.device.apply(action::Stuck{milliseconds{500}}, h.now);
+  EXPECT_TRUE(h.core.stuck(h.now));
+  h.device.apply(action::Unplug{milliseconds{100}}, h.now);
+  EXPECT_EQ(h.core.take_unplug(), milliseconds{100});
+
+  // A device on no line refuses them rather than ignore them.
+  PenDevice pen(PenModelConfig{}, h.now);
+  EXPECT_THROW(pen.apply(action::Stuck{milliseconds{500}}, h.now), std::logic_error);
+  EXPECT_NO_THROW(pen.apply(action::Reboot{}, h.now));
+}
+
 TEST(Scenario, PlaysOnTime) {
   const TimePoint start = TimePoint{} + std::chrono::hours{1};
   ScenarioPlayer player(

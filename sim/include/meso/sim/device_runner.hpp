@@ -41,6 +41,9 @@ class DeviceRunner {
   DeviceRunner& operator=(DeviceRunner&&) = delete;
   ~DeviceRunner();
 
+  // A scenario action now (device or line), as a timeline event at this moment would do it.
+  void apply(const ScenarioAction& action);
+
   void attach(std::unique_ptr<hal::ByteStream> stream);
   void detach();
   bool attached() const { return stream_ != nullptr; }

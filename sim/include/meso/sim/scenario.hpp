@@ -62,6 +62,8 @@ using ScenarioAction =
 
 // The "do" word of an action, as the JSON spells it.
 std::string_view name_of(const ScenarioAction& action);
+// Unplug, stuck and faults act on the line, not on the device.
+bool is_line_action(const ScenarioAction& action);
 
 struct ScenarioEvent {
   milliseconds at{0};  // from the simulator's start

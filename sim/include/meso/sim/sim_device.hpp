@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,10 +36,22 @@ class SimDevice {
   // "mesogun", "pen": for messages.
   virtual std::string kind() const = 0;
 
-  // Scenario actions on the device itself (line actions are the core's). supports() lets a scenario be
-  // checked before the run starts.
+  // Scenario actions, at once. supports() lets a scenario be checked before the run starts. Line actions
+  // (unplug, stuck, faults) go to the line the device is plugged into (plug_into); on no line they throw
+  // std::logic_error rather than be ignored.
   virtual bool supports(const ScenarioAction& action) const = 0;
   virtual void apply(const ScenarioAction& action, TimePoint now) = 0;
+
+  using LineActionHandler = std::function<void(const ScenarioAction& action, TimePoint now)>;
+  // The simulator core plugs the device into its line; nullptr unplugs it from any.
+  void plug_into(LineActionHandler line) { line_ = std::move(line); }
+
+ protected:
+  // True, after handing it to the line, when `action` is a line action.
+  bool apply_to_line(const ScenarioAction& action, TimePoint now);
+
+ private:
+  LineActionHandler line_;
 };
 
 }  // namespace meso::sim

@@ -35,6 +35,8 @@ class SimulatedMesogun {
   // Re-plug after an unplug, or swap the port.
   void attach(std::unique_ptr<hal::ByteStream> stream) { runner_.attach(std::move(stream)); }
   void stop() { runner_.stop(); }
+  // Something happens to the device or its line, now (the scenario actions, sim/README.md).
+  void apply(const ScenarioAction& action) { runner_.apply(action); }
 
   MesogunDevice& device() { return device_; }
   MesogunModel& model() { return device_.model(); }

@@ -25,6 +25,8 @@ class SimulatedPen {
 
   void attach(std::unique_ptr<hal::ByteStream> stream) { runner_.attach(std::move(stream)); }
   void stop() { runner_.stop(); }
+  // Something happens to the device or its line, now (the scenario actions, sim/README.md).
+  void apply(const ScenarioAction& action) { runner_.apply(action); }
 
   PenDevice& device() { return device_; }
   PenModel& model() { return device_.model(); }

@@ -3,6 +3,7 @@
 // so a whole faulty run can also be replayed under a test's simulated clock.
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include "meso/sim/fault_injector.hpp"
@@ -16,6 +17,17 @@ class SimulatorCore {
   // Throws ScenarioError when the scenario holds an action this device does not have.
   SimulatorCore(SimDevice& device, const FaultSpec& faults, std::uint32_t seed, Scenario scenario,
                 TimePoint start);
+  SimulatorCore(const SimulatorCore&) = delete;
+  SimulatorCore& operator=(const SimulatorCore&) = delete;
+  SimulatorCore(SimulatorCore&&) = delete;
+  SimulatorCore& operator=(SimulatorCore&&) = delete;
+  ~SimulatorCore();
+
+  // A scenario action now, device or line: what a timeline event does at its time.
+  void apply(const ScenarioAction& action, TimePoint now);
+  // Called when an action arrived from outside the core's own steps (SimDevice::apply with a line action),
+  // so that a runner can act on it (an unplug) at once.
+  void set_on_outside_action(std::function<void()> notify) { on_outside_action_ = std::move(notify); }
 
   // Bytes the station wrote.
   void receive(std::span<const std::uint8_t> bytes, TimePoint now);
@@ -36,7 +48,6 @@ class SimulatorCore {
   SimDevice& device() { return device_; }
 
  private:
-  void apply(const ScenarioAction& action, TimePoint now);
   void collect_output(TimePoint now);
 
   SimDevice& device_;
@@ -45,6 +56,7 @@ class SimulatorCore {
   ScenarioPlayer scenario_;
   TimePoint stuck_until_{};
   std::optional<milliseconds> unplug_;
+  std::function<void()> on_outside_action_;
 };
 
 }  // namespace meso::sim
