@@ -162,7 +162,7 @@ class MesogunSimRig {
     line.baud = line.baud == 115200 ? 0 : line.baud;
     line.on_unplug = [this](milliseconds for_ms) { unplugged_for(for_ms); };
     watch_->line_delay = line.faults.delay_mean + line.faults.delay_jitter;
-    sim::SimulatedMesogun::Config config{line, device, {}, {}};
+    sim::SimulatedMesogun::Config config{line, std::move(device), {}, {}};
     config.shot_sink = [this](const mg::ShotRecord& record, std::uint32_t) { on_shot(record); };
     gun = std::make_unique<sim::SimulatedMesogun>(io, nullptr, config);
     new_driver(options);
@@ -236,6 +236,7 @@ class MesogunSimRig {
   void release_held_bytes() {
     if (port_) port_->release();
   }
+  // NOLINTNEXTLINE(readability-make-member-function-const): it changes the simulated world
   void pull_trigger(std::uint32_t count = 1) { gun->model().pull_trigger(count, hal::SteadyClock::now()); }
 
   // Shots the driver reported, by counter, and how often each was reported.
