@@ -136,7 +136,7 @@ Bytes wire_of(const Bytes& decoded) {
 // Decodes a hand-built decoded frame three ways (parse, decode, stream) and checks that they agree.
 DecodeResult decode_all_ways(const Bytes& decoded) {
   const Bytes wire = wire_of(decoded);
-  const DecodeResult via_decode = decode(wire);
+  DecodeResult via_decode = decode(wire);
   const auto via_stream = feed_whole(wire);
   EXPECT_EQ(via_stream.size(), 1U);
   if (!via_stream.empty()) {
@@ -656,7 +656,7 @@ TEST(MesogunStream, NoSingleBitFlipYieldsAWrongFrame) {
               EXPECT_TRUE(typed(failure_of(r))) << where;
               continue;
             }
-            const Frame& f = std::get<Frame>(r);
+            const auto& f = std::get<Frame>(r);
             ASSERT_TRUE(f == original || f == good) << where << ": wrong frame " << show(f);
             if (f == good) ++good_count;
             // A flipped COBS body never decodes to the original frame either.

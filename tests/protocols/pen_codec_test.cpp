@@ -123,7 +123,7 @@ void expect_failure(const DecodeResult& r, DecodeError error, const std::string&
 // decode() of a whole sentence, and the same sentence through the stream decoder followed by a good one,
 // must agree; the good one must decode.
 DecodeResult decode_both_ways(const std::string& text) {
-  const DecodeResult direct = decode(text);
+  DecodeResult direct = decode(text);
   const std::string next = sentence("PMSN,STQ");
   const auto streamed = feed_whole(text + next);
   EXPECT_EQ(streamed.size(), 2U) << printable(text) << "\n" << show(streamed);
@@ -624,7 +624,7 @@ TEST(PenStream, NoSingleBitFlipYieldsADifferentMessage) {
             EXPECT_TRUE(typed(failure_of(results[k]))) << where;
             continue;
           }
-          const Message& m = std::get<Message>(results[k]);
+          const auto& m = std::get<Message>(results[k]);
           ASSERT_TRUE(m == original || m == good) << where << ": different message " << show(m) << "\n"
                                                   << show(results);
           if (m == original) ++originals;
