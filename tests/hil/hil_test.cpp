@@ -203,7 +203,7 @@ TEST(HilPty, PenRunsUnderItsLeaseAndStopsWhenTold) {
 }
 
 TEST(HilTcp, MesogunOverTcpSpeaksTheSameProtocol) {
-  const std::uint16_t port = static_cast<std::uint16_t>(20000 + (::getpid() % 20000));
+  const auto port = static_cast<std::uint16_t>(20000 + (::getpid() % 20000));
   MesosimProcess sim({"--device", "mesogun", "--tcp", "127.0.0.1:" + std::to_string(port), "--baud", "0"});
   sim.read_line(milliseconds(1000));  // whatever it announces; it listens once it has printed it
 
