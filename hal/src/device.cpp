@@ -2,6 +2,43 @@
 
 namespace meso::hal {
 
+DeviceIdentity to_identity(const protocols::mesogun::Identity& id) {
+  DeviceIdentity out;
+  out.kind = DeviceKind::mesogun;
+  out.model = id.model;
+  out.serial_number = id.serial_number;
+  out.firmware = std::to_string(id.firmware_major) + "." + std::to_string(id.firmware_minor) + "." +
+                 std::to_string(id.firmware_patch);
+  out.protocol_version = id.protocol_version;
+  out.boot_id = id.boot_id;
+  out.shot_counter = id.shot_counter;
+  out.capabilities.depth_min_um = id.depth_min_um;
+  out.capabilities.depth_max_um = id.depth_max_um;
+  out.capabilities.depth_step_um = id.depth_step_um;
+  out.capabilities.dose_min_nl = id.dose_min_nl;
+  out.capabilities.dose_max_nl = id.dose_max_nl;
+  out.capabilities.dose_step_nl = id.dose_step_nl;
+  out.capabilities.max_shot_rate_mhz = id.max_shot_rate_mhz;
+  out.capabilities.syringe_volume_ul = id.syringe_volume_ul;
+  out.capabilities.modes = id.modes;
+  return out;
+}
+
+DeviceIdentity to_identity(const protocols::pen::Identity& id) {
+  DeviceIdentity out;
+  out.kind = DeviceKind::pen;
+  out.model = id.model;
+  out.serial_number = id.serial_number;
+  out.firmware = id.firmware;
+  out.protocol_version = id.protocol_version;
+  out.capabilities.depth_min_um = id.depth_min_um;
+  out.capabilities.depth_max_um = id.depth_max_um;
+  out.capabilities.depth_step_um = id.depth_step_um;
+  out.capabilities.speed_min_sps = id.speed_min_sps;
+  out.capabilities.speed_max_sps = id.speed_max_sps;
+  return out;
+}
+
 std::string_view to_string(DeviceState state) {
   switch (state) {
     case DeviceState::disconnected:

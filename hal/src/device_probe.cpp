@@ -12,45 +12,6 @@ namespace {
 
 constexpr milliseconds kAskEvery{200};
 
-DeviceIdentity from_mesogun(const mg::Identity& id) {
-  DeviceIdentity out;
-  out.kind = DeviceKind::mesogun;
-  out.model = id.model;
-  out.serial_number = id.serial_number;
-  out.firmware = std::to_string(id.firmware_major) + "." + std::to_string(id.firmware_minor) + "." +
-                 std::to_string(id.firmware_patch);
-  out.protocol_version = id.protocol_version;
-  out.boot_id = id.boot_id;
-  out.shot_counter = id.shot_counter;
-  out.capabilities = {id.depth_min_um,
-                      id.depth_max_um,
-                      id.depth_step_um,
-                      id.dose_min_nl,
-                      id.dose_max_nl,
-                      id.dose_step_nl,
-                      id.max_shot_rate_mhz,
-                      id.syringe_volume_ul,
-                      id.modes,
-                      0,
-                      0};
-  return out;
-}
-
-DeviceIdentity from_pen(const pen::Identity& id) {
-  DeviceIdentity out;
-  out.kind = DeviceKind::pen;
-  out.model = id.model;
-  out.serial_number = id.serial_number;
-  out.firmware = id.firmware;
-  out.protocol_version = id.protocol_version;
-  out.capabilities.depth_min_um = id.depth_min_um;
-  out.capabilities.depth_max_um = id.depth_max_um;
-  out.capabilities.depth_step_um = id.depth_step_um;
-  out.capabilities.speed_min_sps = id.speed_min_sps;
-  out.capabilities.speed_max_sps = id.speed_max_sps;
-  return out;
-}
-
 }  // namespace
 
 struct DeviceProbe::State : std::enable_shared_from_this<State> {
@@ -114,13 +75,13 @@ struct DeviceProbe::State : std::enable_shared_from_this<State> {
     link.receive(bytes, now);
     while (auto event = link.next_event()) {
       if (const auto* up = std::get_if<link_event::Up>(&*event)) {
-        finish(from_mesogun(std::get<mg::Identity>(up->hello_or_identity)), "");
+        finish(to_identity(std::get<mg::Identity>(up->hello_or_identity)), "");
         return;
       }
     }
     sentences.feed(bytes, [this](const pen::DecodeResult& result) {
       if (const auto* m = std::get_if<pen::Message>(&result)) {
-        if (const auto* id = std::get_if<pen::Identity>(m)) identity = from_pen(*id);
+        if (const auto* id = std::get_if<pen::Identity>(m)) identity = to_identity(*id);
       }
     });
     if (identity) finish(identity, "");

@@ -11,28 +11,6 @@ namespace mg = protocols::mesogun;
 
 namespace {
 
-DeviceIdentity to_identity(const mg::Identity& id) {
-  DeviceIdentity out;
-  out.kind = DeviceKind::mesogun;
-  out.model = id.model;
-  out.serial_number = id.serial_number;
-  out.firmware = std::to_string(id.firmware_major) + "." + std::to_string(id.firmware_minor) + "." +
-                 std::to_string(id.firmware_patch);
-  out.protocol_version = id.protocol_version;
-  out.boot_id = id.boot_id;
-  out.shot_counter = id.shot_counter;
-  out.capabilities.depth_min_um = id.depth_min_um;
-  out.capabilities.depth_max_um = id.depth_max_um;
-  out.capabilities.depth_step_um = id.depth_step_um;
-  out.capabilities.dose_min_nl = id.dose_min_nl;
-  out.capabilities.dose_max_nl = id.dose_max_nl;
-  out.capabilities.dose_step_nl = id.dose_step_nl;
-  out.capabilities.max_shot_rate_mhz = id.max_shot_rate_mhz;
-  out.capabilities.syringe_volume_ul = id.syringe_volume_ul;
-  out.capabilities.modes = id.modes;
-  return out;
-}
-
 std::uint32_t first_nonce(std::uint32_t seed) {
   return seed != 0 ? seed : std::random_device{}();
 }

@@ -22,21 +22,6 @@ protocols::mesogun::AlarmPriority to_priority(pen::AlarmPriority p) {
   return protocols::mesogun::AlarmPriority::high;
 }
 
-DeviceIdentity to_identity(const pen::Identity& id) {
-  DeviceIdentity out;
-  out.kind = DeviceKind::pen;
-  out.model = id.model;
-  out.serial_number = id.serial_number;
-  out.firmware = id.firmware;
-  out.protocol_version = id.protocol_version;
-  out.capabilities.depth_min_um = id.depth_min_um;
-  out.capabilities.depth_max_um = id.depth_max_um;
-  out.capabilities.depth_step_um = id.depth_step_um;
-  out.capabilities.speed_min_sps = id.speed_min_sps;
-  out.capabilities.speed_max_sps = id.speed_max_sps;
-  return out;
-}
-
 }  // namespace
 
 PenDriver::PenDriver(asio::io_context& io, StreamOpener opener, PenDriverOptions options)

@@ -11,6 +11,7 @@
 
 #include "meso/hal/mesogun_link.hpp"
 #include "meso/protocols/mesogun_messages.hpp"
+#include "meso/protocols/pen_messages.hpp"
 
 namespace meso::hal {
 
@@ -188,6 +189,10 @@ class Device {
   virtual DeviceState state() const = 0;
   virtual const std::optional<DeviceIdentity>& identity() const = 0;
 };
+
+// The one mapping from each protocol's identity message to the station's view of a device.
+DeviceIdentity to_identity(const protocols::mesogun::Identity& id);
+DeviceIdentity to_identity(const protocols::pen::Identity& id);
 
 std::string_view to_string(DeviceState state);
 std::string_view to_string(Refusal refusal);
