@@ -1,7 +1,7 @@
 // Bugs the fault matrix found in the driver and the simulator, each reduced to a short deterministic
 // reproduction (hal/ and sim/ belong to their owners). The open ones are DISABLED_ and fail until fixed:
 //   driver_tests --gtest_also_run_disabled_tests --gtest_filter='*Findings*'
-// The first two guard a bug already fixed, and stay as regression tests.
+// The others guard bugs already fixed, and stay as regression tests.
 #include <thread>
 
 #include "sim_rig.hpp"
@@ -137,8 +137,8 @@ TEST(DriverFindings, DISABLED_AHighAlarmShowsAsFaultWhenNotArmedAndAfterAReconne
 // deadline in the same turn of the event loop), the lapsed lease is silently renewed and the FIRE is
 // executed although the device should have disarmed. (sim/src/mesogun_device.cpp, receive;
 // sim/src/mesogun_model.cpp, on_host_frame: the lease should be checked against the previous frame first.)
-// Open bug, recorded in the device-link issue's closing note: enable when fixed.
-TEST(SimFindings, DISABLED_AFrameAfterTheLeaseRanOutDoesNotRenewIt) {
+// Fixed since (sim: a frame after the arm lease ran out does not renew it).
+TEST(SimFindings, AFrameAfterTheLeaseRanOutDoesNotRenewIt) {
   MesogunSimRig rig;
   ASSERT_TRUE(rig.connect());
   ASSERT_TRUE(rig.arm(kSettings));
@@ -161,9 +161,8 @@ TEST(SimFindings, DISABLED_AFrameAfterTheLeaseRanOutDoesNotRenewIt) {
 // from a scenario's timeline; MesogunDevice::apply drops them without a word. A test that means to break the
 // line at a chosen moment gets a clean line and passes for the wrong reason. (sim/src/mesogun_device.cpp,
 // apply; sim/include/meso/sim/simulator_core.hpp: no public way to apply an action now.) The rig works
-// around it (MesogunSimRig::inject).
-// Open bug, recorded in the device-link issue's closing note: enable when fixed.
-TEST(SimFindings, DISABLED_ALineActionAppliedToTheDeviceIsNotSilentlyIgnored) {
+// around it (MesogunSimRig::inject). Fixed since (sim: line actions given to a device reach its line).
+TEST(SimFindings, ALineActionAppliedToTheDeviceIsNotSilentlyIgnored) {
   MesogunSimRig rig;
   ASSERT_TRUE(rig.connect());
   const sim::ScenarioAction deaf_and_mute = sim::action::Faults{sim::parse_fault_spec("drop=1,dir=both")};

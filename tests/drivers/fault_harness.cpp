@@ -314,7 +314,8 @@ bool FaultRun::recovered() const {
   if (state != hal::DeviceState::configured && state != hal::DeviceState::active) return false;
   if (!rig_.plugged() || rig_.gun->model().state() == mg::DeviceState::fault) return false;
   // The news of the device's last change (a disarm, an alarm) has reached the driver.
-  if ((state == hal::DeviceState::active) != (rig_.gun->model().state() == mg::DeviceState::armed)) return false;
+  if ((state == hal::DeviceState::active) != (rig_.gun->model().state() == mg::DeviceState::armed))
+    return false;
   for (const auto id : accepted_) {
     if (!rig_.outcomes.contains(id)) return false;
   }

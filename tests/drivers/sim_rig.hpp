@@ -4,8 +4,9 @@
 // The port behaves like a real one: each time the driver opens it, a new memory pair is made and its far end
 // is attached to the simulator, unless the device is unplugged (then the open fails, as a vanished
 // /dev/ttyUSB0 would). Between the simulator and the port sits a gate that can make the device hang (it reads
-// nothing and writes nothing, its firmware runs on) and that watches what the host sends, before any line
-// fault: when the device last heard from the host, and every ARM the host sent.
+// nothing and writes nothing, its firmware runs on), hold bytes back to hand them over in one read, and that
+// watches the line before any line fault: when the device last heard from the host, every ARM the host
+// sent, and whether the device shot after its lease ran out.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -48,8 +49,12 @@ namespace meso::testing {
 namespace mg = protocols::mesogun;
 using std::chrono::milliseconds;
 
+class GatedStream;
+
 // What the rig sees of the line at the device's port, shared by the gate of every stream it makes.
 struct LineWatch {
+  // The device's end of the latest port while it exists (the simulator owns it).
+  GatedStream* port = nullptr;
   hal::TimePoint stuck_until{};        // the device hangs until then
   hal::TimePoint last_host_bytes{};    // bytes from the host last reached the device's port
   hal::TimePoint last_device_bytes{};  // the device's bytes last left its port for the host
@@ -102,7 +107,16 @@ struct LineWatch {
 class GatedStream final : public hal::ByteStream {
  public:
   GatedStream(std::unique_ptr<hal::ByteStream> inner, std::shared_ptr<LineWatch> watch)
-      : inner_(std::move(inner)), watch_(std::move(watch)) {}
+      : inner_(std::move(inner)), watch_(std::move(watch)) {
+    watch_->port = this;
+  }
+  ~GatedStream() override {
+    if (watch_->port == this) watch_->port = nullptr;
+  }
+  GatedStream(const GatedStream&) = delete;
+  GatedStream& operator=(const GatedStream&) = delete;
+  GatedStream(GatedStream&&) = delete;
+  GatedStream& operator=(GatedStream&&) = delete;
   void start(BytesHandler on_bytes, ClosedHandler on_closed) override {
     on_bytes_ = std::make_shared<BytesHandler>(std::move(on_bytes));
     inner_->start(
@@ -234,7 +248,7 @@ class MesogunSimRig {
   void hold_device_bytes() { watch_->hold_to_host = true; }
   void hold_host_bytes() { watch_->hold_to_device = true; }
   void release_held_bytes() {
-    if (port_) port_->release();
+    if (watch_->port) watch_->port->release();
   }
   // NOLINTNEXTLINE(readability-make-member-function-const): it changes the simulated world
   void pull_trigger(std::uint32_t count = 1) { gun->model().pull_trigger(count, hal::SteadyClock::now()); }
@@ -315,9 +329,7 @@ class MesogunSimRig {
       return;
     }
     auto [station_end, device_end] = hal::make_memory_pair(io);
-    auto port = std::make_unique<GatedStream>(std::move(device_end), watch_);
-    port_ = port.get();
-    gun->attach(std::move(port));
+    gun->attach(std::make_unique<GatedStream>(std::move(device_end), watch_));
     ready(std::move(station_end), "");
   }
 
@@ -370,7 +382,6 @@ class MesogunSimRig {
   }
 
   std::shared_ptr<LineWatch> watch_ = std::make_shared<LineWatch>();
-  GatedStream* port_ = nullptr;  // the device's end of the latest port, owned by the simulator
   bool plugged_ = true;
 };
 
