@@ -25,7 +25,9 @@ MesogunDriver::MesogunDriver(asio::io_context& io, StreamOpener opener, MesogunD
       timer_(io),
       reconnect_timer_(io),
       nonce_(first_nonce(options_.hello_nonce_seed)),
-      ledger_(options_.known_last_counter) {}
+      ledger_(options_.known_last_counter) {
+  for (const auto id : options_.uncertain_fires) ledger_.carry_uncertain(id);
+}
 
 MesogunDriver::~MesogunDriver() {
   alive_.reset();  // pending handlers find the driver gone

@@ -82,6 +82,10 @@ void ShotLedger::link_lost() {
   outstanding_.clear();
 }
 
+void ShotLedger::carry_uncertain(std::uint32_t command_id) {
+  uncertain_.push_back({command_id, baseline_.value_or(0)});
+}
+
 std::vector<device_event::FireResolved> ShotLedger::settle_uncertain() {
   std::vector<device_event::FireResolved> settled;
   if (next_missing()) return settled;  // not reconciled yet

@@ -250,6 +250,12 @@ class MesogunSimRig {
   void release_held_bytes() {
     if (watch_->port) watch_->port->release();
   }
+  // The held bytes are lost (the cable was pulled with them on it); later bytes flow again.
+  void drop_held_bytes() {
+    watch_->hold_to_host = watch_->hold_to_device = false;
+    watch_->held_to_host.clear();
+    watch_->held_to_device.clear();
+  }
   // NOLINTNEXTLINE(readability-make-member-function-const): it changes the simulated world
   void pull_trigger(std::uint32_t count = 1) { gun->model().pull_trigger(count, hal::SteadyClock::now()); }
 

@@ -184,6 +184,12 @@ class Device {
   virtual void estop() = 0;
   // A host-commanded shot (mesogun). The caller has journaled the intent before calling.
   virtual CommandResult fire(std::uint32_t command_id) = 0;
+  // A clinician settles a FIRE whose outcome stayed unknown after reconciliation (devices without FIRE have
+  // nothing to settle).
+  virtual std::optional<device_event::FireResolved> attest(std::uint32_t /*command_id*/,
+                                                           FireOutcome /*outcome*/) {
+    return std::nullopt;
+  }
 
   virtual void set_limits(const DeviceLimits& limits) = 0;
   virtual DeviceState state() const = 0;

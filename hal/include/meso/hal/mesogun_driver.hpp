@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "meso/hal/asio.hpp"
 #include "meso/hal/byte_stream.hpp"
@@ -25,6 +26,7 @@ using StreamOpener = std::function<void(StreamReady ready)>;
 struct MesogunDriverOptions {
   DeviceLimits limits;
   std::optional<std::uint32_t> known_last_counter;  // from the journal, for this device
+  std::vector<std::uint32_t> uncertain_fires;       // from the journal: intents without an outcome
   LinkTiming timing;
   milliseconds reconnect_period{500};
   std::uint32_t hello_nonce_seed = 0;  // 0: random
@@ -49,7 +51,7 @@ class MesogunDriver final : public Device {
   const std::optional<DeviceIdentity>& identity() const override { return identity_; }
 
   // A clinician settles a FIRE whose outcome stayed unknown after reconciliation.
-  std::optional<device_event::FireResolved> attest(std::uint32_t command_id, FireOutcome outcome);
+  std::optional<device_event::FireResolved> attest(std::uint32_t command_id, FireOutcome outcome) override;
   const LinkCounters& link_counters() const { return link_.counters(); }
   const ShotLedger& ledger() const { return ledger_; }
 

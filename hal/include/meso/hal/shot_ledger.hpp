@@ -45,6 +45,9 @@ class ShotLedger {
   void link_lost();
   // After reconciliation (next_missing() is nullopt), settle each uncertain FIRE from the records.
   std::vector<device_event::FireResolved> settle_uncertain();
+  // A FIRE whose intent the journal holds without an outcome (the station was killed): uncertain from the
+  // start, settled by the records above the known last counter like any other.
+  void carry_uncertain(std::uint32_t command_id);
   // A clinician's attestation settles one uncertain FIRE.
   std::optional<device_event::FireResolved> attest(std::uint32_t command_id, FireOutcome outcome);
 

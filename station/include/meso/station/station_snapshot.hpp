@@ -1,0 +1,59 @@
+// An immutable picture of the station, made on the station thread after every change and handed to other
+// threads (the console, the headless runner's progress) by value: they never touch the live state.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "meso/hal/device.hpp"
+#include "meso/station/alarm_board.hpp"
+#include "meso/station/screening.hpp"
+#include "meso/station/session_state.hpp"
+#include "meso/station/treatment_plan.hpp"
+
+namespace meso::station {
+
+struct DeviceView {
+  hal::DeviceKind kind = hal::DeviceKind::mesogun;
+  hal::DeviceState state = hal::DeviceState::disconnected;
+  std::string state_reason;
+  std::optional<hal::DeviceIdentity> identity;
+  hal::device_event::Status status;
+  hal::LinkCounters link;
+};
+
+struct UncertainFire {
+  std::uint32_t command_id = 0;
+  std::size_t step = 0;
+  std::size_t point = 0;
+  std::string why;
+};
+
+struct StationSnapshot {
+  std::uint64_t version = 0;  // increases with every change
+  std::int64_t session_id = 0;
+  std::string patient;
+  std::string tag;  // real, test or demo
+  std::string user;
+  std::string role;
+  SessionState state = SessionState::check_in;
+  bool session_open = false;
+  std::optional<ScreeningVerdict> screening;
+  std::optional<TreatmentPlan> plan;
+  std::size_t step = 0;        // index of the current plan step
+  std::size_t next_point = 0;  // index of the next target in the current step
+  std::vector<bool> points_done;
+  std::uint64_t delivered_nl = 0;
+  std::uint64_t shots = 0;
+  bool armed = false;
+  std::string dosing_locked;  // why dosing is locked, empty when it is not
+  std::vector<UncertainFire> uncertain;
+  std::map<hal::DeviceKind, DeviceView> devices;
+  std::vector<AlarmEntry> alarms;
+  std::string last_message;  // the answer to the last command, refused or not
+};
+
+}  // namespace meso::station

@@ -1,0 +1,76 @@
+// Strict reading of one JSON object of a station file (plan, scenario, limits, catalog): every key read is
+// remembered, and finish() names any key left over, so a misspelled field is an error and never a silent
+// default. Errors name the path ("plan.steps[1].depth_um: expected an integer").
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace meso::station {
+
+class JsonFields {
+ public:
+  JsonFields(const nlohmann::json& object, std::string where) : object_(object), where_(std::move(where)) {
+    if (!object_.is_object()) throw std::invalid_argument(where_ + ": expected a JSON object");
+  }
+
+  template <class T>
+  T get(const std::string& key) {
+    seen_.insert(key);
+    const auto it = object_.find(key);
+    if (it == object_.end()) throw std::invalid_argument(path(key) + ": missing");
+    return convert<T>(*it, key);
+  }
+  template <class T>
+  T get_or(const std::string& key, T fallback) {
+    seen_.insert(key);
+    const auto it = object_.find(key);
+    return it == object_.end() ? fallback : convert<T>(*it, key);
+  }
+  bool has(const std::string& key) const { return object_.contains(key); }
+  // The raw member, for nested objects and arrays; marks it read.
+  const nlohmann::json& member(const std::string& key) {
+    seen_.insert(key);
+    const auto it = object_.find(key);
+    if (it == object_.end()) throw std::invalid_argument(path(key) + ": missing");
+    return *it;
+  }
+  std::string path(const std::string& key) const { return where_ + "." + key; }
+  void finish() const {
+    for (const auto& [key, unused] : object_.items())
+      if (!seen_.contains(key)) throw std::invalid_argument(path(key) + ": unknown field");
+  }
+
+ private:
+  template <class T>
+  T convert(const nlohmann::json& v, const std::string& key) const {
+    try {
+      if constexpr (std::is_same_v<T, bool>) {
+        if (!v.is_boolean()) throw std::invalid_argument("expected true or false");
+      } else if constexpr (std::is_integral_v<T>) {
+        if (!v.is_number_integer()) throw std::invalid_argument("expected an integer");
+        if (v.is_number_unsigned() ? !std::in_range<T>(v.get<std::uint64_t>())
+                                   : !std::in_range<T>(v.get<std::int64_t>()))
+          throw std::invalid_argument("out of range");
+      } else if constexpr (std::is_floating_point_v<T>) {
+        if (!v.is_number()) throw std::invalid_argument("expected a number");
+      } else if constexpr (std::is_same_v<T, std::string>) {
+        if (!v.is_string()) throw std::invalid_argument("expected a string");
+      }
+      return v.get<T>();
+    } catch (const nlohmann::json::exception& e) {
+      throw std::invalid_argument(path(key) + ": " + e.what());
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(path(key) + ": " + e.what());
+    }
+  }
+
+  const nlohmann::json& object_;
+  std::string where_;
+  std::set<std::string> seen_;
+};
+
+}  // namespace meso::station

@@ -1,0 +1,227 @@
+// The session workflow: opening, screening, assessment, planning, and the way out (post-care, close,
+// abort). Treatment itself (arm, fire, shots, device events) is in station_treatment.cpp.
+#include "meso/station/station.hpp"
+
+#include <utility>
+
+namespace meso::station {
+
+Station::Station(asio::io_context& io, JournalPort& journal, StationConfig config)
+    : io_(io), journal_(journal), config_(std::move(config)) {}
+
+Station::~Station() {
+  // A station going away leaves nothing armed, whatever state it was in, and no handler pointing at it.
+  for (auto& [kind, device] : devices_) {
+    device->deactivate();
+    device->set_event_handler({});
+  }
+}
+
+void Station::add_device(hal::Device& device) {
+  const auto kind = device.kind();
+  device.set_event_handler([this, kind](const hal::DeviceEvent& e) { on_device_event(kind, e); });
+  snap_.devices[kind] = DeviceView{kind, device.state(), "", device.identity(), {}, {}};
+  devices_[kind] = &device;
+  publish();
+}
+
+hal::Device* Station::device(hal::DeviceKind kind) {
+  const auto it = devices_.find(kind);
+  return it == devices_.end() ? nullptr : it->second;
+}
+
+void Station::set_observer(Observer observer) {
+  observer_ = std::move(observer);
+  publish();
+}
+
+void Station::journal(const std::string& kind, nlohmann::json payload, JournalPort::Durable then) {
+  if (replaying_ || !snap_.session_open) return;
+  JournalDraft draft{start_.session_id, start_.user, start_.role, kind, std::move(payload)};
+  journal_.append(std::move(draft), [this, then = std::move(then)](const std::string& error) {
+    if (!error.empty()) journal_failed(error);
+    if (then) then(error);
+  });
+}
+
+void Station::journal_failed(const std::string& error) {
+  if (!journal_error_.empty()) return;
+  journal_error_ = error;
+  // Without a journal nothing may be dosed: what is not recorded cannot be accounted for.
+  for (auto& [kind, device] : devices_)
+    device->deactivate();
+  raise_alarm("journal_failed", AlarmPriority::high, AlarmCategory::technical,
+              "the journal cannot record (" + error + "): dosing is locked; end the session");
+}
+
+Outcome Station::refuse(const std::string& command, const std::string& why) {
+  journal("refusal", {{"command", command}, {"reason", why}});
+  publish(command + " refused: " + why);
+  return Outcome::refused(why);
+}
+
+Outcome Station::transition(SessionState to, const std::string& reason) {
+  const auto from = snap_.state;
+  if (auto error = transition_error(from, to); !error.empty())
+    return refuse(std::string(to_string(to)), error);
+  snap_.state = to;
+  journal("session.transition", {{"from", to_string(from)}, {"to", to_string(to)}, {"reason", reason}});
+  publish(std::string(to_string(from)) + " -> " + std::string(to_string(to)));
+  return Outcome::accepted();
+}
+
+Outcome Station::open_session(const SessionStart& start) {
+  if (snap_.session_open && !is_final(snap_.state))
+    return Outcome::refused("session " + std::to_string(snap_.session_id) +
+                            " is still open: close or abort it first");
+  if (start.tag != "real" && start.tag != "test" && start.tag != "demo")
+    return Outcome::refused("tag '" + start.tag + "' is not one of real, test, demo");
+  if (start.role == "auditor") return Outcome::refused("an auditor is read-only and cannot open a session");
+  if (start.role == "qa" && start.tag == "real")
+    return Outcome::refused(
+        "a QA user may run the simulator but not treat a real patient: tag the session test");
+  if (start.role != "clinician" && start.role != "qa" && start.role != "admin")
+    return Outcome::refused("role '" + start.role + "' is not one of clinician, qa, admin");
+  if (start.patient.empty()) return Outcome::refused("no patient: find or add the patient first");
+  StationSnapshot fresh;
+  fresh.version = snap_.version;
+  fresh.devices = std::move(snap_.devices);
+  snap_ = std::move(fresh);
+  alarms_ = AlarmBoard{};
+  screening_.reset();
+  pending_.clear();
+  recorded_counters_.clear();
+  journal_error_.clear();
+  start_ = start;
+  snap_.session_id = start.session_id;
+  snap_.patient = start.patient;
+  snap_.tag = start.tag;
+  snap_.user = start.user;
+  snap_.role = start.role;
+  snap_.state = SessionState::check_in;
+  snap_.session_open = true;
+  journal("session.opened", {{"patient", start.patient},
+                             {"tag", start.tag},
+                             {"course_session", start.course_session},
+                             {"limits", to_json(config_.limits)}});
+  publish("session " + std::to_string(start.session_id) + " opened for " + start.patient);
+  return Outcome::accepted();
+}
+
+Outcome Station::begin_screening() {
+  return transition(SessionState::screening, "patient checked in");
+}
+
+Outcome Station::record_screening(const ScreeningAnswers& answers) {
+  if (snap_.state != SessionState::screening)
+    return refuse("screening", "screening is recorded in the screening state, not in " +
+                                   std::string(to_string(snap_.state)));
+  const auto verdict = evaluate(answers);
+  screening_ = answers;
+  snap_.screening = verdict;
+  journal("screening.recorded", {{"answers", to_json(answers)}, {"verdict", to_json(verdict)}});
+  if (!verdict.stops.empty()) {
+    // An absolute stop ends the session here: it cannot proceed, whatever anyone acknowledges.
+    publish("screening: " + verdict.summary());
+    transition(SessionState::aborted, "screening stop: " + verdict.summary());
+    return Outcome::refused("the session cannot proceed: " + verdict.summary());
+  }
+  if (!verdict.cleared()) {
+    publish("screening incomplete: " + verdict.summary());
+    return Outcome::refused("screening is not complete: " + verdict.summary());
+  }
+  return transition(SessionState::assessment, "screening cleared: " + verdict.summary());
+}
+
+Outcome Station::record_assessment(const nlohmann::json& findings) {
+  if (snap_.state != SessionState::assessment)
+    return refuse("assessment", "the assessment is recorded in the assessment state, not in " +
+                                    std::string(to_string(snap_.state)));
+  journal("assessment.recorded", {{"findings", findings}});
+  return transition(SessionState::planning, "assessment recorded");
+}
+
+Outcome Station::set_plan(const TreatmentPlan& plan) {
+  if (snap_.state != SessionState::planning)
+    return refuse("plan",
+                  "a plan is set in the planning state, not in " + std::string(to_string(snap_.state)));
+  auto problems = validate(plan, config_.limits);
+  if (auto lot = lot_error(config_.catalog, plan.product, plan.lot, config_.today()); !lot.empty())
+    problems.push_back(lot);
+  if (const auto* product = config_.catalog.find(plan.product); product != nullptr && screening_) {
+    for (const auto& a : allergy_conflicts(*screening_, product->ingredients))
+      problems.push_back("the patient is allergic to " + a + ", an ingredient of " + plan.product +
+                         " (contraindication)");
+  }
+  if (!problems.empty()) {
+    std::string why = "the plan is refused:";
+    for (const auto& p : problems)
+      why += " " + p + ";";
+    why.pop_back();
+    journal("plan.refused", {{"plan", to_json(plan)}, {"problems", problems}});
+    publish(why);
+    return Outcome::refused(why);
+  }
+  snap_.plan = plan;
+  snap_.step = 0;
+  snap_.next_point = 0;
+  snap_.points_done.assign(plan.steps.front().points.size(), false);
+  journal("plan.set", {{"plan", to_json(plan)},
+                       {"planned_volume_nl", plan.planned_volume_nl()},
+                       {"product", plan.product},
+                       {"lot", plan.lot}});
+  publish("plan accepted for review: " + std::to_string(plan.planned_volume_nl()) + " nl planned");
+  return Outcome::accepted();
+}
+
+Outcome Station::accept_plan() {
+  if (!snap_.plan) return refuse("accept_plan", "there is no valid plan to accept: set one first");
+  return transition(SessionState::ready, "plan accepted");
+}
+
+Outcome Station::finish_treatment(const std::string& reason) {
+  if (snap_.state != SessionState::treating && snap_.state != SessionState::paused)
+    return refuse("finish", "treatment can only finish from treating or paused");
+  for (auto& [kind, device] : devices_)
+    device->deactivate();
+  snap_.armed = false;
+  if (auto r = transition(SessionState::post_care, reason); !r.ok) return r;
+  const auto next = propose_next(config_.course, start_.course_session, config_.today());
+  journal("session.post_care", {{"instructions", post_care_instructions()},
+                                {"appointments", to_json(next)},
+                                {"delivered_nl", snap_.delivered_nl},
+                                {"shots", snap_.shots}});
+  publish("post-care: " + std::to_string(next.size()) + " appointments proposed");
+  return Outcome::accepted();
+}
+
+Outcome Station::close_session(bool signature_verified) {
+  if (!signature_verified)
+    return refuse("close", "closing needs the clinician's signature (re-enter the password)");
+  if (!pending_.empty())
+    return refuse("close", "a fire's outcome is still unknown: reconcile or attest first");
+  return transition(SessionState::closed, "signed by " + start_.user);
+}
+
+Outcome Station::abort(const std::string& reason) {
+  if (reason.empty()) return Outcome::refused("aborting needs a reason");
+  for (auto& [kind, device] : devices_)
+    device->deactivate();
+  snap_.armed = false;
+  return transition(SessionState::aborted, reason);
+}
+
+void Station::publish(const std::string& message) {
+  if (!message.empty()) snap_.last_message = message;
+  snap_.alarms = alarms_.entries();
+  snap_.uncertain.clear();
+  for (const auto& [id, fire] : pending_) {
+    if (fire.uncertain)
+      snap_.uncertain.push_back({id, fire.step, fire.point, "the link was lost before its outcome"});
+  }
+  snap_.dosing_locked = fire_blockers();
+  ++snap_.version;
+  if (observer_) observer_(snap_);
+}
+
+}  // namespace meso::station

@@ -1,0 +1,417 @@
+// The station against the in-process simulated mesogun, through the real driver: the workflow, the layers of
+// limits, write-ahead intent, E-STOP, the uncertainty lock and recovery after a restart. The journal here is
+// a recording one (the SQLite journal has its own tests and the headless runs use it).
+#include "meso/station/station.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sim_rig.hpp"
+
+namespace meso::station {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::MesogunSimRig;
+
+class RecordingJournal final : public JournalPort {
+ public:
+  explicit RecordingJournal(asio::io_context& io) : io_(io) {}
+  void append(JournalDraft draft, Durable on_durable) override {
+    if (on_append) on_append(draft);
+    events.push_back(std::move(draft));
+    if (hold) {
+      held.push_back(std::move(on_durable));
+      return;
+    }
+    asio::post(io_, [cb = std::move(on_durable), error = fail_with] {
+      if (cb) cb(error);
+    });
+  }
+  void release() {
+    hold = false;
+    for (auto& cb : held)
+      asio::post(io_, [cb = std::move(cb)] {
+        if (cb) cb("");
+      });
+    held.clear();
+  }
+  std::vector<std::string> kinds() const {
+    std::vector<std::string> out;
+    for (const auto& e : events)
+      out.push_back(e.kind);
+    return out;
+  }
+  std::vector<JournalDraft> of_kind(const std::string& kind) const {
+    std::vector<JournalDraft> out;
+    for (const auto& e : events)
+      if (e.kind == kind) out.push_back(e);
+    return out;
+  }
+
+  std::vector<JournalDraft> events;
+  std::function<void(const JournalDraft&)> on_append;
+  bool hold = false;
+  std::string fail_with;
+  std::vector<Durable> held;
+
+ private:
+  asio::io_context& io_;
+};
+
+StationConfig test_config() {
+  StationConfig c;
+  c.catalog.products.push_back(
+      {"HairVital",
+       {"biotin", "dexpanthenol"},
+       {{"L-0425", parse_date("2027-04-30")}, {"L-0124", parse_date("2026-01-31")}}});
+  c.today = [] { return parse_date("2026-11-26"); };
+  return c;
+}
+
+TreatmentPlan test_plan(std::size_t points = 3, std::string lot = "L-0425") {
+  PlanStep s;
+  s.name = "mesotherapy";
+  s.technique = Technique::point_by_point;
+  s.depth_um = 2000;
+  s.dose_nl = 20'000;
+  s.spacing_mm = 10;
+  s.zones = {"crown"};
+  for (std::size_t i = 0; i < points; ++i)
+    s.points.push_back({static_cast<double>(i) * 10.0, 0.0, "crown"});
+  return {"HairVital", std::move(lot), 1'000'000, {s}};
+}
+
+ScreeningAnswers cleared_screening() {
+  ScreeningAnswers a;
+  a.patch_test = PatchTest::negative;
+  a.consent_signed = true;
+  return a;
+}
+
+SessionStart test_start(std::string role = "clinician", std::string tag = "test") {
+  return {42, "P-7F3A", std::move(tag), "dr.ines", std::move(role), 1};
+}
+
+struct StationRig {
+  MesogunSimRig sim;
+  RecordingJournal journal{sim.io};
+  Station station{sim.io, journal, test_config()};
+
+  StationRig() { station.add_device(*sim.driver); }
+
+  bool connect() {
+    sim.driver->configure();
+    return sim.run_until([&] { return sim.driver->state() == hal::DeviceState::configured; });
+  }
+  void settle(milliseconds d = milliseconds(20)) { sim.run_for(d); }
+  // Check-in to treating, the device connected; each step must be accepted.
+  void to_treating(const TreatmentPlan& plan = test_plan()) {
+    ASSERT_TRUE(connect());
+    ASSERT_TRUE(station.open_session(test_start()).ok);
+    ASSERT_TRUE(station.begin_screening().ok);
+    ASSERT_TRUE(station.record_screening(cleared_screening()).ok);
+    ASSERT_TRUE(station.record_assessment({{"density_per_cm2", 140}}).ok);
+    ASSERT_TRUE(station.set_plan(plan).ok) << station.snapshot().last_message;
+    ASSERT_TRUE(station.accept_plan().ok);
+    ASSERT_TRUE(station.start_treatment().ok);
+  }
+  // Armed, and the depth actuator has settled (the device answers FIRE with `busy` while it moves).
+  bool arm() {
+    if (!station.arm().ok) return false;
+    const bool reached = sim.run_until([&] {
+      return sim.gun->model().state() == protocols::mesogun::DeviceState::armed &&
+             sim.gun->model().status(hal::SteadyClock::now()).depth_actual_um == 2000;
+    });
+    settle(sim.gun->model().config().physics.depth_settle + milliseconds(20));
+    return reached;
+  }
+  // A clinician's pace: the driver refuses a FIRE sooner than the device's shot interval (9 shots/s).
+  bool fire_and_wait() {
+    settle(milliseconds(120));
+    const auto before = station.snapshot().shots;
+    if (!station.fire_next().ok) return false;
+    return sim.run_until(
+        [&] { return station.snapshot().shots == before + 1 && station.snapshot().uncertain.empty(); });
+  }
+};
+
+TEST(Station, AWholeSessionIsJournaledStepByStepAndMatchesTheDevicesShots) {
+  StationRig rig;
+  rig.to_treating();
+  ASSERT_TRUE(rig.arm());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(rig.fire_and_wait()) << rig.station.snapshot().last_message << " shots "
+                                     << rig.sim.truth.size()
+                                     << " journal: " << ::testing::PrintToString(rig.journal.kinds())
+                                     << " last: " << rig.journal.events.back().payload.dump();
+  }
+  rig.settle(milliseconds(100));
+  // The last planned point done: the station disarmed by itself.
+  EXPECT_FALSE(rig.station.snapshot().armed);
+  EXPECT_NE(rig.sim.gun->model().state(), protocols::mesogun::DeviceState::armed);
+  ASSERT_TRUE(rig.station.finish_treatment("plan complete").ok);
+  ASSERT_TRUE(rig.station.close_session(true).ok);
+  EXPECT_EQ(rig.station.snapshot().state, SessionState::closed);
+
+  // Every delivered shot is journaled once, with its intent first.
+  const auto shots = rig.journal.of_kind("shot.recorded");
+  ASSERT_EQ(shots.size(), rig.sim.truth.size());
+  ASSERT_EQ(shots.size(), 3U);
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < shots.size(); ++i) {
+    EXPECT_EQ(shots[i].payload["shot_counter"], rig.sim.truth[i].shot_counter);
+    EXPECT_EQ(shots[i].payload["point"], i);
+    total += rig.sim.truth[i].dose_nl;
+  }
+  EXPECT_EQ(rig.station.snapshot().delivered_nl, total);
+  const auto kinds = rig.journal.kinds();
+  for (const auto& shot : shots) {
+    const auto id = shot.payload["command_id"];
+    const auto intent =
+        std::find_if(rig.journal.events.begin(), rig.journal.events.end(),
+                     [&](const auto& e) { return e.kind == "fire.intent" && e.payload["command_id"] == id; });
+    ASSERT_NE(intent, rig.journal.events.end());
+  }
+  for (const auto& e : rig.journal.events) {
+    EXPECT_EQ(e.session, 42);
+    EXPECT_EQ(e.user, "dr.ines");
+  }
+  EXPECT_EQ(rig.journal.of_kind("session.transition").size(), 7U);  // screening, assessment .. closed
+  ASSERT_EQ(rig.journal.of_kind("session.post_care").size(), 1U);
+  EXPECT_FALSE(rig.journal.of_kind("session.post_care")[0].payload["appointments"].empty());
+}
+
+TEST(Station, AnIllegalTransitionIsRefusedWithAReasonAndJournaled) {
+  StationRig rig;
+  ASSERT_TRUE(rig.station.open_session(test_start()).ok);
+  const auto r = rig.station.start_treatment();
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("ready"), std::string::npos) << r.message;
+  const auto refusals = rig.journal.of_kind("refusal");
+  ASSERT_EQ(refusals.size(), 1U);
+  EXPECT_EQ(refusals[0].payload["command"], "start_treatment");
+  EXPECT_FALSE(rig.station.arm().ok);
+  EXPECT_EQ(rig.station.snapshot().state, SessionState::check_in);
+}
+
+TEST(Station, AScreeningStopEndsTheSessionAndNothingCanBeArmed) {
+  StationRig rig;
+  ASSERT_TRUE(rig.connect());
+  ASSERT_TRUE(rig.station.open_session(test_start()).ok);
+  ASSERT_TRUE(rig.station.begin_screening().ok);
+  auto a = cleared_screening();
+  a.pregnant_or_breastfeeding = true;
+  a.precautions_acknowledged_reason = "the patient insists";
+  const auto r = rig.station.record_screening(a);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("pregnancy"), std::string::npos);
+  EXPECT_EQ(rig.station.snapshot().state, SessionState::aborted);
+  EXPECT_FALSE(rig.station.record_assessment({}).ok);
+  EXPECT_FALSE(rig.station.arm().ok);
+}
+
+TEST(Station, AnAllergyToAnIngredientOrAnExpiredLotRefusesThePlan) {
+  StationRig rig;
+  ASSERT_TRUE(rig.station.open_session(test_start()).ok);
+  ASSERT_TRUE(rig.station.begin_screening().ok);
+  auto a = cleared_screening();
+  a.allergies = {"Biotin"};
+  ASSERT_TRUE(rig.station.record_screening(a).ok);
+  ASSERT_TRUE(rig.station.record_assessment({}).ok);
+  auto r = rig.station.set_plan(test_plan());
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("allergic to Biotin"), std::string::npos) << r.message;
+  EXPECT_EQ(rig.journal.of_kind("plan.refused").size(), 1U);
+  a.allergies.clear();
+  r = rig.station.set_plan(test_plan(3, "L-0124"));
+  EXPECT_NE(r.message.find("expired"), std::string::npos) << r.message;
+  EXPECT_FALSE(rig.station.accept_plan().ok);
+}
+
+TEST(Station, ARequestOverALimitNeverReachesTheDeviceAtAnyLayer) {
+  StationRig rig;
+  ASSERT_TRUE(rig.connect());
+  ASSERT_TRUE(rig.station.open_session(test_start()).ok);
+  ASSERT_TRUE(rig.station.begin_screening().ok);
+  ASSERT_TRUE(rig.station.record_screening(cleared_screening()).ok);
+  ASSERT_TRUE(rig.station.record_assessment({}).ok);
+  // Plan layer: 4.5 mm is refused before anything exists to arm.
+  auto deep = test_plan();
+  deep.steps[0].depth_um = 4500;
+  EXPECT_FALSE(rig.station.set_plan(deep).ok);
+  // Station layer: nothing can be armed without a valid, accepted plan.
+  EXPECT_FALSE(rig.station.arm().ok);
+  ASSERT_TRUE(rig.station.set_plan(test_plan()).ok);
+  ASSERT_TRUE(rig.station.accept_plan().ok);
+  ASSERT_TRUE(rig.station.start_treatment().ok);
+  ASSERT_TRUE(rig.arm());
+  // Driver layer: the envelope is the step's own depth and dose; anything else is refused before the bytes.
+  rig.station.disarm("test");
+  rig.settle();
+  const auto deeper =
+      rig.sim.driver->apply_settings({2500, 20'000, protocols::mesogun::FireMode::single, 0, 0});
+  EXPECT_EQ(deeper.refusal, hal::Refusal::depth_outside_limits);
+  const auto more =
+      rig.sim.driver->apply_settings({2000, 30'000, protocols::mesogun::FireMode::single, 0, 0});
+  EXPECT_EQ(more.refusal, hal::Refusal::dose_outside_limits);
+  rig.settle(milliseconds(50));
+  rig.settle(milliseconds(300));  // long enough for a 0.5 mm move to show
+  EXPECT_EQ(rig.sim.gun->model().status(hal::SteadyClock::now()).depth_actual_um, 2000);
+}
+
+TEST(Station, AFireSoonerThanTheDevicesShotIntervalIsRefusedBeforeAnyIntent) {
+  StationRig rig;
+  rig.to_treating();
+  ASSERT_TRUE(rig.arm());
+  ASSERT_TRUE(rig.station.fire_next().ok);
+  ASSERT_TRUE(rig.sim.run_until([&] { return rig.station.snapshot().shots == 1; }));
+  const auto r = rig.station.fire_next();
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("shots/s"), std::string::npos) << r.message;
+  EXPECT_EQ(rig.journal.of_kind("fire.intent").size(), 1U);
+}
+
+TEST(Station, AFiresIntentIsDurableBeforeItsFirstByteGoesOut) {
+  StationRig rig;
+  rig.to_treating();
+  ASSERT_TRUE(rig.arm());
+  rig.journal.hold = true;  // the disk is slow
+  ASSERT_TRUE(rig.station.fire_next().ok);
+  rig.settle(milliseconds(200));
+  EXPECT_TRUE(rig.sim.truth.empty()) << "a shot before its intent was durable";
+  EXPECT_EQ(rig.journal.kinds().back(), "fire.intent");
+  rig.journal.release();
+  ASSERT_TRUE(rig.sim.run_until([&] { return rig.sim.truth.size() == 1; }));
+}
+
+TEST(Station, AnEStopWhileTheIntentIsBeingWrittenMeansTheFireNeverGoesOut) {
+  StationRig rig;
+  rig.to_treating();
+  ASSERT_TRUE(rig.arm());
+  rig.journal.hold = true;
+  ASSERT_TRUE(rig.station.fire_next().ok);
+  rig.station.estop("space bar");
+  rig.journal.release();
+  rig.settle(milliseconds(200));
+  EXPECT_TRUE(rig.sim.truth.empty());
+  const auto resolved = rig.journal.of_kind("fire.resolved");
+  ASSERT_EQ(resolved.size(), 1U);
+  EXPECT_EQ(resolved[0].payload["outcome"], "not_delivered");
+  EXPECT_EQ(rig.station.snapshot().state, SessionState::paused);
+}
+
+TEST(Station, EStopDisarmsFirstAndJournalsSecond) {
+  StationRig rig;
+  rig.to_treating();
+  ASSERT_TRUE(rig.arm());
+  hal::DeviceState at_journal = hal::DeviceState::active;
+  rig.journal.on_append = [&](const JournalDraft& d) {
+    if (d.kind == "estop") at_journal = rig.sim.driver->state();
+  };
+  rig.station.estop("button");
+  EXPECT_EQ(at_journal, hal::DeviceState::estopped);
+  ASSERT_TRUE(rig.sim.run_until(
+      [&] { return rig.sim.gun->model().state() == protocols::mesogun::DeviceState::estopped; }));
+  EXPECT_FALSE(rig.station.arm().ok) << "re-armed after an E-STOP without a person clearing it";
+}
+
+TEST(Station, AFireWithAnUnknownOutcomeLocksDosingUntilTheRecordsSettleIt) {
+  StationRig rig;
+  rig.to_treating();
+  ASSERT_TRUE(rig.arm());
+  rig.sim.hold_device_bytes();  // the SHOT will not reach the station
+  ASSERT_TRUE(rig.station.fire_next().ok);
+  ASSERT_TRUE(rig.sim.run_until([&] { return rig.sim.truth.size() == 1; }));
+  rig.sim.inject(sim::action::Unplug{milliseconds(300)});
+  rig.sim.drop_held_bytes();
+  ASSERT_TRUE(rig.sim.run_until([&] { return !rig.station.snapshot().uncertain.empty(); }));
+  EXPECT_FALSE(rig.station.snapshot().dosing_locked.empty());
+  EXPECT_FALSE(rig.station.arm().ok);
+  EXPECT_FALSE(rig.station.fire_next().ok);
+  // Re-plugged: the driver reconciles from the device's records, the shot is found, the lock lifts.
+  ASSERT_TRUE(rig.sim.run_until(
+      [&] { return rig.station.snapshot().uncertain.empty() && rig.station.snapshot().shots == 1; },
+      milliseconds(5000)))
+      << rig.station.snapshot().last_message;
+  EXPECT_EQ(rig.journal.of_kind("shot.recorded").size(), 1U);
+  EXPECT_EQ(rig.journal.of_kind("shot.recorded")[0].payload["recovered"], true);
+  EXPECT_TRUE(rig.station.snapshot().dosing_locked.empty());
+  EXPECT_FALSE(rig.station.snapshot().armed) << "re-armed by itself after the reconnect";
+  EXPECT_FALSE(rig.station.arm().ok) << "armed with the link-lost alarm unacknowledged";
+  for (const auto& a : rig.station.snapshot().alarms)
+    rig.station.acknowledge_alarm(a.id);
+  EXPECT_TRUE(rig.arm()) << rig.station.snapshot().last_message;
+}
+
+TEST(Station, TriggerShotsAreJournaledOnceAndTheStationDisarmsAfterTheLastPoint) {
+  StationRig rig;
+  rig.to_treating(test_plan(2));
+  ASSERT_TRUE(rig.arm());
+  rig.sim.pull_trigger(4);
+  rig.settle(milliseconds(1000));
+  EXPECT_EQ(rig.sim.truth.size(), 2U) << "shots past the plan's last point";
+  EXPECT_EQ(rig.journal.of_kind("shot.recorded").size(), 2U);
+  EXPECT_EQ(rig.journal.of_kind("interlock").size(), 1U);
+  EXPECT_EQ(rig.station.snapshot().next_point, 2U);
+}
+
+TEST(Station, ASimulatedDeviceCannotTreatARealPatientNorCanQA) {
+  StationRig rig;
+  EXPECT_FALSE(rig.station.open_session(test_start("qa", "real")).ok);
+  EXPECT_FALSE(rig.station.open_session(test_start("auditor", "test")).ok);
+  ASSERT_TRUE(rig.connect());
+  ASSERT_TRUE(rig.station.open_session(test_start("clinician", "real")).ok);
+  ASSERT_TRUE(rig.station.begin_screening().ok);
+  ASSERT_TRUE(rig.station.record_screening(cleared_screening()).ok);
+  ASSERT_TRUE(rig.station.record_assessment({}).ok);
+  ASSERT_TRUE(rig.station.set_plan(test_plan()).ok);
+  ASSERT_TRUE(rig.station.accept_plan().ok);
+  ASSERT_TRUE(rig.station.start_treatment().ok);
+  const auto r = rig.station.arm();
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("simulated"), std::string::npos) << r.message;
+}
+
+TEST(Station, AJournalThatCannotWriteLocksDosing) {
+  StationRig rig;
+  rig.to_treating();
+  ASSERT_TRUE(rig.arm());
+  rig.journal.fail_with = "disk I/O error";
+  ASSERT_TRUE(rig.station.fire_next().ok);
+  rig.settle(milliseconds(200));
+  EXPECT_TRUE(rig.sim.truth.empty());
+  EXPECT_FALSE(rig.station.snapshot().armed);
+  EXPECT_NE(rig.station.snapshot().dosing_locked.find("journal"), std::string::npos);
+}
+
+TEST(Station, AfterARestartAnIntentWithoutOutcomeLocksDosingUntilSettled) {
+  StationRig rig;
+  rig.to_treating();
+  ASSERT_TRUE(rig.arm());
+  ASSERT_TRUE(rig.fire_and_wait());
+  auto events = rig.journal.events;
+  // The process died after writing the next intent and sending it.
+  events.push_back(
+      {42,
+       "dr.ines",
+       "clinician",
+       "fire.intent",
+       {{"command_id", 99}, {"step", 0}, {"point", 1}, {"dose_nl", 20'000}, {"depth_um", 2000}}});
+  RecordingJournal journal2(rig.sim.io);
+  Station restarted(rig.sim.io, journal2, test_config());
+  ASSERT_TRUE(restarted.recover(test_start(), events).ok);
+  const auto& snap = restarted.snapshot();
+  EXPECT_EQ(snap.state, SessionState::paused);
+  EXPECT_EQ(snap.shots, 1U);
+  EXPECT_EQ(snap.next_point, 1U);
+  ASSERT_EQ(snap.uncertain.size(), 1U);
+  EXPECT_EQ(snap.uncertain[0].command_id, 99U);
+  EXPECT_FALSE(snap.dosing_locked.empty());
+  EXPECT_FALSE(restarted.attest(99, hal::FireOutcome::not_delivered, "").ok);
+  ASSERT_TRUE(restarted.attest(99, hal::FireOutcome::not_delivered, "syringe weighed: no loss").ok);
+  EXPECT_TRUE(restarted.snapshot().dosing_locked.empty());
+  EXPECT_EQ(journal2.of_kind("fire.attested").size(), 1U);
+}
+
+}  // namespace
+}  // namespace meso::station
