@@ -2,6 +2,9 @@
 find_package(Boost 1.74 REQUIRED)            # header-only parts: CRC (protocols), later Asio
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(CLI11 2.1 REQUIRED)
+find_package(SQLite3 3.31 REQUIRED)          # the journal (SQLite::SQLite3)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)  # journal hashes, signatures, passwords
 if(MESO_BUILD_TESTS)
   find_package(GTest 1.12 REQUIRED)
   include(GoogleTest)

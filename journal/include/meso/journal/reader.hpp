@@ -1,0 +1,63 @@
+// Read-only access for the auditor, exports and the station's recovery after a crash. Each reader opens its
+// own read-only connection; a database on a read-only medium (where SQLite cannot create the WAL index)
+// is opened immutable instead.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "meso/journal/types.hpp"
+#include "meso/journal/verify_report.hpp"
+
+namespace meso::journal {
+
+struct SessionFilter {
+  std::optional<std::string> patient;  // pseudonym
+  std::optional<std::string> user;     // the name of who opened it
+  std::optional<std::string> from;     // opened at or after this ISO-8601 prefix, e.g. 2025-11-01
+  std::optional<std::string> to;       // opened at or before (a date includes that whole day)
+  std::optional<Tag> tag;
+  std::optional<SessionState> state;
+};
+
+class JournalReader {
+ public:
+  // Throws JournalError when the file is missing, is no journal, or has a schema other than this program's.
+  explicit JournalReader(const std::filesystem::path& database);
+  ~JournalReader();
+  JournalReader(const JournalReader&) = delete;
+  JournalReader& operator=(const JournalReader&) = delete;
+  JournalReader(JournalReader&&) noexcept;
+  JournalReader& operator=(JournalReader&&) noexcept;
+
+  // True when the file had to be opened immutable (read-only directory or medium); any committed data
+  // still in a "-wal" file beside it is then not seen, which `wal_ignored()` reports.
+  bool opened_immutable() const;
+  bool wal_ignored() const;
+
+  std::vector<SessionInfo> list_sessions(const SessionFilter& filter = {}) const;
+  std::optional<SessionInfo> session(SessionId id) const;
+  std::vector<Event> timeline(SessionId id) const;
+  // The station's recovery reads its own kinds, e.g. every "fire.intent" and "shot.recorded", and matches
+  // them by payload; the journal does not interpret payloads.
+  std::vector<Event> events_of_kind(SessionId id, std::string_view kind) const;
+  std::optional<SealInfo> seal(SessionId id) const;
+  // Recovery: the sessions left open (state open), each with its last seq.
+  std::vector<SessionInfo> open_sessions() const;
+  std::optional<UserInfo> user(UserId id) const;
+  // The user when the name exists and the password matches its Argon2id hash.
+  std::optional<UserInfo> authenticate(std::string_view name, std::string_view password) const;
+
+  // Chain, seq, hashes, seals, signatures and counts (verify.cpp).
+  VerifyReport verify(const VerifyOptions& options = {}) const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace meso::journal

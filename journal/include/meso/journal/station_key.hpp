@@ -1,0 +1,52 @@
+// The station's Ed25519 signing key, kept in a file outside the database: whoever can rewrite the database
+// cannot forge a seal without it. The file holds the 32-byte seed, mode 0600.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "meso/journal/types.hpp"
+
+namespace meso::journal {
+
+using PublicKey = std::array<std::uint8_t, 32>;
+using Signature = std::array<std::uint8_t, 64>;
+
+class StationKey {
+ public:
+  // Creates the file (0600, never overwriting) when it does not exist. Refuses, with JournalError
+  // (Errc::key_file), a file of the wrong size or one readable by group or others.
+  static StationKey load_or_create(const std::filesystem::path& path);
+
+  StationKey(const StationKey&) = delete;
+  StationKey& operator=(const StationKey&) = delete;
+  StationKey(StationKey&& other) noexcept;
+  StationKey& operator=(StationKey&&) = delete;
+  ~StationKey();
+
+  const PublicKey& public_key() const { return public_key_; }
+  Signature sign(std::span<const std::uint8_t> message) const;
+
+ private:
+  StationKey() = default;
+  std::array<std::uint8_t, 64> secret_key_{};
+  PublicKey public_key_{};
+};
+
+bool verify_signature(const PublicKey& key, std::span<const std::uint8_t> message,
+                      const Signature& signature);
+
+// The bytes a seal signs (docs/journal.md, "Seal"):
+// "MJS1" || u64be(session) || u64be(event_count) || merkle_root || u32be(len) || sealed_utc.
+std::vector<std::uint8_t> seal_message(SessionId session, std::int64_t event_count, const Digest& merkle_root,
+                                       std::string_view sealed_utc);
+
+// Public key files hold 64 hex digits (and an optional newline), for `mesoaudit verify --public-key`.
+void write_public_key_file(const std::filesystem::path& path, const PublicKey& key);
+PublicKey read_public_key_file(const std::filesystem::path& path);
+
+}  // namespace meso::journal

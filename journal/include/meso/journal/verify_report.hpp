@@ -1,0 +1,68 @@
+// What verification found: per session the FIRST bad event and what is wrong with it, so an auditor can go
+// straight to it. Open sessions are not failures, but their tail is not yet protected by a seal.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "meso/journal/station_key.hpp"
+#include "meso/journal/types.hpp"
+
+namespace meso::journal {
+
+enum class Problem : std::uint8_t {
+  seq_gap,             // the expected seq is missing (a deleted row, or rows renumbered)
+  hash_mismatch,       // the stored hash is not the hash of the row's content (an edited row)
+  chain_broken,        // prev_hash is not the previous event's hash (an inserted, removed or moved row)
+  seal_leaf_mismatch,  // the event differs from the one the seal signed (a chain recomputed after an edit)
+  missing_events,      // fewer events than the seal counts (a truncated tail)
+  extra_events,        // more events than the seal counts (rows added after sealing)
+  root_mismatch,       // the seal's Merkle root is not the root of its own leaf list
+  bad_signature,       // the seal's signature does not verify
+  unexpected_key,      // signed by a key other than the one the auditor expects
+  header_mismatch,     // the sessions row or its patient disagrees with the signed "session.opened" event
+  tag_mismatch,        // an event's tag is not its session's
+  state_mismatch,      // "sealed" without a seal, or a seal on an "open" session
+  orphan_event,        // an event whose session does not exist
+};
+
+std::string_view to_string(Problem problem);
+
+struct Finding {
+  SessionId session = 0;
+  std::optional<Seq> seq;  // the first bad event; none when the whole session (or its seal) is at fault
+  Problem problem = Problem::hash_mismatch;
+  std::string detail;
+};
+
+struct SessionVerdict {
+  SessionId session = 0;
+  SessionState state = SessionState::open;
+  std::int64_t events = 0;
+  bool intact = true;  // no finding for this session
+};
+
+struct VerifyReport {
+  std::vector<Finding> findings;  // at most one per session (its first), ordered by session
+  std::vector<SessionVerdict> sessions;
+  std::int64_t events_checked = 0;
+
+  bool ok() const { return findings.empty(); }
+  const Finding* first_problem() const { return findings.empty() ? nullptr : &findings.front(); }
+  std::vector<SessionId> unsealed() const;
+};
+
+struct VerifyOptions {
+  std::optional<SessionId> session;       // only this one; all sessions otherwise
+  std::optional<PublicKey> expected_key;  // refuse seals signed by any other key
+};
+
+nlohmann::json to_json(const VerifyReport& report);
+// "session 3, seq 17: hash_mismatch: ..." for the first problem, or a one-line summary when intact.
+std::string describe(const VerifyReport& report);
+
+}  // namespace meso::journal

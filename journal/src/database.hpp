@@ -1,0 +1,24 @@
+// Opening the journal's connections: the writer's (WAL, synchronous=FULL, foreign keys, migrated) and the
+// readers' (read-only, immutable when the medium forbids the WAL index).
+#pragma once
+
+#include <filesystem>
+
+#include "sqlite.hpp"
+
+namespace meso::journal {
+
+sqlite::Connection open_for_writing(const std::filesystem::path& path);
+// Applies the migrations after the database's user_version up to `target_version`, each in one transaction.
+void migrate_connection(sqlite::Connection& connection, int target_version);
+
+struct ReadOnlyConnection {
+  sqlite::Connection connection;
+  bool immutable = false;
+  bool wal_ignored = false;  // immutable, and a non-empty "-wal" file lies beside the database
+};
+ReadOnlyConnection open_read_only(const std::filesystem::path& path);
+// Throws JournalError unless the schema is exactly this program's.
+void require_current_schema(sqlite::Connection& connection, const std::filesystem::path& path);
+
+}  // namespace meso::journal

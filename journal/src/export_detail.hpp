@@ -1,0 +1,24 @@
+// Everything an export shows about one session, read once.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "meso/journal/reader.hpp"
+
+namespace meso::journal {
+
+struct SessionExport {
+  SessionInfo session;
+  std::vector<Event> events;
+  std::optional<SealInfo> seal;
+  VerifyReport integrity;
+};
+
+SessionExport load_export(const JournalReader& reader, SessionId session);
+std::string export_html(const SessionExport& data);
+// "intact and sealed", "intact, open (not sealed)" or the first problem.
+std::string integrity_text(const SessionExport& data);
+
+}  // namespace meso::journal

@@ -1,0 +1,132 @@
+// The schema, as the migrations that build it. Version N is migrations[N - 1]; never edit a released one,
+// add the next. docs/journal.md describes the resulting tables.
+#pragma once
+
+#include <array>
+
+namespace meso::journal {
+
+// Version 1: users, patients, plans, sessions and the append-only, hash-chained events.
+inline constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE users(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE CHECK(length(name) > 0),
+  role TEXT NOT NULL CHECK(role IN ('clinician', 'qa', 'auditor', 'admin')),
+  password_hash TEXT NOT NULL,
+  created_utc TEXT NOT NULL
+);
+CREATE TABLE patients(
+  id INTEGER PRIMARY KEY,
+  pseudonym TEXT NOT NULL UNIQUE CHECK(length(pseudonym) > 0),
+  tag TEXT NOT NULL CHECK(tag IN ('real', 'test', 'demo')),
+  created_utc TEXT NOT NULL
+);
+CREATE TABLE plans(
+  id INTEGER PRIMARY KEY,
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  created_utc TEXT NOT NULL,
+  plan TEXT NOT NULL CHECK(json_valid(plan))
+);
+CREATE TABLE sessions(
+  id INTEGER PRIMARY KEY,
+  patient_id INTEGER NOT NULL REFERENCES patients(id),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  plan_id INTEGER REFERENCES plans(id),
+  tag TEXT NOT NULL CHECK(tag IN ('real', 'test', 'demo')),
+  state TEXT NOT NULL DEFAULT 'open' CHECK(state IN ('open', 'sealed')),
+  opened_utc TEXT NOT NULL,
+  closed_utc TEXT
+);
+CREATE TABLE events(
+  session_id INTEGER NOT NULL REFERENCES sessions(id),
+  seq INTEGER NOT NULL CHECK(seq >= 1),
+  utc TEXT NOT NULL,
+  mono_ns INTEGER NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL CHECK(role IN ('clinician', 'qa', 'auditor', 'admin')),
+  tag TEXT NOT NULL CHECK(tag IN ('real', 'test', 'demo')),
+  kind TEXT NOT NULL CHECK(length(kind) > 0),
+  corrects INTEGER,
+  payload TEXT NOT NULL CHECK(json_valid(payload)),
+  prev_hash BLOB NOT NULL CHECK(length(prev_hash) = 32),
+  hash BLOB NOT NULL CHECK(length(hash) = 32),
+  PRIMARY KEY(session_id, seq)
+) WITHOUT ROWID;
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN
+  SELECT RAISE(ABORT, 'events are append-only: append a correction event instead');
+END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN
+  SELECT RAISE(ABORT, 'events are append-only and are never deleted');
+END;
+CREATE TRIGGER events_only_in_open_sessions BEFORE INSERT ON events
+WHEN (SELECT state FROM sessions WHERE id = NEW.session_id) IS NOT 'open' BEGIN
+  SELECT RAISE(ABORT, 'events are appended to open sessions only');
+END;
+CREATE TRIGGER events_tag_is_session_tag BEFORE INSERT ON events
+WHEN NEW.tag IS NOT (SELECT tag FROM sessions WHERE id = NEW.session_id) BEGIN
+  SELECT RAISE(ABORT, 'an event''s tag must be its session''s tag');
+END;
+CREATE TRIGGER events_seq_gapless BEFORE INSERT ON events
+WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE session_id = NEW.session_id) BEGIN
+  SELECT RAISE(ABORT, 'an event''s seq must follow its session''s last seq, without a gap');
+END;
+CREATE TRIGGER events_corrects_an_earlier_event BEFORE INSERT ON events
+WHEN NEW.corrects IS NOT NULL AND (NEW.corrects < 1 OR NEW.corrects >= NEW.seq) BEGIN
+  SELECT RAISE(ABORT, 'a correction must name an earlier event of its session');
+END;
+
+CREATE TRIGGER sessions_tag_is_patient_tag BEFORE INSERT ON sessions
+WHEN NEW.tag IS NOT (SELECT tag FROM patients WHERE id = NEW.patient_id) BEGIN
+  SELECT RAISE(ABORT, 'test or demo data never enters a real patient''s record: a session''s tag must be its patient''s');
+END;
+CREATE TRIGGER sessions_only_close_once BEFORE UPDATE ON sessions
+WHEN OLD.state IS NOT 'open' OR NEW.id IS NOT OLD.id OR NEW.patient_id IS NOT OLD.patient_id
+  OR NEW.user_id IS NOT OLD.user_id OR NEW.plan_id IS NOT OLD.plan_id OR NEW.tag IS NOT OLD.tag
+  OR NEW.opened_utc IS NOT OLD.opened_utc BEGIN
+  SELECT RAISE(ABORT, 'a session is only ever closed, once');
+END;
+CREATE TRIGGER sessions_no_delete BEFORE DELETE ON sessions BEGIN
+  SELECT RAISE(ABORT, 'sessions are never deleted');
+END;
+CREATE TRIGGER patients_keep_tag BEFORE UPDATE OF id, tag ON patients BEGIN
+  SELECT RAISE(ABORT, 'a patient''s id and tag never change');
+END;
+CREATE TRIGGER patients_no_delete BEFORE DELETE ON patients BEGIN
+  SELECT RAISE(ABORT, 'patients are never deleted');
+END;
+)sql";
+
+// Version 2: seals, written once per session when it closes.
+inline constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE seals(
+  session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+  event_count INTEGER NOT NULL CHECK(event_count >= 1),
+  merkle_root BLOB NOT NULL CHECK(length(merkle_root) = 32),
+  leaf_hashes BLOB NOT NULL CHECK(length(leaf_hashes) = 32 * event_count),
+  sealed_utc TEXT NOT NULL,
+  public_key BLOB NOT NULL CHECK(length(public_key) = 32),
+  signature BLOB NOT NULL CHECK(length(signature) = 64)
+);
+CREATE TRIGGER seals_no_update BEFORE UPDATE ON seals BEGIN
+  SELECT RAISE(ABORT, 'seals are never changed');
+END;
+CREATE TRIGGER seals_no_delete BEFORE DELETE ON seals BEGIN
+  SELECT RAISE(ABORT, 'seals are never deleted');
+END;
+CREATE TRIGGER sessions_sealed_with_a_seal BEFORE UPDATE OF state ON sessions
+WHEN NEW.state = 'sealed' AND NOT EXISTS (SELECT 1 FROM seals WHERE session_id = NEW.id) BEGIN
+  SELECT RAISE(ABORT, 'a session is marked sealed only after its seal is written');
+END;
+)sql";
+
+// Version 3: the indexes behind the auditor's filters and the station's queries by kind.
+inline constexpr const char* kSchemaV3 = R"sql(
+CREATE INDEX sessions_by_patient ON sessions(patient_id);
+CREATE INDEX sessions_by_opened ON sessions(opened_utc);
+CREATE INDEX events_by_kind ON events(session_id, kind);
+)sql";
+
+inline constexpr std::array kMigrations{kSchemaV1, kSchemaV2, kSchemaV3};
+
+}  // namespace meso::journal

@@ -1,0 +1,305 @@
+// Verification reads each session's events once, in seq order, straight from SQLite's row buffers: one
+// record hash per event, one comparison with the seal's leaf list, then the Merkle root and signature.
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "meso/journal/hashing.hpp"
+#include "meso/journal/merkle.hpp"
+#include "meso/journal/reader.hpp"
+#include "reader_state.hpp"
+
+namespace meso::journal {
+
+namespace {
+
+bool equal(std::span<const std::uint8_t> blob, const Digest& digest) {
+  return blob.size() == digest.size() && std::memcmp(blob.data(), digest.data(), digest.size()) == 0;
+}
+
+std::string hex_or_bad(std::span<const std::uint8_t> blob) {
+  return blob.empty() ? "(none)" : to_hex(blob);
+}
+
+struct StoredSeal {
+  std::int64_t event_count = 0;
+  Digest merkle_root{};
+  std::vector<Digest> leaves;
+  std::string sealed_utc;
+  PublicKey public_key{};
+  Signature signature{};
+};
+
+struct SessionRow {
+  SessionId id = 0;
+  PatientId patient = 0;
+  UserId user = 0;
+  std::optional<PlanId> plan;
+  std::string tag;
+  std::string state;
+  std::string opened_utc;
+  std::string pseudonym;
+  std::string patient_tag;
+  std::optional<std::string> plan_sha256;
+};
+
+class Verifier {
+ public:
+  Verifier(sqlite::Connection& connection, const VerifyOptions& options)
+      : connection_(connection),
+        options_(options),
+        events_(connection,
+                "SELECT seq, utc, mono_ns, user_id, role, tag, kind, corrects, payload, prev_hash, hash "
+                "FROM events WHERE session_id = ?1 ORDER BY seq"),
+        seal_(connection,
+              "SELECT event_count, merkle_root, leaf_hashes, sealed_utc, public_key, signature FROM seals "
+              "WHERE session_id = ?1") {}
+
+  VerifyReport run() {
+    for (const SessionRow& session : sessions())
+      check_session(session);
+    if (!options_.session) check_orphans();
+    std::stable_sort(report_.findings.begin(), report_.findings.end(),
+                     [](const Finding& a, const Finding& b) { return a.session < b.session; });
+    return std::move(report_);
+  }
+
+ private:
+  std::vector<SessionRow> sessions() {
+    sqlite::Statement query(
+        connection_,
+        "SELECT s.id, s.patient_id, s.user_id, s.plan_id, s.tag, s.state, s.opened_utc, "
+        "p.pseudonym, p.tag, pl.plan FROM sessions s "
+        "LEFT JOIN patients p ON p.id = s.patient_id LEFT JOIN plans pl ON pl.id = s.plan_id "
+        "WHERE ?1 IS NULL OR s.id = ?1 ORDER BY s.id");
+    query.bind(1, options_.session);
+    std::vector<SessionRow> rows;
+    while (query.step()) {
+      SessionRow& row = rows.emplace_back();
+      row.id = query.column_int(0);
+      row.patient = query.column_int(1);
+      row.user = query.column_int(2);
+      row.plan = query.column_optional_int(3);
+      row.tag = query.column_text(4);
+      row.state = query.column_text(5);
+      row.opened_utc = query.column_text(6);
+      row.pseudonym = query.column_text(7);
+      row.patient_tag = query.column_text(8);
+      if (!query.column_is_null(9)) {
+        const auto plan = query.column_text(9);
+        row.plan_sha256 = to_hex(sha256({reinterpret_cast<const std::uint8_t*>(plan.data()), plan.size()}));
+      }
+    }
+    return rows;
+  }
+
+  std::optional<StoredSeal> load_seal(SessionId session) {
+    seal_.reset().bind(1, session);
+    if (!seal_.step()) return std::nullopt;
+    StoredSeal seal;
+    seal.event_count = seal_.column_int(0);
+    const auto root = seal_.column_blob(1);
+    if (root.size() == seal.merkle_root.size()) std::copy(root.begin(), root.end(), seal.merkle_root.begin());
+    const auto leaves = seal_.column_blob(2);
+    seal.leaves.resize(leaves.size() / sizeof(Digest));
+    if (!seal.leaves.empty())
+      std::memcpy(seal.leaves.data(), leaves.data(), seal.leaves.size() * sizeof(Digest));
+    seal.sealed_utc = seal_.column_text(3);
+    const auto key = seal_.column_blob(4);
+    if (key.size() == seal.public_key.size()) std::copy(key.begin(), key.end(), seal.public_key.begin());
+    const auto signature = seal_.column_blob(5);
+    if (signature.size() == seal.signature.size()) {
+      std::copy(signature.begin(), signature.end(), seal.signature.begin());
+    }
+    seal_.reset();
+    return seal;
+  }
+
+  void add(SessionId session, std::optional<Seq> seq, Problem problem, std::string detail) {
+    report_.findings.push_back(Finding{session, seq, problem, std::move(detail)});
+  }
+
+  // The sessions row, its patient and plan must say what the signed first event says.
+  std::optional<std::string> header_problem(const SessionRow& session, std::string_view kind,
+                                            std::string_view payload, std::string_view utc) const {
+    if (kind != "session.opened")
+      return "the first event is \"" + std::string(kind) + "\", not \"session.opened\"";
+    const auto opened = nlohmann::json::parse(payload, nullptr, false);
+    if (!opened.is_object()) return "the session.opened payload is not a JSON object";
+    const auto field = [&opened](const char* name) { return opened.value(name, nlohmann::json()); };
+    if (field("patient_id") != session.patient) return "sessions.patient_id differs from the signed opening";
+    if (field("patient") != session.pseudonym)
+      return "the patient's pseudonym differs from the signed opening";
+    if (field("tag") != session.tag || session.patient_tag != session.tag) {
+      return "the session's or patient's tag differs from the signed opening";
+    }
+    if (field("user_id") != session.user) return "sessions.user_id differs from the signed opening";
+    const nlohmann::json plan = session.plan ? nlohmann::json(*session.plan) : nlohmann::json();
+    if (field("plan_id") != plan) return "sessions.plan_id differs from the signed opening";
+    const nlohmann::json plan_hash =
+        session.plan_sha256 ? nlohmann::json(*session.plan_sha256) : nlohmann::json();
+    if (field("plan_sha256") != plan_hash) return "the plan differs from the one hashed at opening";
+    if (utc != session.opened_utc) return "sessions.opened_utc differs from the signed opening";
+    return std::nullopt;
+  }
+
+  void check_session(const SessionRow& session) {
+    const std::size_t findings_before = report_.findings.size();
+    const std::optional<StoredSeal> seal = load_seal(session.id);
+    const std::int64_t events = check_events(session, seal);
+    if (report_.findings.size() == findings_before) check_seal(session, seal, events);
+    report_.sessions.push_back(
+        SessionVerdict{session.id, session.state == "sealed" ? SessionState::sealed : SessionState::open,
+                       events, report_.findings.size() == findings_before});
+  }
+
+  // Returns how many events the session holds; stops at the first bad one.
+  std::int64_t check_events(const SessionRow& session, const std::optional<StoredSeal>& seal) {
+    const std::size_t findings_before = report_.findings.size();
+    Digest previous = genesis_hash(session.id);
+    Seq expected = 1;
+    events_.reset().bind(1, session.id);
+    while (events_.step()) {
+      ++report_.events_checked;
+      const Seq seq = events_.column_int(0);
+      if (seq != expected) {
+        add(session.id, expected, Problem::seq_gap,
+            "seq " + std::to_string(expected) + " is missing: the next stored event is seq " +
+                std::to_string(seq));
+        break;
+      }
+      const EventFields fields{session.id,
+                               seq,
+                               events_.column_text(1),
+                               events_.column_int(2),
+                               events_.column_int(3),
+                               events_.column_text(4),
+                               events_.column_text(5),
+                               events_.column_text(6),
+                               events_.column_optional_int(7),
+                               events_.column_text(8),
+                               stored_digest(events_.column_blob(9))};
+      const auto stored_hash = events_.column_blob(10);
+      const Digest computed = hasher_.hash(fields);
+      if (!equal(stored_hash, computed)) {
+        add(session.id, seq, Problem::hash_mismatch,
+            "the stored hash " + hex_or_bad(stored_hash) + " is not the hash of the row's content (" +
+                to_hex(computed) + "): the row was edited");
+        break;
+      }
+      if (fields.prev_hash != previous) {
+        add(session.id, seq, Problem::chain_broken,
+            "prev_hash does not match the hash of seq " + std::to_string(seq - 1) +
+                ": an event was inserted, removed or moved before this one");
+        break;
+      }
+      if (fields.tag != session.tag) {
+        add(session.id, seq, Problem::tag_mismatch,
+            "the event is tagged " + std::string(fields.tag) + ", its session " + session.tag);
+        break;
+      }
+      if (seal && seq <= static_cast<Seq>(seal->leaves.size()) &&
+          seal->leaves[static_cast<std::size_t>(seq - 1)] != computed) {
+        add(session.id, seq, Problem::seal_leaf_mismatch,
+            "the event differs from the one the seal signed: the chain was recomputed after an edit");
+        break;
+      }
+      if (seq == 1) {
+        if (auto problem = header_problem(session, fields.kind, fields.payload, fields.utc)) {
+          add(session.id, seq, Problem::header_mismatch, *problem);
+          break;
+        }
+      }
+      previous = computed;
+      ++expected;
+    }
+    events_.reset();
+    if (expected == 1 && report_.findings.size() == findings_before) {
+      add(session.id, 1, Problem::seq_gap, "the session has no events (its session.opened is missing)");
+    }
+    return expected - 1;
+  }
+
+  static Digest stored_digest(std::span<const std::uint8_t> blob) {
+    Digest digest{};
+    if (blob.size() == digest.size()) std::copy(blob.begin(), blob.end(), digest.begin());
+    return digest;
+  }
+
+  void check_seal(const SessionRow& session, const std::optional<StoredSeal>& seal, std::int64_t events) {
+    if (!seal) {
+      if (session.state != "open") {
+        add(session.id, std::nullopt, Problem::state_mismatch,
+            "the session is marked sealed but has no seal");
+      }
+      return;
+    }
+    if (session.state != "sealed") {
+      add(session.id, std::nullopt, Problem::state_mismatch, "the session has a seal but is marked open");
+      return;
+    }
+    if (static_cast<std::int64_t>(seal->leaves.size()) != seal->event_count) {
+      add(session.id, std::nullopt, Problem::root_mismatch,
+          "the seal's leaf list does not hold its event count");
+      return;
+    }
+    if (events < seal->event_count) {
+      add(session.id, events + 1, Problem::missing_events,
+          "the seal counts " + std::to_string(seal->event_count) + " events, only " + std::to_string(events) +
+              " are stored: the tail from seq " + std::to_string(events + 1) + " was removed");
+      return;
+    }
+    if (events > seal->event_count) {
+      add(session.id, seal->event_count + 1, Problem::extra_events,
+          "the seal counts " + std::to_string(seal->event_count) + " events, " + std::to_string(events) +
+              " are stored: events were added after sealing");
+      return;
+    }
+    if (merkle_root(seal->leaves) != seal->merkle_root) {
+      add(session.id, std::nullopt, Problem::root_mismatch,
+          "the seal's Merkle root is not the root of its events");
+      return;
+    }
+    const auto message = seal_message(session.id, seal->event_count, seal->merkle_root, seal->sealed_utc);
+    if (!verify_signature(seal->public_key, message, seal->signature)) {
+      add(session.id, std::nullopt, Problem::bad_signature,
+          "the seal's Ed25519 signature does not verify: the seal was forged or altered");
+      return;
+    }
+    if (options_.expected_key && *options_.expected_key != seal->public_key) {
+      add(session.id, std::nullopt, Problem::unexpected_key,
+          "sealed with key " + to_hex(seal->public_key) + ", not the expected station key " +
+              to_hex(*options_.expected_key));
+    }
+  }
+
+  void check_orphans() {
+    sqlite::Statement orphans(connection_,
+                              "SELECT session_id, min(seq) FROM events WHERE session_id NOT IN "
+                              "(SELECT id FROM sessions) GROUP BY session_id "
+                              "UNION ALL SELECT session_id, NULL FROM seals WHERE session_id NOT IN "
+                              "(SELECT id FROM sessions)");
+    while (orphans.step()) {
+      add(orphans.column_int(0), orphans.column_optional_int(1), Problem::orphan_event,
+          "events or a seal for a session that does not exist: its sessions row was removed");
+    }
+  }
+
+  sqlite::Connection& connection_;
+  const VerifyOptions& options_;
+  sqlite::Statement events_;
+  sqlite::Statement seal_;
+  EventHasher hasher_;
+  VerifyReport report_;
+};
+
+}  // namespace
+
+VerifyReport JournalReader::verify(const VerifyOptions& options) const {
+  Verifier verifier(state_->db.connection, options);
+  return verifier.run();
+}
+
+}  // namespace meso::journal

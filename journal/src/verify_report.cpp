@@ -1,0 +1,84 @@
+#include "meso/journal/verify_report.hpp"
+
+#include <array>
+#include <utility>
+
+namespace meso::journal {
+
+namespace {
+
+constexpr std::array<std::pair<Problem, std::string_view>, 13> kProblems{{
+    {Problem::seq_gap, "seq_gap"},
+    {Problem::hash_mismatch, "hash_mismatch"},
+    {Problem::chain_broken, "chain_broken"},
+    {Problem::seal_leaf_mismatch, "seal_leaf_mismatch"},
+    {Problem::missing_events, "missing_events"},
+    {Problem::extra_events, "extra_events"},
+    {Problem::root_mismatch, "root_mismatch"},
+    {Problem::bad_signature, "bad_signature"},
+    {Problem::unexpected_key, "unexpected_key"},
+    {Problem::header_mismatch, "header_mismatch"},
+    {Problem::tag_mismatch, "tag_mismatch"},
+    {Problem::state_mismatch, "state_mismatch"},
+    {Problem::orphan_event, "orphan_event"},
+}};
+
+nlohmann::json finding_json(const Finding& finding) {
+  return {{"session", finding.session},
+          {"seq", finding.seq ? nlohmann::json(*finding.seq) : nlohmann::json()},
+          {"problem", to_string(finding.problem)},
+          {"detail", finding.detail}};
+}
+
+}  // namespace
+
+std::string_view to_string(Problem problem) {
+  for (const auto& [entry, name] : kProblems) {
+    if (entry == problem) return name;
+  }
+  return "?";
+}
+
+std::vector<SessionId> VerifyReport::unsealed() const {
+  std::vector<SessionId> open;
+  for (const SessionVerdict& verdict : sessions) {
+    if (verdict.state == SessionState::open) open.push_back(verdict.session);
+  }
+  return open;
+}
+
+nlohmann::json to_json(const VerifyReport& report) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const Finding& finding : report.findings)
+    findings.push_back(finding_json(finding));
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const SessionVerdict& verdict : report.sessions) {
+    sessions.push_back({{"session", verdict.session},
+                        {"state", to_string(verdict.state)},
+                        {"events", verdict.events},
+                        {"intact", verdict.intact}});
+  }
+  const Finding* first = report.first_problem();
+  return {{"ok", report.ok()},
+          {"sessions_checked", report.sessions.size()},
+          {"events_checked", report.events_checked},
+          {"unsealed", report.unsealed()},
+          {"first_problem", first != nullptr ? finding_json(*first) : nlohmann::json()},
+          {"findings", findings},
+          {"sessions", sessions}};
+}
+
+std::string describe(const VerifyReport& report) {
+  if (const Finding* first = report.first_problem()) {
+    std::string text = "session " + std::to_string(first->session);
+    if (first->seq) text += ", seq " + std::to_string(*first->seq);
+    return text + ": " + std::string(to_string(first->problem)) + ": " + first->detail;
+  }
+  const auto open = report.unsealed().size();
+  std::string text = "intact: " + std::to_string(report.sessions.size()) + " sessions, " +
+                     std::to_string(report.events_checked) + " events";
+  if (open > 0) text += "; " + std::to_string(open) + " open (not yet sealed: their tail is unprotected)";
+  return text;
+}
+
+}  // namespace meso::journal

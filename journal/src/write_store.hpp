@@ -1,0 +1,63 @@
+// What the writer thread does to the database: validation, the API's role and tag checks, hashing and the
+// inserts. Only the writer thread touches it; it never opens or commits a transaction itself, except in
+// the whole-request operations (create_session, seal_session, add_*), which are atomic on their own.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "database.hpp"
+#include "meso/journal/hashing.hpp"
+#include "meso/journal/result.hpp"
+#include "meso/journal/station_key.hpp"
+#include "meso/journal/types.hpp"
+#include "meso/journal/writer.hpp"
+#include "sqlite.hpp"
+
+namespace meso::journal {
+
+class WriteStore {
+ public:
+  WriteStore(sqlite::Connection connection, StationKey key);
+
+  sqlite::Connection& connection() { return connection_; }
+  const PublicKey& public_key() const { return key_.public_key(); }
+
+  // Inside a transaction the caller holds. On a refusal nothing was written.
+  Result<EventRef> append(const EventDraft& draft);
+  // After a failed COMMIT: what the cache believed may never have reached the disk.
+  void forget_cached_heads() { heads_.clear(); }
+
+  // Each in its own transaction.
+  Result<SessionId> create_session(const SessionDraft& draft);
+  Result<SealInfo> seal_session(SessionId session, UserId user, const std::string& reason);
+  Result<UserId> add_user(const NewUser& user, const std::string& password_hash, std::optional<UserId> by);
+  Result<PatientId> add_patient(const NewPatient& patient, UserId by);
+  Result<PlanId> add_plan(PatientId patient, const std::string& plan_json, UserId by);
+  DurabilitySettings durability();
+
+ private:
+  struct Head {  // where a session's chain ends, so an append needs no query
+    Tag tag = Tag::real;
+    bool open = true;
+    Seq last_seq = 0;
+    Digest last_hash{};
+  };
+
+  std::optional<Role> role_of(UserId user);
+  Head* head_of(SessionId session);
+  std::optional<Tag> patient_tag(PatientId patient);
+
+  sqlite::Connection connection_;
+  StationKey key_;
+  EventHasher hasher_;
+  std::unordered_map<SessionId, Head> heads_;
+  std::unordered_map<UserId, Role> roles_;
+  sqlite::Statement insert_event_;
+  sqlite::Statement select_user_role_;
+  sqlite::Statement select_session_;
+  sqlite::Statement select_last_event_;
+};
+
+}  // namespace meso::journal

@@ -1,0 +1,146 @@
+#include "journal_fixture.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;  // NOLINT: POSIX declares it nowhere else
+
+namespace meso::journal::testing {
+
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void seed_users(const std::filesystem::path& db) {
+  sqlite3* raw = nullptr;
+  if (sqlite3_open(db.c_str(), &raw) != SQLITE_OK) throw std::runtime_error("cannot open the test journal");
+  const std::string sql =
+      std::string("INSERT INTO users(id, name, role, password_hash, created_utc) VALUES ") +
+      "(1, 'root', 'admin', '" + kSeedPasswordHash +
+      "', '2025-01-01T00:00:00.000Z'), (2, 'dr.ana', 'clinician', '" + kSeedPasswordHash +
+      "', '2025-01-01T00:00:00.000Z'), (3, 'qa.bob', 'qa', '" + kSeedPasswordHash +
+      "', '2025-01-01T00:00:00.000Z'), (4, 'aud.cy', 'auditor', '" + kSeedPasswordHash +
+      "', '2025-01-01T00:00:00.000Z');";
+  char* error = nullptr;
+  const int rc = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &error);
+  const std::string message = error != nullptr ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(raw);
+  if (rc != SQLITE_OK) throw std::runtime_error("cannot seed users: " + message);
+}
+
+}  // namespace
+
+CommandResult run_command(const std::vector<std::string>& argv, bool drop_file_privileges) {
+  std::vector<std::string> full;
+  if (drop_file_privileges && ::geteuid() == 0) {
+    full = {"/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"};
+  }
+  full.insert(full.end(), argv.begin(), argv.end());
+  const auto out_path =
+      std::filesystem::temp_directory_path() / ("meso_cmd_out_" + std::to_string(::getpid()));
+  const auto err_path =
+      std::filesystem::temp_directory_path() / ("meso_cmd_err_" + std::to_string(::getpid()));
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  std::vector<char*> args;
+  args.reserve(full.size() + 1);
+  for (std::string& arg : full)
+    args.push_back(arg.data());
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot run " + full[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = read_file(out_path);
+  result.err = read_file(err_path);
+  std::filesystem::remove(out_path);
+  std::filesystem::remove(err_path);
+  return result;
+}
+
+CommandResult run_sqlite3(const std::filesystem::path& db, const std::string& sql) {
+  return run_command({SQLITE3_PATH, "-bail", db.string(), sql});
+}
+
+void JournalTest::SetUp() {
+  std::random_device random;
+  dir_ = std::filesystem::temp_directory_path() /
+         ("meso_journal_" + std::to_string(::getpid()) + "_" + std::to_string(random()));
+  std::filesystem::create_directories(dir_);
+}
+
+void JournalTest::TearDown() {
+  writer_.reset();
+  std::error_code error;
+  // A test may leave files or directories read-only; make them removable again.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_, error)) {
+    std::filesystem::permissions(entry.path(), std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::add, error);
+  }
+  std::filesystem::permissions(dir_, std::filesystem::perms::owner_all, std::filesystem::perm_options::add,
+                               error);
+  std::filesystem::remove_all(dir_, error);
+}
+
+JournalWriter& JournalTest::open_writer() {
+  writer_ = std::make_unique<JournalWriter>(WriterOptions{db_path(), key_path()});
+  if (patients_.real != 0) return *writer_;  // reopened: already seeded
+  seed_users(db_path());
+  patients_.real = writer_->add_patient({"P-0001", Tag::real}, staff_.clinician).value();
+  patients_.test = writer_->add_patient({"T-0001", Tag::test}, staff_.qa).value();
+  patients_.demo = writer_->add_patient({"D-0001", Tag::demo}, staff_.clinician).value();
+  return *writer_;
+}
+
+SessionId JournalTest::open_session(UserId user, PatientId patient, Tag tag) {
+  const auto session = writer_->create_session_sync(SessionDraft{patient, user, tag, std::nullopt});
+  if (!session.ok()) throw std::runtime_error(session.error().message);
+  return session.value();
+}
+
+EventRef JournalTest::append(SessionId session, UserId user, const std::string& kind,
+                             const nlohmann::json& payload) {
+  EventDraft draft;
+  draft.session = session;
+  draft.user = user;
+  draft.kind = kind;
+  draft.payload = payload;
+  const auto appended = writer_->append_sync(std::move(draft));
+  if (!appended.ok()) throw std::runtime_error(appended.error().message);
+  return appended.value();
+}
+
+SessionId JournalTest::make_sealed_session() {
+  const SessionId session = open_session(staff_.clinician, patients_.real, Tag::real);
+  for (int shot = 1; shot <= 5; ++shot) {
+    append(session, staff_.clinician, "shot.recorded",
+           {{"command_id", 100 + shot}, {"shot_counter", shot}, {"dose_nl", 20}, {"depth_um", 1500}});
+  }
+  const auto seal = writer_->seal_session_sync(session, staff_.clinician, "treatment complete");
+  if (!seal.ok()) throw std::runtime_error(seal.error().message);
+  return session;
+}
+
+}  // namespace meso::journal::testing
