@@ -80,6 +80,21 @@ void MesogunLink::handle_frame(const mg::Frame& frame, TimePoint now) {
   if (type == mg::MessageType::hello) {
     if (role_ != LinkRole::device) return;
     last_valid_rx_ = now;
+    const auto nonce = std::get<mg::Hello>(frame.message).hello_nonce;
+    const bool in_session = state_ == LinkState::up || state_ == LinkState::lost;
+    if (in_session && nonce == hello_nonce_ && !heard_in_session_) {
+      // The host repeats its HELLO until an IDENTITY reaches it; on a slow line a repeat arrives after the
+      // host took the first answer and started the session. It sends nothing else until then, so a HELLO
+      // with this session's nonce and nothing since is such a repeat: answered again, nothing reset (A.6).
+      if (state_ == LinkState::lost) {
+        state_ = LinkState::up;
+        emit(link_event::Restored{});
+      }
+      emit(link_event::Up{frame.message, true});
+      return;
+    }
+    hello_nonce_ = nonce;
+    heard_in_session_ = false;
     reset_sequencing();
     state_ = LinkState::up;
     emit(link_event::Up{frame.message});
@@ -99,6 +114,7 @@ void MesogunLink::handle_frame(const mg::Frame& frame, TimePoint now) {
   if (state_ == LinkState::idle || state_ == LinkState::handshaking) return;
 
   last_valid_rx_ = now;
+  heard_in_session_ = true;
   if (state_ == LinkState::lost) {
     state_ = LinkState::up;
     emit(link_event::Restored{});
@@ -133,6 +149,7 @@ void MesogunLink::handle_refused(const mg::DecodeFailure& failure, TimePoint now
   if (state_ != LinkState::up && state_ != LinkState::lost) return;
   const auto& header = *failure.header;
   last_valid_rx_ = now;
+  heard_in_session_ = true;
   handle_ack(header.ack, now);
   const auto type = protocols::enum_from_value<mg::MessageType>(header.type);
   // An unknown type whose seq is the next expected must be a reliable frame of a newer version: unreliable

@@ -43,9 +43,13 @@ void MesogunDevice::handle_events(TimePoint now) {
         [&](const auto& e) {
           using E = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<E, hal::link_event::Up>) {
-            rx_seq_ = 0;
-            if (const auto* hello = std::get_if<mg::Hello>(&e.hello_or_identity))
+            const auto* hello = std::get_if<mg::Hello>(&e.hello_or_identity);
+            if (hello && e.repeat) {
+              model_.on_repeated_hello(*hello, now);  // the session goes on (A.6)
+            } else if (hello) {
+              rx_seq_ = 0;
               model_.on_session(*hello, now);
+            }
           } else if constexpr (std::is_same_v<E, hal::link_event::Delivered>) {
             // The link delivers reliable frames exactly once and in order, so their seqs follow one another.
             if (e.reliable) rx_seq_ = hal::next_seq(rx_seq_);

@@ -83,6 +83,17 @@ void MesogunModel::on_session(const mg::Hello& hello, TimePoint now) {
   advance_physics(now);
   disarm();
   estopped_ = false;
+  answer_hello(hello, now);
+}
+
+void MesogunModel::on_repeated_hello(const mg::Hello& hello, TimePoint now) {
+  // The HELLO that started the session disarmed the device and cleared any emergency stop, and nothing has
+  // come from the host since: the session goes on unchanged; only the answer is repeated (A.6).
+  advance_physics(now);
+  answer_hello(hello, now);
+}
+
+void MesogunModel::answer_hello(const mg::Hello& hello, TimePoint now) {
   if (hello.protocol_version < mg::kProtocolVersion) {
     outgoing_.emplace_back(mg::Error{0, static_cast<std::uint8_t>(mg::MessageType::hello),
                                      mg::ErrorReason::unsupported_version});

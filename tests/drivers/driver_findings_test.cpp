@@ -1,5 +1,5 @@
 // Bugs the fault matrix found in the driver and the simulator, each reduced to a short deterministic
-// reproduction (hal/ and sim/ belong to their owners). The open ones are DISABLED_ and fail until fixed:
+// reproduction (hal/ and sim/ belong to their owners). An open one is DISABLED_ and fails until fixed:
 //   driver_tests --gtest_also_run_disabled_tests --gtest_filter='*Findings*'
 // The others guard bugs already fixed, and stay as regression tests.
 #include <thread>
@@ -80,8 +80,13 @@ TEST(DriverFindings, AStatusAcknowledgingTheArmButBuiltBeforeApplyingItIsNotADis
 // loss, so no reconciliation. (hal/src/mesogun_link.cpp: the host accepts any IDENTITY carrying the nonce;
 // docs/protocol.md A.6: a repeated HELLO with the session's nonce could be answered without a reset, or
 // each HELLO could carry a fresh nonce and only the latest be accepted.)
-// Open bug, recorded in the device-link issue's closing note: enable when fixed.
-TEST(DriverFindings, DISABLED_ARepeatedHelloOnASlowLineLosesNoShot) {
+// Fixed since (docs/protocol.md A.6; hal/src/mesogun_link.cpp, sim/src/mesogun_model.cpp): a HELLO that
+// carries the nonce of the device's current session and arrives before any other frame of that session
+// from the host is a repeat: the device answers IDENTITY again and resets nothing (no sequence reset, no
+// disarm); only another HELLO starts a new session. The host already ignored an IDENTITY with a nonce not
+// its own, or once its session was up. (A fresh nonce per HELLO was not taken: on a line whose round trip
+// exceeds 200 ms no IDENTITY would ever carry the latest nonce.)
+TEST(DriverFindings, ARepeatedHelloOnASlowLineLosesNoShot) {
   sim::SimulationOptions line;
   line.faults = sim::parse_fault_spec("delay=150,dir=both");  // a 300 ms round trip
   MesogunSimRig rig(line);
@@ -95,7 +100,10 @@ TEST(DriverFindings, DISABLED_ARepeatedHelloOnASlowLineLosesNoShot) {
   ASSERT_TRUE(rig.run_until([&] { return rig.truth.size() == 3; }));
   rig.run_for(milliseconds(500));
   rig.expect_shots_match_truth();
-  EXPECT_EQ(rig.driver->link_counters().duplicates, 0U) << "new frames taken for duplicates";
+  // The device's first ALARM leaves before any round trip is measured, so its 100 ms initial timeout
+  // (A.5) retransmits it on this line: the host discards those copies as duplicates, and nothing else.
+  EXPECT_LE(rig.driver->link_counters().duplicates, rig.gun->device().link().counters().retransmits)
+      << "new frames taken for duplicates";
 }
 
 // DeviceState::fault means "a high-priority device alarm is active", but the driver enters it only from

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <random>
+#include <vector>
 
 namespace meso::hal {
 namespace {
@@ -321,6 +322,70 @@ TEST(MesogunLink, SequenceNumbersWrapWithoutLosingOrder) {
   ASSERT_EQ(ids.size(), 66000U);
   for (std::size_t i = 0; i < ids.size(); ++i)
     ASSERT_EQ(ids[i], i + 1);
+}
+
+// Up events of the device: false for a HELLO that started a session, true for a repeated one.
+std::vector<bool> device_ups(const std::vector<std::pair<TimePoint, LinkEvent>>& events) {
+  std::vector<bool> ups;
+  for (const auto& [t, e] : events) {
+    if (const auto* up = std::get_if<link_event::Up>(&e)) ups.push_back(up->repeat);
+  }
+  return ups;
+}
+
+std::vector<mg::MessageType> delivered_types(const std::vector<std::pair<TimePoint, LinkEvent>>& events) {
+  std::vector<mg::MessageType> types;
+  for (const auto& [t, e] : events) {
+    if (const auto* d = std::get_if<link_event::Delivered>(&e); d != nullptr && d->reliable)
+      types.push_back(mg::type_of(d->message));
+  }
+  return types;
+}
+
+// A.6: on a line whose round trip exceeds the 200 ms HELLO period, the host's second HELLO reaches the
+// device after the host has taken the first IDENTITY and started the session. It is a repeat (same nonce,
+// nothing else from the host since): answered again, nothing reset, so the reliable frame the device sent
+// meanwhile and everything after it arrive once and in order. The host ignores the second IDENTITY.
+TEST(MesogunLink, ARepeatedHelloOnASlowLineIsAnsweredWithoutResettingTheSession) {
+  LinkPair pair;
+  pair.down.delay = milliseconds(150);
+  pair.up.delay = milliseconds(150);
+  pair.host.start_handshake(7, pair.now);
+  pair.run_for(milliseconds(200));  // the device answered HELLO 1 at 150 ms; HELLO 2 leaves now
+  ASSERT_EQ(pair.device.state(), LinkState::up);
+  ASSERT_TRUE(
+      pair.device.send(mg::Alarm{mg::AlarmCode::occlusion, mg::AlarmPriority::high, true, 1}, pair.now));
+  pair.run_for(milliseconds(600));
+  ASSERT_EQ(pair.host.state(), LinkState::up);
+  EXPECT_EQ(device_ups(pair.device_events), (std::vector<bool>{false, true}));
+  EXPECT_EQ(count_events<link_event::Up>(pair.host_events), 1);
+  for (std::uint32_t id = 1; id <= 3; ++id) {
+    ASSERT_TRUE(pair.host.send(mg::Fire{id}, pair.now));
+    ASSERT_TRUE(pair.device.send(mg::Shot{mg::ShotRecord{id, id, 2000, 20000, 0}}, pair.now));
+  }
+  pair.run_for(milliseconds(2000));
+  EXPECT_EQ(delivered_fire_ids(pair.device_events), (std::vector<std::uint32_t>{1, 2, 3}));
+  EXPECT_EQ(delivered_types(pair.host_events),
+            (std::vector<mg::MessageType>{mg::MessageType::alarm, mg::MessageType::shot,
+                                          mg::MessageType::shot, mg::MessageType::shot}));
+  EXPECT_EQ(pair.host.in_flight() + pair.device.in_flight(), 0U);
+}
+
+// A.6: once the host has sent anything of the session, a HELLO with the session's nonce (a host that
+// restarted and reused it) is no repeat: it starts a new session, sequence numbers from 1 again.
+TEST(MesogunLink, AHelloWithTheSessionsNonceAfterOtherFramesStartsANewSession) {
+  LinkPair pair;
+  pair.handshake();
+  ASSERT_TRUE(pair.host.send(mg::Fire{1}, pair.now));
+  pair.run_for(milliseconds(100));
+  pair.host.start_handshake(0xC0FFEE, pair.now);  // the same nonce as the first session
+  pair.run_for(milliseconds(20));
+  ASSERT_EQ(pair.host.state(), LinkState::up);
+  EXPECT_EQ(device_ups(pair.device_events), (std::vector<bool>{false, false}));
+  ASSERT_TRUE(pair.host.send(mg::Fire{2}, pair.now));
+  pair.run_for(milliseconds(100));
+  EXPECT_EQ(delivered_fire_ids(pair.device_events), (std::vector<std::uint32_t>{1, 2}));
+  EXPECT_EQ(pair.device.counters().duplicates, 0U) << "the new session's FIRE (seq 1) taken for the old one";
 }
 
 TEST(MesogunLink, SendIsRefusedWithoutASession) {

@@ -66,6 +66,9 @@ struct Delivered {  // a message for the application: reliable ones exactly once
 };
 struct Up {  // host: the handshake completed; device: a HELLO started a session
   protocols::mesogun::Message hello_or_identity;
+  // Device: a repeat of the HELLO that started the current session (same nonce, nothing else from the host
+  // since, A.6). The session goes on, nothing was reset; the device answers it as it answered the first.
+  bool repeat = false;
 };
 struct Lost {};             // no valid frame for link_loss_after
 struct Restored {};         // valid frames of the same session again after Lost
@@ -159,8 +162,9 @@ class MesogunLink {
   TimePoint ack_due_{};
   TimePoint last_nak_{};
   bool nak_sent_ = false;
+  bool heard_in_session_ = false;  // device: a frame other than HELLO arrived since the session started
 
-  std::uint32_t hello_nonce_ = 0;
+  std::uint32_t hello_nonce_ = 0;  // host: the current handshake's; device: the current session's
   TimePoint handshake_started_{};
   TimePoint next_hello_{};
 

@@ -89,6 +89,8 @@ class MesogunModel {
 
   // A HELLO started a link session.
   void on_session(const protocols::mesogun::Hello& hello, TimePoint now);
+  // A repeat of the HELLO that started the current session (A.6): answered again, nothing else changes.
+  void on_repeated_hello(const protocols::mesogun::Hello& hello, TimePoint now);
   // A message the link delivered. `seq` is the seq it came with when reliable (ERROR names it).
   void on_message(const protocols::mesogun::Message& message, std::uint16_t seq, bool reliable,
                   TimePoint now);
@@ -138,6 +140,7 @@ class MesogunModel {
   void handle(const protocols::mesogun::Fire& m, std::uint16_t seq, TimePoint now);
   void handle(const protocols::mesogun::QueryShots& m);
   void estop(TimePoint now);
+  void answer_hello(const protocols::mesogun::Hello& hello, TimePoint now);
   void refuse(std::uint16_t seq, protocols::mesogun::MessageType type,
               protocols::mesogun::ErrorReason reason);
 
