@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <random>
+#include <string>
+#include <utility>
 
 #include "meso/hal/command_checks.hpp"
+#include "meso/protocols/enum_names.hpp"
 
 namespace meso::hal {
 
@@ -15,18 +18,32 @@ std::uint32_t first_nonce(std::uint32_t seed) {
   return seed != 0 ? seed : std::random_device{}();
 }
 
+// The names of the alarms whose bits (code - 1) are set, for the operator: "occlusion, needle_jam".
+std::string alarm_names(std::uint8_t bits) {
+  std::string names;
+  for (unsigned code = 1; code <= 7; ++code) {
+    if ((bits & (1U << (code - 1U))) == 0) continue;
+    const auto alarm = protocols::enum_from_value<mg::AlarmCode>(static_cast<std::uint8_t>(code));
+    if (!alarm) continue;
+    if (!names.empty()) names += ", ";
+    names += protocols::to_name(*alarm);
+  }
+  return names.empty() ? "unnamed" : names;
+}
+
 }  // namespace
 
 MesogunDriver::MesogunDriver(asio::io_context& io, StreamOpener opener, MesogunDriverOptions options)
     : io_(io),
       opener_(std::move(opener)),
-      options_(options),
+      options_(std::move(options)),
       link_(LinkRole::host, options_.timing, SteadyClock::now()),
       timer_(io),
       reconnect_timer_(io),
       nonce_(first_nonce(options_.hello_nonce_seed)),
       ledger_(options_.known_last_counter) {
-  for (const auto id : options_.uncertain_fires) ledger_.carry_uncertain(id);
+  for (const auto id : options_.uncertain_fires)
+    ledger_.carry_uncertain(id);
 }
 
 MesogunDriver::~MesogunDriver() {
@@ -175,6 +192,14 @@ void MesogunDriver::continue_reconciliation() {
     emit(settled);
   if (estop_latched_) {
     set_state(DeviceState::estopped, "emergency stop latched: configure again to clear");
+  } else if (device_fault_) {
+    // A high alarm outlives a link loss; the STATUS that follows IDENTITY says whether it still holds.
+    set_state(
+        DeviceState::fault,
+        "link up; device alarm active (" + alarm_names(active_alarms_) +
+            "): arming is refused until it clears" +
+            (ledger_.dosing_locked() ? "; dosing locked: a FIRE outcome is unknown and needs attestation"
+                                     : ""));
   } else {
     set_state(DeviceState::configured,
               ledger_.dosing_locked()
@@ -195,9 +220,18 @@ void MesogunDriver::handle_message(const mg::Message& message, std::uint16_t ack
     active_alarms_ = alarm->active ? static_cast<std::uint8_t>(active_alarms_ | bit)
                                    : static_cast<std::uint8_t>(active_alarms_ & ~bit);
     emit(device_event::Alarm{std::string(protocols::to_name(alarm->code)), alarm->priority, alarm->active});
-    if (alarm->active && alarm->priority == mg::AlarmPriority::high && state_ == DeviceState::active) {
-      set_state(DeviceState::fault,
-                "device alarm " + std::string(protocols::to_name(alarm->code)) + ": disarmed");
+    if (alarm->active && alarm->priority == mg::AlarmPriority::high) {
+      // A raised high alarm disarms the device (A.4), whatever the driver was doing. (A cleared one may leave
+      // another active: the STATUS that follows at once says whether the device is still in fault.)
+      device_fault_ = true;
+      const std::string why = "device alarm " + std::string(protocols::to_name(alarm->code));
+      if (state_ == DeviceState::active && after_arm(ack)) {
+        set_state(DeviceState::fault, why + ": disarmed");
+      } else {
+        // While armed, an ALARM the device sent before it had the ARM says nothing of the ARM: the device
+        // refuses it (alarm_active) or the alarm cleared before it arrived, and the answer tells which.
+        follow_device_fault(why + ": arming is refused until it clears");
+      }
     }
   } else if (const auto* error = std::get_if<mg::Error>(&message)) {
     handle_error(*error);
@@ -236,15 +270,20 @@ void MesogunDriver::handle_status(const mg::Status& s, std::uint16_t ack) {
   status.temperature_dc = s.temperature_dc;
   status.depth_actual_um = s.depth_actual_um;
   status.trigger_pressed = s.trigger_pressed;
-  // Only a STATUS built after the device had received the last ARM (its own ack covers the ARM, A.5) tells
-  // the truth about arming; an older one may arrive late, and a line can even reorder frames.
-  const bool after_arm = arm_seq_ != 0 && ack != 0 && !seq_newer(arm_seq_, ack);
-  if (state_ == DeviceState::active && !status.armed && after_arm) {
-    set_state(s.state == mg::DeviceState::fault ? DeviceState::fault : DeviceState::configured,
-              "the device disarmed itself (" + std::string(protocols::to_name(s.state)) +
-                  "): lease expired or alarm; arm again deliberately");
-  } else if (state_ == DeviceState::fault && s.state == mg::DeviceState::configured) {
-    set_state(DeviceState::configured, "device alarm cleared");
+  // STATUS carries the device's state on every report (A.4): `fault` while a high alarm is active.
+  device_fault_ = s.state == mg::DeviceState::fault;
+  active_alarms_ = s.active_alarms;
+  if (state_ == DeviceState::active) {
+    // Only a STATUS built after the device had received the last ARM (its own ack covers the ARM, A.5) tells
+    // the truth about arming; an older one may arrive late, and a line can even reorder frames.
+    if (!status.armed && after_arm(ack)) {
+      set_state(device_fault_ ? DeviceState::fault : DeviceState::configured,
+                "the device disarmed itself (" + std::string(protocols::to_name(s.state)) +
+                    "): lease expired or alarm; arm again deliberately");
+    }
+  } else {
+    follow_device_fault("device alarm active (" + alarm_names(active_alarms_) +
+                        "): arming is refused until it clears");
   }
   if (s.shot_counter > ledger_.device_counter()) ledger_.on_identity(s.shot_counter);
   status.state = state_;
@@ -266,9 +305,25 @@ void MesogunDriver::handle_error(const mg::Error& error) {
     command_seq_.erase(it);
   }
   if (command == "CONFIGURE") settings_.reset();
-  if (command == "ARM" && state_ == DeviceState::active)
+  if (command == "ARM" && state_ == DeviceState::active) {
     set_state(DeviceState::configured, "ARM refused: " + reason);
+    follow_device_fault("ARM refused: " + reason);  // refused for an alarm the driver already knows of
+  }
   emit(device_event::CommandRefused{command, reason});
+}
+
+bool MesogunDriver::after_arm(std::uint16_t ack) const {
+  return arm_seq_ != 0 && ack != 0 && !seq_newer(arm_seq_, ack);
+}
+
+void MesogunDriver::follow_device_fault(const std::string& why) {
+  // `fault` shows a high-priority device alarm whenever the link is up and nothing is armed, not only when
+  // the alarm disarmed the device; it ends when the device reports the alarm cleared.
+  if (device_fault_ && state_ == DeviceState::configured) {
+    set_state(DeviceState::fault, why);
+  } else if (!device_fault_ && state_ == DeviceState::fault) {
+    set_state(DeviceState::configured, "device alarm cleared");
+  }
 }
 
 void MesogunDriver::lose_link(const std::string& reason) {

@@ -160,16 +160,29 @@ void PenDriver::handle(const pen::Message& message) {
     settings_.reset();
     emit(device_event::Connected{identity});
     transmit(pen::Stop{});  // a reconnect never finds the pen running: stop it, deliberately
-    set_state(estop_latched_ ? DeviceState::estopped : DeviceState::configured, "link up, motor stopped");
+    if (estop_latched_) {
+      set_state(DeviceState::estopped, "link up, motor stopped; emergency stop latched");
+    } else if (pen_fault_) {
+      // A high alarm outlives a link loss; the next STA says whether it still holds.
+      set_state(DeviceState::fault,
+                "link up, motor stopped; pen alarm active: starting is refused until it clears");
+    } else {
+      set_state(DeviceState::configured, "link up, motor stopped");
+    }
   } else if (const auto* ack = std::get_if<pen::Ack>(&message)) {
     answer(ack->command, std::nullopt);
   } else if (const auto* nak = std::get_if<pen::Nak>(&message)) {
     answer(nak->command, nak->reason);
   } else if (const auto* sta = std::get_if<pen::Status>(&message)) {
     const bool running = sta->state == pen::PenState::running;
-    if (state_ == DeviceState::active && !running && run_acknowledged_) {
-      set_state(sta->state == pen::PenState::fault ? DeviceState::fault : DeviceState::configured,
-                "the pen stopped by itself: lease expired or alarm; start again deliberately");
+    pen_fault_ = sta->state == pen::PenState::fault;  // STA carries FAULT while a high alarm is active (B.3)
+    if (state_ == DeviceState::active) {
+      if (!running && run_acknowledged_) {
+        set_state(pen_fault_ ? DeviceState::fault : DeviceState::configured,
+                  "the pen stopped by itself: lease expired or alarm; start again deliberately");
+      }
+    } else {
+      follow_pen_fault("pen alarm active: starting is refused until it clears");
     }
     device_event::Status status;
     status.state = state_;
@@ -183,9 +196,16 @@ void PenDriver::handle(const pen::Message& message) {
   } else if (const auto* alarm = std::get_if<pen::Alarm>(&message)) {
     emit(device_event::Alarm{std::string(protocols::to_name(alarm->code)), to_priority(alarm->priority),
                              alarm->active});
-    if (alarm->active && alarm->priority == pen::AlarmPriority::high && state_ == DeviceState::active) {
-      set_state(DeviceState::fault,
-                "pen alarm " + std::string(protocols::to_name(alarm->code)) + ": stopped");
+    if (alarm->active && alarm->priority == pen::AlarmPriority::high) {
+      // A raised high alarm stops the motor (B.4), whatever the driver was doing. (A cleared one may leave
+      // another active: the next STA says whether the pen is still in FAULT.)
+      pen_fault_ = true;
+      const std::string why = "pen alarm " + std::string(protocols::to_name(alarm->code));
+      if (state_ == DeviceState::active) {
+        set_state(DeviceState::fault, why + ": stopped");
+      } else {
+        follow_pen_fault(why + ": starting is refused until it clears");
+      }
     }
   }
 }
@@ -199,6 +219,7 @@ void PenDriver::answer(pen::Kind command, std::optional<pen::NakReason> nak) {
     if (command == pen::Kind::set_depth || command == pen::Kind::set_speed) settings_.reset();
     if (command == pen::Kind::start && state_ == DeviceState::active) {
       set_state(DeviceState::configured, "RUN refused: " + reason);
+      follow_pen_fault("RUN refused: " + reason);  // refused for an alarm the driver already knows of
     }
     emit(device_event::CommandRefused{std::string(protocols::to_name(command)), reason});
   }
@@ -293,6 +314,16 @@ void PenDriver::lose_link(const std::string& reason) {
   const TimePoint now = SteadyClock::now();
   connect_started_ = now;
   next_identify_ = now;
+}
+
+void PenDriver::follow_pen_fault(const std::string& why) {
+  // `fault` shows a high-priority pen alarm whenever the link is up and the motor is not running, not only
+  // when the alarm stopped it; it ends when the pen reports the alarm cleared.
+  if (pen_fault_ && state_ == DeviceState::configured) {
+    set_state(DeviceState::fault, why);
+  } else if (!pen_fault_ && state_ == DeviceState::fault) {
+    set_state(DeviceState::configured, "pen alarm cleared");
+  }
 }
 
 void PenDriver::set_state(DeviceState state, const std::string& reason) {

@@ -2,8 +2,12 @@
 // reproduction (hal/ and sim/ belong to their owners). An open one is DISABLED_ and fails until fixed:
 //   driver_tests --gtest_also_run_disabled_tests --gtest_filter='*Findings*'
 // The others guard bugs already fixed, and stay as regression tests.
+#include <string>
 #include <thread>
+#include <vector>
 
+#include "meso/hal/pen_driver.hpp"
+#include "meso/sim/simulated_pen.hpp"
 #include "sim_rig.hpp"
 
 namespace meso::testing {
@@ -114,8 +118,11 @@ TEST(DriverFindings, ARepeatedHelloOnASlowLineLosesNoShot) {
 // device's state and its active alarms (A.4) on every report. (hal/src/mesogun_driver.cpp, handle_message
 // for ALARM, handle_status, continue_reconciliation.) Seen in fault_matrix occlusion_idle and
 // occlusion_reconciling; those cases pass, since the harness waits for the alarm to clear before checking.
-// Open bug, recorded in the device-link issue's closing note: enable when fixed.
-TEST(DriverFindings, DISABLED_AHighAlarmShowsAsFaultWhenNotArmedAndAfterAReconnect) {
+// Fixed since (hal/src/mesogun_driver.cpp): the driver follows the device's own report, STATUS `fault` or
+// a raised high ALARM, from `configured` too, keeps it across a link loss, and leaves `fault` when a
+// STATUS says the alarm cleared (idle or configured). The pen driver had the same flaw and another (it
+// never left `fault`); hal/src/pen_driver.cpp follows STA FAULT and ALM HIGH the same way.
+TEST(DriverFindings, AHighAlarmShowsAsFaultWhenNotArmedAndAfterAReconnect) {
   MesogunSimRig rig;
   ASSERT_TRUE(rig.connect());
   rig.inject(sim::action::Occlusion{});
@@ -135,6 +142,76 @@ TEST(DriverFindings, DISABLED_AHighAlarmShowsAsFaultWhenNotArmedAndAfterAReconne
   ASSERT_EQ(rig2.gun->model().state(), mg::DeviceState::fault);
   EXPECT_EQ(rig2.driver->state(), hal::DeviceState::fault)
       << "the alarm is still active after the reconnect:" << state_log(rig2);
+}
+
+// The pen driver had the same flaw as the mesogun's (above): `fault` only from `running`; and once in `fault`
+// it never left it, since nothing but a new connection moved it out. A pen alarm of priority HIGH stops the
+// motor (state FAULT) until it clears (B.4), and STA reports FAULT meanwhile. Fixed with the mesogun's.
+TEST(DriverFindings, APenAlarmShowsAsFaultWhenNotRunningAfterAReconnectAndUntilItClears) {
+  asio::io_context io;
+  sim::SimulatedPen::Config config;
+  config.line.baud = 0;
+  sim::SimulatedPen pen(io, nullptr, config);
+  bool plugged = true;
+  hal::PenDriverOptions options;
+  options.limits = {250, 1500, 0, 0, 150, 150};
+  options.reconnect_period = milliseconds(100);
+  hal::PenDriver driver(
+      io,
+      [&](const hal::StreamReady& ready) {
+        if (!plugged) {
+          ready(nullptr, "unplugged");
+          return;
+        }
+        auto [station_end, device_end] = hal::make_memory_pair(io);
+        pen.attach(std::move(device_end));
+        ready(std::move(station_end), "");
+      },
+      options);
+  std::vector<hal::device_event::StateChanged> states;
+  driver.set_event_handler([&](const hal::DeviceEvent& e) {
+    if (const auto* changed = std::get_if<hal::device_event::StateChanged>(&e)) states.push_back(*changed);
+  });
+  const auto run_until = [&](auto pred) {
+    const auto end = std::chrono::steady_clock::now() + milliseconds(3000);
+    while (!pred() && std::chrono::steady_clock::now() < end) {
+      io.restart();
+      io.run_for(milliseconds(5));
+    }
+    return pred();
+  };
+  const auto log = [&] {
+    std::string text;
+    for (const auto& changed : states)
+      text += "\n  " + std::string(hal::to_string(changed.state)) + ": " + changed.reason;
+    return text;
+  };
+
+  driver.configure();
+  ASSERT_TRUE(run_until([&] { return driver.state() == hal::DeviceState::configured; }));
+  pen.apply(sim::action::PenAlarm{protocols::pen::AlarmCode::motor_stall, true});
+  EXPECT_TRUE(run_until([&] { return driver.state() == hal::DeviceState::fault; }))
+      << "a motor stall while the pen is not running:" << log();
+  EXPECT_EQ(driver.activate().refusal, hal::Refusal::alarm_active);
+
+  // The pen is unplugged and plugged in again; the alarm is still active.
+  plugged = false;
+  pen.runner().detach();
+  ASSERT_TRUE(run_until([&] { return driver.state() == hal::DeviceState::connecting; }));
+  plugged = true;
+  ASSERT_TRUE(run_until([&] {
+    return driver.state() != hal::DeviceState::connecting && driver.state() != hal::DeviceState::disconnected;
+  }));
+  io.restart();
+  io.run_for(milliseconds(200));  // a few STA polls
+  EXPECT_EQ(driver.state(), hal::DeviceState::fault)
+      << "the alarm is still active after the reconnect:" << log();
+
+  pen.apply(sim::action::PenAlarm{protocols::pen::AlarmCode::motor_stall, false});
+  EXPECT_TRUE(run_until([&] { return driver.state() == hal::DeviceState::configured; }))
+      << "the alarm cleared:" << log();
+  driver.cleanup();
+  pen.stop();
 }
 
 // The arm lease is a deadline in the device (A.4, A.6): when lease_ms pass without a valid frame from the

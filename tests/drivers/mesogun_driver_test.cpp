@@ -130,5 +130,21 @@ TEST(MesogunDriver, StaysArmedWhileTheHostIsAlive) {
   EXPECT_TRUE(rig.armed_in_status);
   EXPECT_EQ(rig.driver->state(), hal::DeviceState::active);
 }
+// A high alarm shows as `fault` while nothing is armed, refuses arming, and gives way to `configured` when
+// the device reports it cleared: here the device was never configured, so it reports `idle`.
+TEST(MesogunDriver, AHighAlarmWhileDisarmedIsAFaultUntilItClears) {
+  MesogunSimRig rig;
+  ASSERT_TRUE(rig.connect());
+  rig.inject(sim::action::Occlusion{});
+  ASSERT_TRUE(rig.run_until([&] { return rig.driver->state() == hal::DeviceState::fault; }));
+  EXPECT_EQ(rig.driver->activate().refusal, hal::Refusal::alarm_active);
+  EXPECT_FALSE(rig.driver->apply_settings({2000, 20000, mg::FireMode::single, 0, 0}).ok());
+  rig.inject(sim::action::ClearOcclusion{});
+  ASSERT_TRUE(rig.run_until([&] { return rig.driver->state() == hal::DeviceState::configured; }));
+  EXPECT_EQ(rig.gun->model().state(), mg::DeviceState::idle);
+  ASSERT_TRUE(rig.arm()) << "arming after the alarm cleared";
+  EXPECT_EQ(rig.driver->state(), hal::DeviceState::active);
+}
+
 }  // namespace
 }  // namespace meso::testing

@@ -179,7 +179,7 @@ class MesogunSimRig {
     sim::SimulatedMesogun::Config config{line, std::move(device), {}, {}};
     config.shot_sink = [this](const mg::ShotRecord& record, std::uint32_t) { on_shot(record); };
     gun = std::make_unique<sim::SimulatedMesogun>(io, nullptr, config);
-    new_driver(options);
+    new_driver(std::move(options));
   }
 
   static hal::MesogunDriverOptions default_options() {
@@ -194,7 +194,7 @@ class MesogunSimRig {
   void new_driver(hal::MesogunDriverOptions options = default_options()) {
     driver.reset();
     driver = std::make_unique<hal::MesogunDriver>(
-        io, [this](const hal::StreamReady& ready) { open_port(ready); }, options);
+        io, [this](const hal::StreamReady& ready) { open_port(ready); }, std::move(options));
     driver->set_event_handler([this](const hal::DeviceEvent& e) { on_event(e); });
   }
 

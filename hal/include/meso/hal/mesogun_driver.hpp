@@ -68,6 +68,10 @@ class MesogunDriver final : public Device {
   void handle_message(const protocols::mesogun::Message& message, std::uint16_t ack);
   void handle_error(const protocols::mesogun::Error& error);
   void handle_status(const protocols::mesogun::Status& status, std::uint16_t ack);
+  // Whether a frame whose own ack is `ack` was built after the device had received the last ARM (A.5).
+  bool after_arm(std::uint16_t ack) const;
+  // configured <-> fault as the device reports a high-priority alarm active or cleared.
+  void follow_device_fault(const std::string& why);
   void handle_shot_records(const protocols::mesogun::ShotRecords& records);
   void record_shot(const protocols::mesogun::ShotRecord& shot, bool recovered);
   void continue_reconciliation();
@@ -101,7 +105,8 @@ class MesogunDriver final : public Device {
   std::map<std::uint16_t, std::string> command_seq_;  // seq -> command name, for other refusals
   ShotLedger ledger_;
   std::uint32_t queried_from_ = 0;
-  std::uint8_t active_alarms_ = 0;
+  std::uint8_t active_alarms_ = 0;  // bit code - 1, as in STATUS
+  bool device_fault_ = false;       // the device last reported a high-priority alarm active
 };
 
 }  // namespace meso::hal

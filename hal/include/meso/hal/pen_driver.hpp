@@ -63,6 +63,8 @@ class PenDriver final : public Device {
   void enqueue(protocols::pen::Message message);
   void transmit(const protocols::pen::Message& message);
   void lose_link(const std::string& reason);
+  // configured <-> fault as the pen reports a high-priority alarm active or cleared.
+  void follow_pen_fault(const std::string& why);
   void set_state(DeviceState state, const std::string& reason);
   void emit(const DeviceEvent& event);
 
@@ -80,6 +82,7 @@ class PenDriver final : public Device {
   bool opening_ = false;
   bool estop_latched_ = false;
   bool run_acknowledged_ = false;
+  bool pen_fault_ = false;  // the pen last reported a high-priority alarm active (STA FAULT, ALM)
   std::optional<DeviceIdentity> identity_;
   std::optional<TreatmentSettings> settings_;
   std::deque<Pending> pending_;  // commands awaiting ACK/NAK, oldest first
