@@ -178,6 +178,13 @@ std::optional<UserInfo> JournalReader::user(UserId id) const {
                   parse_role(query.column_text(1)).value_or(Role::auditor)};
 }
 
+std::optional<PatientId> JournalReader::patient_by_pseudonym(std::string_view pseudonym) const {
+  sqlite::Statement query(state_->db.connection, "SELECT id FROM patients WHERE pseudonym = ?1");
+  query.bind(1, pseudonym);
+  if (!query.step()) return std::nullopt;
+  return query.column_int(0);
+}
+
 std::optional<UserInfo> JournalReader::authenticate(std::string_view name, std::string_view password) const {
   sqlite::Statement query(state_->db.connection, "SELECT id, role, password_hash FROM users WHERE name = ?1");
   query.bind(1, name);

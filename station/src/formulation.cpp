@@ -20,9 +20,10 @@ std::string lot_error(const Catalog& catalog, const std::string& product, const 
   if (p == nullptr) return "product '" + product + "' is not in the formulation catalog";
   for (const auto& l : p->lots) {
     if (l.id != lot) continue;
-    if (today > l.expiry)
-      return "lot " + lot + " of " + product + " expired on " + to_string(l.expiry) + ": use an in-date lot";
-    return {};
+    if (today <= l.expiry) return {};
+    std::string why = "lot " + lot;
+    why += " of " + product + " expired on " + to_string(l.expiry) + ": use an in-date lot";
+    return why;
   }
   return "lot '" + lot + "' of " + product + " is not in the catalog: record the lot on the vial";
 }

@@ -37,10 +37,23 @@ void Station::set_observer(Observer observer) {
 
 void Station::journal(const std::string& kind, nlohmann::json payload, JournalPort::Durable then) {
   if (replaying_ || !snap_.session_open) return;
-  JournalDraft draft{start_.session_id, start_.user, start_.role, kind, std::move(payload)};
+  JournalDraft draft{start_.session_id, start_.user_id, start_.user, start_.role, kind, std::move(payload)};
   journal_.append(std::move(draft), [this, then = std::move(then)](const std::string& error) {
     if (!error.empty()) journal_failed(error);
     if (then) then(error);
+  });
+}
+
+void Station::seal(const std::string& reason) {
+  if (replaying_) return;
+  journal_.seal(start_.session_id, start_.user_id, reason, [this](const std::string& error) {
+    if (!error.empty()) {
+      raise_alarm("seal_failed", AlarmPriority::medium, AlarmCategory::technical,
+                  "the session could not be sealed: " + error);
+      publish("seal failed: " + error);
+    } else {
+      publish("session sealed");
+    }
   });
 }
 
@@ -100,10 +113,10 @@ Outcome Station::open_session(const SessionStart& start) {
   snap_.role = start.role;
   snap_.state = SessionState::check_in;
   snap_.session_open = true;
-  journal("session.opened", {{"patient", start.patient},
-                             {"tag", start.tag},
-                             {"course_session", start.course_session},
-                             {"limits", to_json(config_.limits)}});
+  journal("session.started", {{"patient", start.patient},
+                              {"tag", start.tag},
+                              {"course_session", start.course_session},
+                              {"limits", to_json(config_.limits)}});
   publish("session " + std::to_string(start.session_id) + " opened for " + start.patient);
   return Outcome::accepted();
 }
@@ -123,7 +136,8 @@ Outcome Station::record_screening(const ScreeningAnswers& answers) {
   if (!verdict.stops.empty()) {
     // An absolute stop ends the session here: it cannot proceed, whatever anyone acknowledges.
     publish("screening: " + verdict.summary());
-    transition(SessionState::aborted, "screening stop: " + verdict.summary());
+    if (transition(SessionState::aborted, "screening stop: " + verdict.summary()).ok)
+      seal("aborted at screening: " + verdict.summary());
     return Outcome::refused("the session cannot proceed: " + verdict.summary());
   }
   if (!verdict.cleared()) {
@@ -200,7 +214,9 @@ Outcome Station::close_session(bool signature_verified) {
     return refuse("close", "closing needs the clinician's signature (re-enter the password)");
   if (!pending_.empty())
     return refuse("close", "a fire's outcome is still unknown: reconcile or attest first");
-  return transition(SessionState::closed, "signed by " + start_.user);
+  auto r = transition(SessionState::closed, "signed by " + start_.user);
+  if (r.ok) seal("closed, signed by " + start_.user);
+  return r;
 }
 
 Outcome Station::abort(const std::string& reason) {
@@ -208,7 +224,9 @@ Outcome Station::abort(const std::string& reason) {
   for (auto& [kind, device] : devices_)
     device->deactivate();
   snap_.armed = false;
-  return transition(SessionState::aborted, reason);
+  auto r = transition(SessionState::aborted, reason);
+  if (r.ok) seal("aborted: " + reason);
+  return r;
 }
 
 void Station::publish(const std::string& message) {

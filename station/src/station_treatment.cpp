@@ -158,15 +158,15 @@ void Station::send_fire(std::uint32_t command_id) {
   if (why.empty() && !snap_.armed) why = "the device was disarmed before the fire went out";
   auto* dev = device(hal::DeviceKind::mesogun);
   if (why.empty() && dev == nullptr) why = "no mesogun";
-  if (why.empty()) {
-    if (auto r = dev->fire(command_id); r.ok()) {
+  if (why.empty() && dev != nullptr) {
+    const auto r = dev->fire(command_id);
+    if (r.ok()) {
       it->second.sent = true;
       last_fire_at_ = hal::SteadyClock::now();
       publish();
       return;
-    } else {
-      why = "the driver refused: " + r.detail;
     }
+    why = "the driver refused: " + r.detail;
   }
   // Never sent: its outcome is certain (not delivered).
   pending_.erase(it);
@@ -324,16 +324,22 @@ void Station::on_device_state(hal::DeviceKind kind, const hal::device_event::Sta
     snap_.armed = false;
     journal("device.disarmed", {{"reason", changed.reason}});
   }
-  if (changed.state == hal::DeviceState::disconnected || changed.state == hal::DeviceState::reconciling) {
-    if (changed.state == hal::DeviceState::disconnected)
+  const bool down =
+      changed.state == hal::DeviceState::disconnected || changed.state == hal::DeviceState::connecting;
+  if (down || changed.state == hal::DeviceState::reconciling) {
+    // Connecting again after having been up is a lost link too (an unplug, a closed port).
+    if (down && was_up_[kind])
       raise_alarm("link_lost", AlarmPriority::high, AlarmCategory::technical,
                   kind_name(kind) + " link lost: " + changed.reason);
     if (kind == hal::DeviceKind::mesogun)
       for (auto& [id, fire] : pending_)
         if (fire.sent) fire.uncertain = true;
-  } else if (changed.state == hal::DeviceState::configured || changed.state == hal::DeviceState::active) {
+  } else if (changed.state == hal::DeviceState::configured || changed.state == hal::DeviceState::active ||
+             changed.state == hal::DeviceState::fault) {
+    // The link is up again (a device alarm, if any, is its own alarm).
     if (alarms_.clear("link_lost")) journal("alarm.cleared", {{"alarm", "link_lost"}});
   }
+  was_up_[kind] = !down;
 }
 
 void Station::on_shot(const hal::device_event::Shot& shot) {

@@ -6,12 +6,14 @@
 
 #include "ports_command.hpp"
 #include "probe_command.hpp"
+#include "run_command.hpp"
 
 int main(int argc, char** argv) try {
   CLI::App app{"MesoStation: the treatment station's devices, sessions and journal"};
   app.require_subcommand(1);
   meso::station::add_ports_command(app);
   meso::station::add_probe_command(app);
+  meso::station::add_run_command(app);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback
   } catch (const CLI::RuntimeError& e) {

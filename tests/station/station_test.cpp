@@ -1,10 +1,15 @@
 // The station against the in-process simulated mesogun, through the real driver: the workflow, the layers of
 // limits, write-ahead intent, E-STOP, the uncertainty lock and recovery after a restart. The journal here is
-// a recording one (the SQLite journal has its own tests and the headless runs use it).
+// a recording one, so that tests can hold or fail its writes; the last test runs through the SQLite journal.
 #include "meso/station/station.hpp"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "meso/journal/reader.hpp"
+#include "meso/journal/writer.hpp"
+#include "meso/station/sqlite_journal_port.hpp"
 #include "sim_rig.hpp"
 
 namespace meso::station {
@@ -25,6 +30,12 @@ class RecordingJournal final : public JournalPort {
     }
     asio::post(io_, [cb = std::move(on_durable), error = fail_with] {
       if (cb) cb(error);
+    });
+  }
+  void seal(std::int64_t session, std::int64_t /*user_id*/, std::string reason, Durable on_durable) override {
+    sealed.emplace_back(session, std::move(reason));
+    asio::post(io_, [cb = std::move(on_durable)] {
+      if (cb) cb("");
     });
   }
   void release() {
@@ -49,6 +60,7 @@ class RecordingJournal final : public JournalPort {
   }
 
   std::vector<JournalDraft> events;
+  std::vector<std::pair<std::int64_t, std::string>> sealed;
   std::function<void(const JournalDraft&)> on_append;
   bool hold = false;
   std::string fail_with;
@@ -89,7 +101,7 @@ ScreeningAnswers cleared_screening() {
 }
 
 SessionStart test_start(std::string role = "clinician", std::string tag = "test") {
-  return {42, "P-7F3A", std::move(tag), "dr.ines", std::move(role), 1};
+  return {42, "P-7F3A", std::move(tag), "dr.ines", 3, std::move(role), 1};
 }
 
 struct StationRig {
@@ -152,6 +164,9 @@ TEST(Station, AWholeSessionIsJournaledStepByStepAndMatchesTheDevicesShots) {
   ASSERT_TRUE(rig.station.finish_treatment("plan complete").ok);
   ASSERT_TRUE(rig.station.close_session(true).ok);
   EXPECT_EQ(rig.station.snapshot().state, SessionState::closed);
+  rig.settle();
+  ASSERT_EQ(rig.journal.sealed.size(), 1U);
+  EXPECT_EQ(rig.journal.sealed[0].first, 42);
 
   // Every delivered shot is journaled once, with its intent first.
   const auto shots = rig.journal.of_kind("shot.recorded");
@@ -206,6 +221,7 @@ TEST(Station, AScreeningStopEndsTheSessionAndNothingCanBeArmed) {
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.message.find("pregnancy"), std::string::npos);
   EXPECT_EQ(rig.station.snapshot().state, SessionState::aborted);
+  EXPECT_EQ(rig.journal.sealed.size(), 1U);
   EXPECT_FALSE(rig.station.record_assessment({}).ok);
   EXPECT_FALSE(rig.station.arm().ok);
 }
@@ -393,6 +409,7 @@ TEST(Station, AfterARestartAnIntentWithoutOutcomeLocksDosingUntilSettled) {
   // The process died after writing the next intent and sending it.
   events.push_back(
       {42,
+       3,
        "dr.ines",
        "clinician",
        "fire.intent",
@@ -411,6 +428,70 @@ TEST(Station, AfterARestartAnIntentWithoutOutcomeLocksDosingUntilSettled) {
   ASSERT_TRUE(restarted.attest(99, hal::FireOutcome::not_delivered, "syringe weighed: no loss").ok);
   EXPECT_TRUE(restarted.snapshot().dosing_locked.empty());
   EXPECT_EQ(journal2.of_kind("fire.attested").size(), 1U);
+}
+
+// The same session through the real SQLite journal (its writer thread, WAL, synchronous=FULL): every event is
+// durable and chained, the session is sealed, and verify finds it intact.
+TEST(StationWithSqliteJournal, AWholeSessionIsDurableChainedAndSealed) {
+  const auto dir =
+      std::filesystem::path(::testing::TempDir()) / ("meso_station_sqlite_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto db = dir / "journal.db";
+  MesogunSimRig sim;
+  journal::JournalWriter writer({db, dir / "station.key", 256});
+  const auto admin = writer.add_user({"admin", journal::Role::admin, "admin-pass-1"}, std::nullopt);
+  ASSERT_TRUE(admin.ok());
+  const auto clinician = writer.add_user({"dr.ines", journal::Role::clinician, "ines-pass-1"}, admin.value());
+  ASSERT_TRUE(clinician.ok());
+  const auto patient = writer.add_patient({"P-7F3A", journal::Tag::test}, clinician.value());
+  ASSERT_TRUE(patient.ok());
+  const auto session =
+      writer.create_session_sync({patient.value(), clinician.value(), journal::Tag::test, std::nullopt});
+  ASSERT_TRUE(session.ok());
+  {
+    SqliteJournalPort port(sim.io, writer);
+    Station station(sim.io, port, test_config());
+    station.add_device(*sim.driver);
+    sim.driver->configure();
+    ASSERT_TRUE(sim.run_until([&] { return sim.driver->state() == hal::DeviceState::configured; }));
+    SessionStart start{session.value(), "P-7F3A", "test", "dr.ines", clinician.value(), "clinician", 1};
+    ASSERT_TRUE(station.open_session(start).ok);
+    ASSERT_TRUE(station.begin_screening().ok);
+    ASSERT_TRUE(station.record_screening(cleared_screening()).ok);
+    ASSERT_TRUE(station.record_assessment({}).ok);
+    ASSERT_TRUE(station.set_plan(test_plan(2)).ok);
+    ASSERT_TRUE(station.accept_plan().ok);
+    ASSERT_TRUE(station.start_treatment().ok);
+    ASSERT_TRUE(station.arm().ok);
+    sim.run_for(milliseconds(200));
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_TRUE(station.fire_next().ok) << station.snapshot().last_message;
+      ASSERT_TRUE(
+          sim.run_until([&] { return station.snapshot().shots == static_cast<std::uint64_t>(i + 1); }));
+      sim.run_for(milliseconds(120));
+    }
+    ASSERT_TRUE(station.finish_treatment("done").ok);
+    ASSERT_TRUE(station.close_session(true).ok);
+    ASSERT_TRUE(sim.run_until([&] { return station.snapshot().last_message == "session sealed"; }));
+  }
+  journal::JournalReader reader(db);
+  const auto report = reader.verify();
+  EXPECT_TRUE(report.ok()) << journal::describe(report);
+  ASSERT_TRUE(reader.seal(session.value()).has_value());
+  EXPECT_EQ(reader.patient_by_pseudonym("P-7F3A"), patient.value());
+  EXPECT_FALSE(reader.patient_by_pseudonym("P-NONE"));
+  const auto shots = reader.events_of_kind(session.value(), "shot.recorded");
+  ASSERT_EQ(shots.size(), 2U);
+  ASSERT_EQ(sim.truth.size(), 2U);
+  for (std::size_t i = 0; i < shots.size(); ++i)
+    EXPECT_EQ(nlohmann::json::parse(shots[i].payload)["shot_counter"], sim.truth[i].shot_counter);
+  // Each fire's intent precedes its shot in the chain.
+  const auto intents = reader.events_of_kind(session.value(), "fire.intent");
+  ASSERT_EQ(intents.size(), 2U);
+  for (std::size_t i = 0; i < shots.size(); ++i)
+    EXPECT_LT(intents[i].seq, shots[i].seq);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

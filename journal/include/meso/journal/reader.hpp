@@ -49,6 +49,8 @@ class JournalReader {
   // Recovery: the sessions left open (state open), each with its last seq.
   std::vector<SessionInfo> open_sessions() const;
   std::optional<UserInfo> user(UserId id) const;
+  // A patient's id by pseudonym (a run killed between adding the patient and opening a session finds it).
+  std::optional<PatientId> patient_by_pseudonym(std::string_view pseudonym) const;
   // The user when the name exists and the password matches its Argon2id hash.
   std::optional<UserInfo> authenticate(std::string_view name, std::string_view password) const;
 

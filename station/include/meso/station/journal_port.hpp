@@ -12,6 +12,7 @@ namespace meso::station {
 
 struct JournalDraft {
   std::int64_t session = 0;
+  std::int64_t user_id = 0;  // the journal's id of the user
   std::string user;
   std::string role;
   std::string kind;  // "session.transition", "fire.intent", "shot.recorded", "refusal", ...
@@ -32,6 +33,8 @@ class JournalPort {
 
   // Appends to the draft's session; `on_durable` may be empty.
   virtual void append(JournalDraft draft, Durable on_durable) = 0;
+  // Closes the session for good: its events are sealed (a signed Merkle root over them and their count).
+  virtual void seal(std::int64_t session, std::int64_t user_id, std::string reason, Durable on_durable) = 0;
 };
 
 }  // namespace meso::station

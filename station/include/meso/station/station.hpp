@@ -39,6 +39,7 @@ struct SessionStart {
   std::string patient;          // pseudonymous id
   std::string tag = "real";     // real, test or demo
   std::string user;
+  std::int64_t user_id = 0;          // the journal's id of the user
   std::string role;                  // clinician, qa, auditor, admin
   std::uint32_t course_session = 1;  // this session's number in the patient's course
 };
@@ -112,6 +113,7 @@ class Station {
   };
 
   void journal(const std::string& kind, nlohmann::json payload, JournalPort::Durable then = {});
+  void seal(const std::string& reason);
   Outcome refuse(const std::string& command, const std::string& why);
   Outcome transition(SessionState to, const std::string& reason);
   std::string arm_blockers() const;
@@ -147,7 +149,8 @@ class Station {
   std::set<std::uint32_t> recorded_counters_;     // shot counters journaled this session: each once
   std::uint32_t next_command_id_ = 1;
   std::optional<hal::TimePoint> last_fire_at_;
-  std::string journal_error_;  // set once an append failed: dosing stays locked
+  std::map<hal::DeviceKind, bool> was_up_;  // the device's link has been up since it last went down
+  std::string journal_error_;               // set once an append failed: dosing stays locked
   bool replaying_ = false;
 };
 
