@@ -1,7 +1,9 @@
 // Link benchmarks over a real pseudo-terminal against the in-process simulator, whose output is paced at
 // the configured baud (8N1: 10 bits a byte):
 //  - round trip of a small command (QUERY_SHOTS for one record, answered by SHOT_RECORDS), p50 and p99,
-//    next to the wire time of the paced reply at that baud, the baseline computed in the same run;
+//    next to the wire time of the paced reply at that baud, the baseline computed in the same run, and the
+//    p99 of what the round trip adds beyond the wire time of every byte the device sent meanwhile (a STATUS
+//    already on the line delays the reply by its own wire time);
 //  - telemetry throughput: back-to-back 12-record SHOT_RECORDS frames (the largest) received per second,
 //    as a fraction of the line rate.
 // Usage: link_bench [--rounds N]   (prints a Markdown table; docs/performance.md records it)
@@ -56,6 +58,10 @@ struct Rig {
     while (auto event = link.next_event()) {
       if (const auto* d = std::get_if<hal::link_event::Delivered>(&*event)) {
         if (const auto* r = std::get_if<mg::ShotRecords>(&d->message)) {
+          // Stamped here, as the reply is decoded: the loop below returns to its caller only when its
+          // io.run_for() slice ends, and Asio rounds that wait up to a whole millisecond (epoll_wait).
+          last_reply_at = Clock::now();
+          bytes_at_reply = received_bytes;
           ++replies;
           reply_bytes += mg::encode({0, 0, *r}).size();
         }
@@ -83,6 +89,8 @@ struct Rig {
   std::unique_ptr<hal::FdStream> host;
   hal::MesogunLink link;
   std::size_t received_bytes = 0;
+  Clock::time_point last_reply_at;
+  std::size_t bytes_at_reply = 0;  // every byte the device had sent up to the reply's end
   std::size_t replies = 0;
   std::size_t reply_bytes = 0;
 };
@@ -100,15 +108,21 @@ void round_trip(std::uint32_t baud, int rounds) {
   Rig rig(baud);
   const mg::QueryShots query{1, 1};
   std::vector<double> rtts;
+  std::vector<double> beyond_line;  // RTT minus the wire time of every byte the device sent meanwhile
   std::size_t request_bytes = 0;
   for (int i = 0; i < rounds; ++i) {
     const std::size_t before = rig.replies;
+    const std::size_t bytes_before = rig.received_bytes;
     const auto sent = Clock::now();
     rig.link.send(query, sent);
     request_bytes = mg::encode({1, 1, query}).size();
     rig.flush();
     rig.run_until([&] { return rig.replies > before; });
-    rtts.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+    const double rtt = std::chrono::duration<double, std::milli>(rig.last_reply_at - sent).count();
+    rtts.push_back(rtt);
+    // A STATUS or HEARTBEAT already on the line when the query arrives delays the reply by its own wire
+    // time: the line is shared, and a frame on the wire cannot be recalled.
+    beyond_line.push_back(rtt - wire_ms(rig.bytes_at_reply - bytes_before, baud));
     rig.run_until([&, t = Clock::now()] { return Clock::now() - t > milliseconds(2); });  // let ACKs settle
   }
   const std::size_t reply = rig.reply_bytes / std::max<std::size_t>(rig.replies, 1);
@@ -117,10 +131,11 @@ void round_trip(std::uint32_t baud, int rounds) {
   const double wire = wire_ms(reply, baud);
   const double p50 = percentile(rtts, 0.5);
   const double p99 = percentile(rtts, 0.99);
-  std::printf("| round trip, %s | %zu + %zu | %.3f | %.3f | %.3f | %s | %s |\n",
+  const double beyond_p99 = percentile(beyond_line, 0.99);
+  std::printf("| round trip, %s | %zu + %zu | %.3f | %.3f | %.3f | %s | %.3f | %s |\n",
               baud == 0 ? "unpaced" : (std::to_string(baud) + " baud").c_str(), request_bytes, reply, wire,
               p50, p99, baud == 0 ? "n/a" : (std::to_string(p99 - wire).substr(0, 5) + " ms").c_str(),
-              baud == 0 ? "" : (p99 <= wire + 1.0 ? "yes" : "no"));
+              beyond_p99, beyond_p99 <= 1.0 ? "yes" : "no");
 }
 
 void throughput(std::uint32_t baud) {
@@ -153,10 +168,10 @@ int main(int argc, char** argv) try {
     if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::stoi(argv[i + 1]);
   }
   std::printf(
-      "| case | request + reply bytes | reply wire time (ms) | p50 (ms) | p99 (ms) | p99 - wire | within "
-      "wire + 1 "
-      "ms |\n");
-  std::printf("|---|---:|---:|---:|---:|---:|---|\n");
+      "| case | request + reply bytes | reply wire time (ms) | p50 (ms) | p99 (ms) | p99 - reply wire | p99 "
+      "beyond "
+      "the line's bytes (ms) | within 1 ms |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---:|---|\n");
   round_trip(115200, rounds);
   round_trip(1000000, rounds);
   round_trip(0, rounds);
