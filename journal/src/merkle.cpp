@@ -1,40 +1,24 @@
 #include "meso/journal/merkle.hpp"
 
-#include <sodium.h>
-
-#include <array>
 #include <bit>
+
+#include "sha256.hpp"
 
 namespace meso::journal {
 
 Digest merkle_leaf_hash(std::span<const std::uint8_t> data) {
-  Digest digest{};
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  const std::uint8_t prefix = 0x00;
-  crypto_hash_sha256_update(&state, &prefix, 1);
-  crypto_hash_sha256_update(&state, data.data(), data.size());
-  crypto_hash_sha256_final(&state, digest.data());
-  return digest;
+  constexpr std::uint8_t kLeafPrefix = 0x00;
+  return detail::sha256_of({{&kLeafPrefix, 1}, data});
 }
 
 Digest merkle_node_hash(const Digest& left, const Digest& right) {
-  std::array<std::uint8_t, 65> input{};
-  input[0] = 0x01;
-  std::copy(left.begin(), left.end(), input.begin() + 1);
-  std::copy(right.begin(), right.end(), input.begin() + 33);
-  Digest digest{};
-  crypto_hash_sha256(digest.data(), input.data(), input.size());
-  return digest;
+  constexpr std::uint8_t kNodePrefix = 0x01;
+  return detail::sha256_of({{&kNodePrefix, 1}, left, right});
 }
 
 Digest merkle_root(std::span<const Digest> leaf_hashes) {
   const std::size_t n = leaf_hashes.size();
-  if (n == 0) {
-    Digest digest{};
-    crypto_hash_sha256(digest.data(), nullptr, 0);
-    return digest;
-  }
+  if (n == 0) return detail::sha256_of({});
   if (n == 1) return leaf_hashes[0];
   // RFC 6962: k is the largest power of two smaller than n.
   const std::size_t k = std::bit_floor(n - 1);
