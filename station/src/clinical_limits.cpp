@@ -1,6 +1,5 @@
 #include "meso/station/clinical_limits.hpp"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -125,13 +124,7 @@ ClinicalLimits limits_from_json(const nlohmann::json& j) {
 }
 
 ClinicalLimits load_limits(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error("cannot open limits file " + file.string());
-  try {
-    return limits_from_json(nlohmann::json::parse(in));
-  } catch (const nlohmann::json::parse_error& e) {
-    throw std::invalid_argument(file.string() + ": not valid JSON: " + e.what());
-  }
+  return read_json_file(file, "limits file", [](const nlohmann::json& j) { return limits_from_json(j); });
 }
 
 nlohmann::json to_json(const ClinicalLimits& l) {

@@ -1,6 +1,5 @@
 #include "meso/station/formulation.hpp"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -57,13 +56,8 @@ Catalog catalog_from_json(const nlohmann::json& j) {
 }
 
 Catalog load_catalog(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error("cannot open formulation catalog " + file.string());
-  try {
-    return catalog_from_json(nlohmann::json::parse(in));
-  } catch (const nlohmann::json::parse_error& e) {
-    throw std::invalid_argument(file.string() + ": not valid JSON: " + e.what());
-  }
+  return read_json_file(file, "formulation catalog",
+                        [](const nlohmann::json& j) { return catalog_from_json(j); });
 }
 
 }  // namespace meso::station

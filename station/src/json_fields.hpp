@@ -3,6 +3,8 @@
 // default. Errors name the path ("plan.steps[1].depth_um: expected an integer").
 #pragma once
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -72,5 +74,20 @@ class JsonFields {
   std::string where_;
   std::set<std::string> seen_;
 };
+
+// Reads a station file (`what`: "plan", "limits file") and hands its JSON to `from_json`; a file that cannot
+// be opened or is not JSON is an error naming the file.
+template <class FromJson>
+auto read_json_file(const std::filesystem::path& file, const char* what, FromJson from_json) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error(std::string("cannot open ") + what + " " + file.string());
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw std::invalid_argument(file.string() + ": not valid JSON: " + e.what());
+  }
+  return from_json(j);
+}
 
 }  // namespace meso::station

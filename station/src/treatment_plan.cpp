@@ -1,7 +1,6 @@
 #include "meso/station/treatment_plan.hpp"
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -148,13 +147,7 @@ TreatmentPlan plan_from_json(const nlohmann::json& j) {
 }
 
 TreatmentPlan load_plan(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error("cannot open plan file " + file.string());
-  try {
-    return plan_from_json(nlohmann::json::parse(in));
-  } catch (const nlohmann::json::parse_error& e) {
-    throw std::invalid_argument(file.string() + ": not valid JSON: " + e.what());
-  }
+  return read_json_file(file, "plan file", [](const nlohmann::json& j) { return plan_from_json(j); });
 }
 
 nlohmann::json to_json(const TreatmentPlan& plan) {

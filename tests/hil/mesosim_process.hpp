@@ -90,16 +90,7 @@ class MesosimProcess {
   // SIGTERM, then the exit code (-1 if it did not exit within 5 s or was killed).
   int terminate() {
     ::kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      ::usleep(10'000);
-    }
-    return -1;
+    return wait(std::chrono::seconds(5));
   }
 
  private:
