@@ -94,6 +94,7 @@ Digest EventHasher::hash(const EventFields& fields) {
 }
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {
+  if (bytes.empty()) return {};  // libsodium's arguments are declared non-null; an empty span may not be
   std::string hex(bytes.size() * 2 + 1, '\0');
   sodium_bin2hex(hex.data(), hex.size(), bytes.data(), bytes.size());
   hex.pop_back();
@@ -102,6 +103,7 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
 
 bool from_hex(std::string_view hex, std::span<std::uint8_t> out) {
   if (hex.size() != out.size() * 2) return false;
+  if (out.empty()) return true;  // nothing to decode (and libsodium's arguments are declared non-null)
   std::size_t written = 0;
   const char* end = nullptr;
   return sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &written, &end) == 0 &&

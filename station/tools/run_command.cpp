@@ -13,6 +13,7 @@
 #include "meso/hal/mesogun_driver.hpp"
 #include "meso/hal/stream_openers.hpp"
 #include "meso/journal/reader.hpp"
+#include "meso/journal/verify_report.hpp"
 #include "meso/journal/writer.hpp"
 #include "meso/sim/fault_spec.hpp"
 #include "meso/sim/scenario.hpp"
@@ -240,6 +241,13 @@ int run(const RunOptions& o) {
   std::vector<JournalDraft> recovered_events;
   for (const auto& open : reader.open_sessions()) {
     if (open.patient_pseudonym != s.patient) continue;
+    // Its chain first: a session whose journal was altered is an auditor's matter, not something to resume.
+    journal::VerifyOptions only_this;
+    only_this.session = open.id;
+    if (const auto report = reader.verify(only_this); !report.ok())
+      fail("session " + std::to_string(open.id) + " was left open and its journal does not verify (" +
+           journal::describe(report) + "): nothing continues until an auditor has looked (mesoaudit verify)");
+    progress("session " + std::to_string(open.id) + " was left open; its chain verifies");
     recovered = open;
     recovered_events = station_events(reader, open.id);
     // Intents without an outcome: the driver settles them from the device's records like any uncertain FIRE.
