@@ -1,6 +1,7 @@
 #include "meso/hal/stream_openers.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 #include "meso/hal/port_discovery.hpp"
 #include "meso/hal/tcp_stream.hpp"
@@ -8,7 +9,7 @@
 namespace meso::hal {
 
 StreamOpener serial_opener(asio::io_context& io, SerialSettings settings) {
-  return [&io, settings](const StreamReady& ready) {
+  return [&io, settings = std::move(settings)](const StreamReady& ready) {
     std::unique_ptr<ByteStream> stream;
     std::string error;
     try {
@@ -21,7 +22,7 @@ StreamOpener serial_opener(asio::io_context& io, SerialSettings settings) {
 }
 
 StreamOpener usb_serial_opener(asio::io_context& io, std::string usb_serial, SerialSettings settings) {
-  return [&io, usb_serial = std::move(usb_serial), settings](const StreamReady& ready) {
+  return [&io, usb_serial = std::move(usb_serial), settings = std::move(settings)](const StreamReady& ready) {
     const auto port = find_port_by_usb_serial(usb_serial);
     if (!port) {
       ready(nullptr, "no serial port with USB serial number " + usb_serial + " (is it plugged in?)");
