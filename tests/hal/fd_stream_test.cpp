@@ -18,7 +18,7 @@ TEST(FdStream, DestroyedWithReadAndWritePending) {
   Recorder at_station;
   at_station.attach(*station);
   // Nobody reads the master, so most of this waits in the queue behind a pending write wait.
-  station->write(payload(256 * 1024, 1));
+  station->write(payload(std::size_t{256} * 1024, 1));
   run_for(io, 20ms);
   ASSERT_GT(station->queued_bytes(), 0U);
   station.reset();
@@ -32,7 +32,7 @@ TEST(FdStream, DestroyedBeforeTheIoContextEverRan) {
   auto station = open_pty_stream(io, pty.slave_path);
   Recorder at_station;
   at_station.attach(*station);  // posts the first read
-  station->write(payload(256 * 1024, 2));
+  station->write(payload(std::size_t{256} * 1024, 2));
   station.reset();
   run_for(io, 20ms);
   EXPECT_TRUE(at_station.bytes.empty());

@@ -37,8 +37,8 @@ TEST(PtyStream, DescribesItselfByItsPath) {
 
 TEST(PtyStream, A64KiBPayloadCrossesBothWaysInOrder) {
   PtyFixture f;
-  const auto to_device = payload(64 * 1024, 11);
-  const auto to_station = payload(64 * 1024, 12);
+  const auto to_device = payload(std::size_t{64} * 1024, 11);
+  const auto to_station = payload(std::size_t{64} * 1024, 12);
   // Both at once, far more than the pty buffers hold: the writes must queue and wait for the reader.
   write_in_pieces(*f.station, to_device);
   write_in_pieces(*f.device, to_station);

@@ -45,8 +45,8 @@ TEST(TcpStream, LoopbackBytesCrossBothWays) {
   Recorder at_server;
   at_client.attach(*client);
   at_server.attach(*listener.accepted);
-  const auto to_server = payload(64 * 1024, 21);
-  const auto to_client = payload(64 * 1024, 22);
+  const auto to_server = payload(std::size_t{64} * 1024, 21);
+  const auto to_client = payload(std::size_t{64} * 1024, 22);
   write_in_pieces(*client, to_server);
   write_in_pieces(*listener.accepted, to_client);
   ASSERT_TRUE(run_until(io, [&] {
