@@ -25,6 +25,16 @@ void Station::add_device(hal::Device& device) {
   publish();
 }
 
+void Station::remove_device(hal::DeviceKind kind) {
+  const auto it = devices_.find(kind);
+  if (it == devices_.end()) return;
+  it->second->deactivate();
+  it->second->set_event_handler({});
+  devices_.erase(it);
+  snap_.devices.erase(kind);
+  publish();
+}
+
 hal::Device* Station::device(hal::DeviceKind kind) {
   const auto it = devices_.find(kind);
   return it == devices_.end() ? nullptr : it->second;

@@ -7,8 +7,12 @@
 
 #include <filesystem>
 
+#include "meso/hal/memory_stream.hpp"
+#include "meso/hal/pen_driver.hpp"
+#include "meso/hal/stream_openers.hpp"
 #include "meso/journal/reader.hpp"
 #include "meso/journal/writer.hpp"
+#include "meso/sim/simulated_pen.hpp"
 #include "meso/station/sqlite_journal_port.hpp"
 #include "sim_rig.hpp"
 
@@ -492,6 +496,43 @@ TEST(StationWithSqliteJournal, AWholeSessionIsDurableChainedAndSealed) {
   for (std::size_t i = 0; i < shots.size(); ++i)
     EXPECT_LT(intents[i].seq, shots[i].seq);
   std::filesystem::remove_all(dir);
+}
+
+// A session of two steps, each with its own device: a microneedling pass with the pen, then mesotherapy with
+// the mesogun over the same zone. The pen runs only while its step is armed and stops at the next step.
+TEST(Station, AMicroneedlingPassThenMesotherapyUseEachStepsOwnDevice) {
+  StationRig rig;
+  auto [station_end, device_end] = hal::make_memory_pair(rig.sim.io);
+  sim::SimulatedPen pen_sim(rig.sim.io, std::move(device_end), {});
+  hal::PenDriverOptions pen_options;
+  pen_options.reconnect_period = milliseconds(100);
+  hal::PenDriver pen(rig.sim.io, hal::once_opener(std::move(station_end)), pen_options);
+  rig.station.add_device(pen);
+  pen.configure();
+  ASSERT_TRUE(rig.sim.run_until([&] { return pen.state() == hal::DeviceState::configured; }));
+  PlanStep pass;
+  pass.name = "microneedling";
+  pass.technique = Technique::microneedling;
+  pass.depth_um = 1000;
+  pass.speed_sps = 100;
+  pass.zones = {"crown"};
+  auto plan = test_plan(2);
+  plan.steps.insert(plan.steps.begin(), pass);
+  rig.to_treating(plan);
+  ASSERT_TRUE(rig.station.arm().ok) << rig.station.snapshot().last_message;
+  ASSERT_TRUE(rig.sim.run_until([&] { return pen_sim.model().running(); }));
+  EXPECT_FALSE(rig.station.fire_next().ok) << "a FIRE during the pen's step";
+  ASSERT_TRUE(rig.station.next_step().ok);
+  ASSERT_TRUE(rig.sim.run_until([&] { return !pen_sim.model().running(); }));
+  ASSERT_TRUE(rig.arm());
+  for (int i = 0; i < 2; ++i)
+    ASSERT_TRUE(rig.fire_and_wait()) << rig.station.snapshot().last_message;
+  EXPECT_EQ(rig.sim.truth.size(), 2U);
+  EXPECT_FALSE(pen_sim.model().running());
+  ASSERT_EQ(rig.journal.of_kind("device.armed").size(), 2U);
+  EXPECT_EQ(rig.journal.of_kind("device.armed")[0].payload["device"], "pen");
+  EXPECT_EQ(rig.journal.of_kind("device.armed")[1].payload["device"], "mesogun");
+  rig.station.remove_device(hal::DeviceKind::pen);  // the pen goes before the station
 }
 
 }  // namespace

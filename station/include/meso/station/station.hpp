@@ -72,6 +72,8 @@ class Station {
   // The station drives the device and takes its events (on this thread); the caller keeps it alive for the
   // station's lifetime.
   void add_device(hal::Device& device);
+  // Disarms the device and lets it go (before it is destroyed, or to swap it).
+  void remove_device(hal::DeviceKind kind);
   hal::Device* device(hal::DeviceKind kind);
   void set_observer(Observer observer);
   const StationSnapshot& snapshot() const { return snap_; }
