@@ -6,6 +6,8 @@ find_package(SQLite3 3.31 REQUIRED)          # the journal (SQLite::SQLite3)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)  # journal signatures (Ed25519), passwords (Argon2id)
 find_package(OpenSSL 3.0 REQUIRED COMPONENTS Crypto)         # journal SHA-256 (libcrypto uses SHA-NI)
+# vision/: ArUco markers and ChArUco calibration come from the contrib module (libopencv-contrib-dev).
+find_package(OpenCV 4.6 REQUIRED COMPONENTS core imgproc imgcodecs videoio calib3d aruco)
 if(MESO_BUILD_TESTS)
   find_package(GTest 1.12 REQUIRED)
   include(GoogleTest)

@@ -4,6 +4,9 @@
 #include <exception>
 #include <iostream>
 
+#include "calibrate_command.hpp"
+#include "markers_command.hpp"
+#include "plan_command.hpp"
 #include "ports_command.hpp"
 #include "probe_command.hpp"
 #include "run_command.hpp"
@@ -14,6 +17,9 @@ int main(int argc, char** argv) try {
   meso::station::add_ports_command(app);
   meso::station::add_probe_command(app);
   meso::station::add_run_command(app);
+  meso::station::add_calibrate_command(app);
+  meso::station::add_markers_command(app);
+  meso::station::add_plan_command(app);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback
   } catch (const CLI::RuntimeError& e) {

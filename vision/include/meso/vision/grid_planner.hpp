@@ -1,0 +1,75 @@
+// The injection-grid planner: point by point on a hexagonal grid, nappage on a dense hexagonal grid,
+// microneedling as passes over each zone; points ordered so the hand travels little; volume checked
+// against the session cap. Pure geometry: no images.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "meso/vision/geometry.hpp"
+#include "meso/vision/zones.hpp"
+
+namespace meso::vision {
+
+enum class Technique { point, nappage, pen };
+const char* to_string(Technique t);
+Technique technique_from_string(const std::string& name);  // "point", "nappage", "pen"; throws otherwise
+
+struct PlanRequest {
+  Technique technique = Technique::point;
+  double spacing_mm = 0;     // 0: the technique's default (point 10, nappage 3, pen 8 between passes)
+  double margin_mm = 2;      // kept free along every zone border
+  int depth_um = 0;          // 0: the technique's default (point 4000, nappage 1500, pen 1000)
+  int dose_nl = 0;           // per point; 0: default (point 50000, nappage 10000); pen: none
+  std::int64_t session_cap_nl = 10'000'000;
+};
+
+struct PlannedPoint {
+  int order = 0;  // 1-based position in the treatment order
+  PointMm mm;
+  std::string zone;
+  int depth_um = 0;
+  int dose_nl = 0;
+};
+
+struct PenPass {  // microneedling: a serpentine path over one zone
+  std::string zone;
+  std::vector<PointMm> path;
+  int depth_um = 0;
+};
+
+struct ZoneTotals {
+  std::string name;
+  int points = 0;
+  std::int64_t volume_nl = 0;
+  double area_mm2 = 0;
+};
+
+struct GridPlan {
+  Technique technique = Technique::point;
+  double spacing_mm = 0;
+  double margin_mm = 0;
+  std::vector<PlannedPoint> points;  // in treatment order
+  std::vector<PenPass> passes;       // pen only
+  std::vector<ZoneTotals> zones;
+  std::int64_t volume_nl = 0;
+};
+
+// A plan that cannot be made: a spacing, depth or dose outside the technique's range, a zone too small for
+// its margin, or a volume over the cap ("the plan needs 12.40 ml, 2.40 ml over the 10.00 ml session cap").
+struct PlanRefused : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+// Guarantees (tests/vision/grid_planner_test.cpp) over each zone's treatable area (the zone less its
+// margin): every point of it lies within spacing/sqrt(3) + 0.5 mm of a planned point, and no two planned
+// points are closer than 0.9 x spacing.
+GridPlan plan_grid(const std::vector<Zone>& zones, const PlanRequest& request);
+
+// Rows in boustrophedon order, then 2-opt on the open path; returns the visiting order as indices.
+std::vector<std::size_t> order_points(const std::vector<PointMm>& points, double row_height_mm);
+double path_length_mm(const std::vector<PointMm>& points, const std::vector<std::size_t>& order);
+
+}  // namespace meso::vision
