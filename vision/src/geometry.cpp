@@ -6,7 +6,9 @@
 
 namespace meso::vision {
 
-double distance(PointMm a, PointMm b) { return std::hypot(a.x - b.x, a.y - b.y); }
+double distance(PointMm a, PointMm b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 bool contains(const PolygonMm& polygon, PointMm p) {
   bool inside = false;
@@ -44,13 +46,16 @@ double signed_area(const PolygonMm& polygon) {
 }
 }  // namespace
 
-double area_mm2(const PolygonMm& polygon) { return polygon.size() < 3 ? 0.0 : std::abs(signed_area(polygon)); }
+double area_mm2(const PolygonMm& polygon) {
+  return polygon.size() < 3 ? 0.0 : std::abs(signed_area(polygon));
+}
 
 PointMm centroid(const PolygonMm& polygon) {
   const double a = polygon.size() < 3 ? 0.0 : signed_area(polygon);
   if (std::abs(a) < 1e-12) {  // degenerate: the mean of the vertices
     PointMm sum;
-    for (const auto& p : polygon) sum = {sum.x + p.x, sum.y + p.y};
+    for (const auto& p : polygon)
+      sum = {sum.x + p.x, sum.y + p.y};
     const auto n = static_cast<double>(std::max<std::size_t>(polygon.size(), 1));
     return {sum.x / n, sum.y / n};
   }

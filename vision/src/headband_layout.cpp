@@ -20,16 +20,29 @@ const LayoutMarker* HeadbandLayout::find(int id) const {
 
 double HeadbandLayout::smallest_marker_mm() const {
   double smallest = handpiece ? handpiece->size_mm : 0.0;
-  for (const auto& m : markers) smallest = smallest == 0.0 ? m.size_mm : std::min(smallest, m.size_mm);
+  for (const auto& m : markers)
+    smallest = smallest == 0.0 ? m.size_mm : std::min(smallest, m.size_mm);
   return smallest;
 }
 
 int dictionary_size(const std::string& name) {
   static constexpr std::array<std::pair<std::string_view, int>, 17> kKnown{{
-      {"DICT_4X4_50", 50},   {"DICT_4X4_100", 100},   {"DICT_4X4_250", 250},   {"DICT_4X4_1000", 1000},
-      {"DICT_5X5_50", 50},   {"DICT_5X5_100", 100},   {"DICT_5X5_250", 250},   {"DICT_5X5_1000", 1000},
-      {"DICT_6X6_50", 50},   {"DICT_6X6_100", 100},   {"DICT_6X6_250", 250},   {"DICT_6X6_1000", 1000},
-      {"DICT_7X7_50", 50},   {"DICT_7X7_100", 100},   {"DICT_7X7_250", 250},   {"DICT_7X7_1000", 1000},
+      {"DICT_4X4_50", 50},
+      {"DICT_4X4_100", 100},
+      {"DICT_4X4_250", 250},
+      {"DICT_4X4_1000", 1000},
+      {"DICT_5X5_50", 50},
+      {"DICT_5X5_100", 100},
+      {"DICT_5X5_250", 250},
+      {"DICT_5X5_1000", 1000},
+      {"DICT_6X6_50", 50},
+      {"DICT_6X6_100", 100},
+      {"DICT_6X6_250", 250},
+      {"DICT_6X6_1000", 1000},
+      {"DICT_7X7_50", 50},
+      {"DICT_7X7_100", 100},
+      {"DICT_7X7_250", 250},
+      {"DICT_7X7_1000", 1000},
       {"DICT_ARUCO_ORIGINAL", 1024},
   }};
   for (const auto& [known, size] : kKnown)
@@ -69,7 +82,8 @@ PointMm point(const nlohmann::json& v, const std::string& where) {
   return {number(v[0], where + "[0]"), number(v[1], where + "[1]")};
 }
 
-void only_keys(const nlohmann::json& object, const std::string& where, std::initializer_list<std::string_view> keys) {
+void only_keys(const nlohmann::json& object, const std::string& where,
+               std::initializer_list<std::string_view> keys) {
   for (const auto& [key, unused] : object.items())
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) fail(where + "." + key, "unknown field");
 }
@@ -139,7 +153,8 @@ HeadbandLayout layout_from_json_text(const std::string& text) {
     HandpieceMarker hp;
     hp.id = integer(field(h, at, "id"), at + ".id");
     check_id(hp.id, at + ".id");
-    if (ids.contains(hp.id)) fail(at + ".id", "the handpiece marker id " + std::to_string(hp.id) + " is also a headband marker");
+    if (ids.contains(hp.id))
+      fail(at + ".id", "the handpiece marker id " + std::to_string(hp.id) + " is also a headband marker");
     hp.size_mm = positive_size(h, at);
     hp.tip_offset_mm = point(field(h, at, "tip_offset_mm"), at + ".tip_offset_mm");
     layout.handpiece = hp;
@@ -153,10 +168,12 @@ HeadbandLayout layout_from_json_text(const std::string& text) {
       only_keys(regions[i], at, {"name", "polygon_mm"});
       Region r;
       const auto& name = field(regions[i], at, "name");
-      if (!name.is_string() || name.get<std::string>().empty()) fail(at + ".name", "expected a non-empty string");
+      if (!name.is_string() || name.get<std::string>().empty())
+        fail(at + ".name", "expected a non-empty string");
       r.name = name.get<std::string>();
       const auto& poly = field(regions[i], at, "polygon_mm");
-      if (!poly.is_array() || poly.size() < 3) fail(at + ".polygon_mm", "expected at least 3 [x, y] vertices");
+      if (!poly.is_array() || poly.size() < 3)
+        fail(at + ".polygon_mm", "expected at least 3 [x, y] vertices");
       for (std::size_t k = 0; k < poly.size(); ++k)
         r.polygon_mm.push_back(point(poly[k], at + ".polygon_mm[" + std::to_string(k) + "]"));
       if (area_mm2(r.polygon_mm) <= 0) fail(at + ".polygon_mm", "the polygon has no area");
@@ -183,15 +200,18 @@ std::string layout_to_json_text(const HeadbandLayout& layout) {
   j["dictionary"] = layout.dictionary;
   j["markers"] = nlohmann::json::array();
   for (const auto& m : layout.markers)
-    j["markers"].push_back({{"id", m.id}, {"center_mm", {m.center_mm.x, m.center_mm.y}}, {"size_mm", m.size_mm}});
+    j["markers"].push_back(
+        {{"id", m.id}, {"center_mm", {m.center_mm.x, m.center_mm.y}}, {"size_mm", m.size_mm}});
   if (layout.handpiece)
-    j["handpiece"] = {{"id", layout.handpiece->id},
-                      {"size_mm", layout.handpiece->size_mm},
-                      {"tip_offset_mm", {layout.handpiece->tip_offset_mm.x, layout.handpiece->tip_offset_mm.y}}};
+    j["handpiece"] = {
+        {"id", layout.handpiece->id},
+        {"size_mm", layout.handpiece->size_mm},
+        {"tip_offset_mm", {layout.handpiece->tip_offset_mm.x, layout.handpiece->tip_offset_mm.y}}};
   j["regions"] = nlohmann::json::array();
   for (const auto& r : layout.regions) {
     nlohmann::json poly = nlohmann::json::array();
-    for (const auto& p : r.polygon_mm) poly.push_back({p.x, p.y});
+    for (const auto& p : r.polygon_mm)
+      poly.push_back({p.x, p.y});
     j["regions"].push_back({{"name", r.name}, {"polygon_mm", poly}});
   }
   return j.dump(2);

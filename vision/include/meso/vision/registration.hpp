@@ -5,8 +5,8 @@
 
 #include <array>
 #include <memory>
-#include <optional>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,14 +17,15 @@ namespace meso::vision {
 
 struct MarkerDetection {
   int id = 0;
-  std::array<cv::Point2f, 4> corners;  // image px, in ArUco order: top-left, top-right, bottom-right, bottom-left
+  std::array<cv::Point2f, 4>
+      corners;  // image px, in ArUco order: top-left, top-right, bottom-right, bottom-left
 };
 
 struct Registration {
   bool ok = false;
-  std::string reason;                      // why not ok, in words a clinician can act on
-  std::vector<int> markers_seen;           // headband ids used for the fit, ascending
-  std::vector<MarkerDetection> detections; // every marker found, the handpiece's included
+  std::string reason;                       // why not ok, in words a clinician can act on
+  std::vector<int> markers_seen;            // headband ids used for the fit, ascending
+  std::vector<MarkerDetection> detections;  // every marker found, the handpiece's included
   cv::Matx33d H_px_from_mm = cv::Matx33d::eye();
   double reprojection_rms_px = 0;
 
@@ -35,9 +36,14 @@ struct Registration {
 
 struct RegistrationOptions {
   std::size_t min_markers = 3;
-  // Expected side of the smallest marker in the image, as a fraction of the image's larger side; sets
-  // Aruco3's minMarkerLengthRatioOriginalImg (at its default 0, sub-pixel refinement does nothing).
-  double min_marker_ratio = 0.02;
+  // The scale the camera is expected to see the plane at. With the layout's smallest marker it sets
+  // Aruco3's minMarkerLengthRatioOriginalImg (at its default 0, sub-pixel refinement silently does nothing,
+  // and the search runs on the full image): markers down to `marker_size_margin` of the expected size are
+  // still found.
+  double expected_px_per_mm = 2.5;
+  double marker_size_margin = 0.6;
+  // A fit whose corners miss by more than this (RMS) is not trusted for guidance.
+  double max_rms_px = 2.5;
 };
 
 class Registrar {

@@ -28,13 +28,18 @@ std::string zones_to_json_text(const std::vector<Zone>& zones);
 struct DensityMap {
   PointMm origin_mm;  // top-left corner of cell (0, 0)
   double cell_mm = 4;
-  cv::Mat density;    // CV_32F, rows x cols; NaN where the plane is outside the image
+  cv::Mat density;  // CV_32F, rows x cols; NaN where the plane is outside the image
 };
 
-DensityMap density_map(const cv::Mat& image, const Registration& registration, const BoxMm& area, double cell_mm);
-// Cells below `threshold` x the map's median density, grouped into polygons; each named after the region
-// of the layout that holds most of it ("crown"), numbered when one region has several.
-std::vector<Zone> suggest_zones(const DensityMap& map, const std::vector<Region>& regions, double threshold = 0.6,
+DensityMap density_map(const cv::Mat& image, const Registration& registration, const BoxMm& area,
+                       double cell_mm);
+// The scalp the band encloses: the hull of the headband's marker centres, less a marker's width.
+PolygonMm scalp_outline(const HeadbandLayout& layout);
+
+// Cells of the scalp below `threshold` x the normal density (the map's 75th percentile), smoothed and
+// grouped into polygons of at least `min_area_mm2`; each is named after the layout region that holds most
+// of it ("crown"), "mid-scalp" when none does, and numbered when one name comes twice.
+std::vector<Zone> suggest_zones(const DensityMap& map, const HeadbandLayout& layout, double threshold = 0.6,
                                 double min_area_mm2 = 150);
 
 }  // namespace meso::vision
