@@ -25,31 +25,6 @@ double HeadbandLayout::smallest_marker_mm() const {
   return smallest;
 }
 
-int dictionary_size(const std::string& name) {
-  static constexpr std::array<std::pair<std::string_view, int>, 17> kKnown{{
-      {"DICT_4X4_50", 50},
-      {"DICT_4X4_100", 100},
-      {"DICT_4X4_250", 250},
-      {"DICT_4X4_1000", 1000},
-      {"DICT_5X5_50", 50},
-      {"DICT_5X5_100", 100},
-      {"DICT_5X5_250", 250},
-      {"DICT_5X5_1000", 1000},
-      {"DICT_6X6_50", 50},
-      {"DICT_6X6_100", 100},
-      {"DICT_6X6_250", 250},
-      {"DICT_6X6_1000", 1000},
-      {"DICT_7X7_50", 50},
-      {"DICT_7X7_100", 100},
-      {"DICT_7X7_250", 250},
-      {"DICT_7X7_1000", 1000},
-      {"DICT_ARUCO_ORIGINAL", 1024},
-  }};
-  for (const auto& [known, size] : kKnown)
-    if (known == name) return size;
-  return 0;
-}
-
 namespace {
 
 [[noreturn]] void fail(const std::string& where, const std::string& what) {

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "aruco_dictionary.hpp"
+
 namespace meso::vision {
 
 cv::Point2d Registration::to_px(PointMm p) const {
@@ -27,32 +29,6 @@ const MarkerDetection* Registration::detection(int id) const {
 }
 
 namespace {
-
-cv::aruco::PREDEFINED_DICTIONARY_NAME dictionary_id(const std::string& name) {
-  using D = cv::aruco::PREDEFINED_DICTIONARY_NAME;
-  static constexpr std::array<std::pair<std::string_view, D>, 17> kIds{{
-      {"DICT_4X4_50", D::DICT_4X4_50},
-      {"DICT_4X4_100", D::DICT_4X4_100},
-      {"DICT_4X4_250", D::DICT_4X4_250},
-      {"DICT_4X4_1000", D::DICT_4X4_1000},
-      {"DICT_5X5_50", D::DICT_5X5_50},
-      {"DICT_5X5_100", D::DICT_5X5_100},
-      {"DICT_5X5_250", D::DICT_5X5_250},
-      {"DICT_5X5_1000", D::DICT_5X5_1000},
-      {"DICT_6X6_50", D::DICT_6X6_50},
-      {"DICT_6X6_100", D::DICT_6X6_100},
-      {"DICT_6X6_250", D::DICT_6X6_250},
-      {"DICT_6X6_1000", D::DICT_6X6_1000},
-      {"DICT_7X7_50", D::DICT_7X7_50},
-      {"DICT_7X7_100", D::DICT_7X7_100},
-      {"DICT_7X7_250", D::DICT_7X7_250},
-      {"DICT_7X7_1000", D::DICT_7X7_1000},
-      {"DICT_ARUCO_ORIGINAL", D::DICT_ARUCO_ORIGINAL},
-  }};
-  for (const auto& [known, id] : kIds)
-    if (known == name) return id;
-  throw std::invalid_argument("unknown ArUco dictionary \"" + name + "\"");
-}
 
 // The four corners of a headband marker in the plane, in ArUco's corner order.
 std::array<cv::Point2f, 4> plane_corners(const LayoutMarker& m) {
@@ -82,7 +58,7 @@ Registrar::Registrar(HeadbandLayout layout, RegistrationOptions options)
     throw std::invalid_argument("the layout has " + count_words(layout_.markers.size()) +
                                 ", fewer than the " + std::to_string(options_.min_markers) +
                                 " registration needs");
-  detector_->dictionary = cv::aruco::getPredefinedDictionary(dictionary_id(layout_.dictionary));
+  detector_->dictionary = cv::aruco::getPredefinedDictionary(aruco_dictionary_id(layout_.dictionary));
   detector_->parameters = cv::aruco::DetectorParameters::create();
   detector_->parameters->useAruco3Detection = true;
   detector_->parameters->cornerRefinementMethod = cv::aruco::CORNER_REFINE_SUBPIX;
