@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <set>
 #include <vector>
@@ -24,8 +25,11 @@ struct ThinningRegion {
 struct HandpiecePath {
   std::vector<vision::PointMm> waypoints_mm;  // the tip visits these in turn
   double speed_mm_s = 40;
-  double dwell_s = 0.3;                       // stops at each waypoint, and fires in the middle of the stop
-  double angle_deg = 0;                       // handpiece rotation in the plane
+  double dwell_s = 0.3;  // stops at each waypoint, and fires in the middle of the stop
+  double angle_deg = 0;  // handpiece rotation in the plane
+  // false: after the last waypoint the tip rests there and fires no more; true: it travels back to the
+  // first waypoint and goes round again.
+  bool loop = false;
 };
 
 struct SyntheticCameraOptions {
@@ -35,12 +39,16 @@ struct SyntheticCameraOptions {
   vision::HeadbandLayout layout = vision::default_layout();
   double hairs_per_cm2 = 200;
   std::vector<ThinningRegion> thinning;
-  double px_per_mm = 2.9;     // scale at the centre of the view
-  double perspective = 0.0004;  // strength of the tilt term in the homography
+  // Scale at the centre of the view; at 2.6 the default headband (251 mm front to back with its quiet
+  // zones) stays in a 720-row image under the default tilt and head motion.
+  double px_per_mm = 2.6;
+  // The tilt term of the homography, per mm: w = 1 + perspective * (0.3 x + y), so the front of the head
+  // (y < 0) looks larger, as from a camera in front of and above the patient.
+  double perspective = 0.0004;
   double blur_sigma_px = 0.8;
-  double noise_sigma = 4;       // grey levels
+  double noise_sigma = 4;  // grey levels
   bool lighting_changes = true;
-  bool head_motion = true;      // slow drift and rotation of the head over time
+  bool head_motion = true;  // slow drift and rotation of the head over time
   std::optional<HandpiecePath> handpiece;
   std::set<int> hidden_markers;  // headband markers covered (by hair, a hand)
 };
@@ -49,11 +57,15 @@ struct SyntheticTruth {
   double time_s = 0;
   std::uint64_t index = 0;
   cv::Matx33d H_px_from_mm;
-  std::vector<int> visible_markers;       // headband ids fully inside the image and not hidden
-  std::optional<vision::PointMm> tip_mm;  // nullopt when the handpiece is out of view or absent
-  bool fired = false;                     // a shot was fired in this frame
+  // Headband ids, ascending, whose marker and white quiet zone lie fully inside the image, not hidden and
+  // not covered by the handpiece.
+  std::vector<int> visible_markers;
+  // nullopt when the handpiece is absent or its marker (with its quiet zone) is not fully in view.
+  std::optional<vision::PointMm> tip_mm;
+  bool fired = false;  // a shot was fired in this frame (the frame nearest the middle of a dwell)
 };
 
+// Frame i is at time i / fps. Throws std::invalid_argument naming the option when one is out of range.
 class SyntheticCamera : public vision::FrameSource {
  public:
   explicit SyntheticCamera(SyntheticCameraOptions options);
@@ -63,13 +75,19 @@ class SyntheticCamera : public vision::FrameSource {
   const SyntheticCameraOptions& options() const { return options_; }
 
  private:
+  struct Scene;  // what stays the same from frame to frame: textures, motion, the handpiece's timetable
+
   SyntheticCameraOptions options_;
   SyntheticTruth truth_;
-  // implementation detail owned by sim/src/synthetic_camera.cpp
+  std::shared_ptr<const Scene> scene_;
+  cv::RNG noise_rng_;
+  std::uint64_t next_index_ = 0;
 };
 
-// Writes `frames` frames as PNG files and their ground truth as truth.jsonl (one JSON object per frame) into
-// `dir`, for QA.
+// Writes `frames` frames as PNG files (frame_000000.png, ...) and their ground truth as truth.jsonl into
+// `dir` (created if needed), for QA. One JSON object per line: {"index", "time_s", "file", "H_px_from_mm"
+// (3x3, rows), "visible_markers", "tip_mm" ([x, y] or null), "fired"}. Throws std::runtime_error when a
+// file cannot be written.
 void write_synthetic_frames(SyntheticCamera& camera, int frames, const std::filesystem::path& dir);
 
 }  // namespace meso::sim
