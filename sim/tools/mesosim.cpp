@@ -1,10 +1,13 @@
 // mesosim: a simulated mesogun or microneedling pen, speaking the real protocol on a pty or a TCP port,
-// with line-rate pacing, seeded line faults, a scenario timeline and a ground-truth shot log.
+// with line-rate pacing, seeded line faults, a scenario timeline and a ground-truth shot log; or, for QA of
+// the vision, synthetic camera frames with their ground truth.
 //
 //   mesosim --device mesogun --pty --link /tmp/mesogun --auto-trigger 2 --shot-log shots.jsonl
 //   mesosim --device pen --tcp 127.0.0.1:5001 --faults bitflip=0.001,dup=0.02
+//   mesosim --camera-frames /tmp/frames --frames 90 --seed 3 --thin crown
 //
-// Exit codes: 0 after SIGINT/SIGTERM, 1 when the port cannot be served, 2 for a usage error.
+// Exit codes: 0 after SIGINT/SIGTERM (or once the frames are written), 1 when the port cannot be served or a
+// frame cannot be written, 2 for a usage error.
 #include <csignal>
 #include <iostream>
 #include <memory>
@@ -13,6 +16,7 @@
 #include "meso/hal/asio.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
 #include "meso/sim/simulated_pen.hpp"
+#include "meso/sim/synthetic_camera.hpp"
 #include "mesosim_options.hpp"
 #include "pty_host.hpp"
 #include "tcp_host.hpp"
@@ -54,7 +58,41 @@ Device make_device(asio::io_context& io, const MesosimOptions& options, Host& ho
   return std::make_unique<sim::SimulatedMesogun>(io, nullptr, std::move(config));
 }
 
+// The handpiece visits a 3 x 3 grid, 10 mm apart, over the first thinned region (else the plane's origin),
+// so the frames show it moving and firing.
+std::optional<sim::HandpiecePath> qa_path(const sim::tools::CameraFramesOptions& camera) {
+  if (!camera.layout.handpiece) return std::nullopt;
+  vision::PointMm centre;
+  for (const auto& region : camera.layout.regions)
+    if (!camera.thin_regions.empty() && region.name == camera.thin_regions.front())
+      centre = vision::centroid(region.polygon_mm);
+  sim::HandpiecePath path;
+  constexpr double kSpacingMm = 10;
+  for (int row = -1; row <= 1; ++row)
+    for (int column = -1; column <= 1; ++column)
+      path.waypoints_mm.push_back({centre.x + column * kSpacingMm, centre.y + row * kSpacingMm});
+  path.loop = true;
+  return path;
+}
+
+int write_camera_frames(const MesosimOptions& options) {
+  const auto& camera_options = *options.camera_frames;
+  sim::SyntheticCameraOptions camera;
+  camera.seed = options.seed;
+  camera.layout = camera_options.layout;
+  for (const auto& region : camera.layout.regions)
+    for (const auto& name : camera_options.thin_regions)
+      if (region.name == name) camera.thinning.push_back({region.polygon_mm, 0.3});
+  camera.handpiece = qa_path(camera_options);
+  sim::SyntheticCamera source(std::move(camera));
+  sim::write_synthetic_frames(source, camera_options.frames, camera_options.dir);
+  std::cout << "wrote " << camera_options.frames << " frames and truth.jsonl to "
+            << camera_options.dir.string() << '\n';
+  return 0;
+}
+
 int run(const MesosimOptions& options) {
+  if (options.camera_frames) return write_camera_frames(options);
   asio::io_context io;
   Host host = make_host(io, options);
   Device device;

@@ -7,9 +7,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "meso/sim/fault_spec.hpp"
 #include "meso/sim/scenario.hpp"
+#include "meso/vision/headband_layout.hpp"
 
 namespace meso::sim::tools {
 
@@ -18,6 +20,15 @@ enum class DeviceKind : std::uint8_t { mesogun, pen };
 struct TcpEndpoint {
   std::string host;
   std::uint16_t port = 0;  // 0: any free port, printed on stdout
+};
+
+// `--camera-frames DIR`: write synthetic camera frames and their ground truth for QA instead of serving a
+// device.
+struct CameraFramesOptions {
+  std::filesystem::path dir;
+  int frames = 30;
+  vision::HeadbandLayout layout = vision::default_layout();
+  std::vector<std::string> thin_regions;  // names of layout regions drawn with thinning hair
 };
 
 struct MesosimOptions {
@@ -31,6 +42,7 @@ struct MesosimOptions {
   std::uint32_t seed = 1;
   double auto_trigger_hz = 0.0;
   std::optional<std::filesystem::path> shot_log;
+  std::optional<CameraFramesOptions> camera_frames;  // set: no device, only the frames
 };
 
 class UsageError : public std::runtime_error {
