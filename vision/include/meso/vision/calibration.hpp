@@ -20,7 +20,7 @@ struct CameraCalibration {
   cv::Mat camera_matrix;  // 3x3 CV_64F
   cv::Mat dist_coeffs;    // 1x5 CV_64F
   cv::Size image_size;
-  double rms_px = 0;      // reprojection error of the calibration itself
+  double rms_px = 0;  // reprojection error of the calibration itself
   int views = 0;
 };
 

@@ -10,8 +10,8 @@
 namespace meso::vision {
 
 struct Frame {
-  cv::Mat image;          // 8-bit BGR
-  double time_s = 0;      // seconds since the source opened (steady clock, or the file's own timing)
+  cv::Mat image;      // 8-bit BGR
+  double time_s = 0;  // seconds since the source opened (steady clock, or the file's own timing)
   std::uint64_t index = 0;
 };
 
@@ -26,7 +26,9 @@ class FrameSource {
 };
 
 // "0" or "camera:0" (camera index), "/dev/video2" (V4L2 path), a directory (its images in name order) or
-// a video file. Throws std::invalid_argument naming the spec when it cannot be opened.
+// a video file. Throws std::invalid_argument naming the spec when it cannot be opened ("no camera at
+// /dev/video3: ...", "folder has no images: ..."). `requested_size` is asked of a camera (it may pick the
+// nearest mode it has); files and folders are handed out at their own size.
 std::unique_ptr<FrameSource> open_frame_source(const std::string& spec, cv::Size requested_size = {});
 
 }  // namespace meso::vision
