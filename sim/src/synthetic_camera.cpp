@@ -319,6 +319,7 @@ std::vector<cv::Point2d> handpiece_outline_mm(const vision::HandpieceMarker& han
   std::vector<int> hull_index;
   cv::convexHull(std::vector<cv::Point2f>(points.begin(), points.end()), hull_index);
   std::vector<cv::Point2d> hull;
+  hull.reserve(hull_index.size());
   for (const int i : hull_index)
     hull.push_back(points[static_cast<std::size_t>(i)]);
   return hull;
@@ -526,11 +527,13 @@ void light_and_noise(cv::Mat& image, const Drift& drift, double t, const cv::Mat
   const int ox = rng.uniform(0, kNoiseBankMargin);
   const int oy = rng.uniform(0, kNoiseBankMargin);
   std::vector<float> column_gain(static_cast<std::size_t>(image.cols) * 3);
-  for (std::size_t i = 0; i < column_gain.size(); ++i)
-    column_gain[i] = static_cast<float>(gx * (static_cast<double>(i / 3) - image.cols / 2.0));
+  for (int x = 0; x < image.cols; ++x) {  // one gain per channel, to walk the row's bytes in step
+    const auto gain = static_cast<float>(gx * (x - image.cols / 2.0));
+    std::fill_n(column_gain.begin() + std::ptrdiff_t{3} * x, 3, gain);
+  }
   for (int y = 0; y < image.rows; ++y) {
     auto* px = image.ptr<std::uint8_t>(y);
-    const auto* noise = noise_bank.empty() ? nullptr : noise_bank.ptr<std::int16_t>(y + oy) + 3 * ox;
+    const auto* noise = noise_bank.empty() ? nullptr : noise_bank.ptr<std::int16_t>(y + oy, ox);
     const auto row_gain = static_cast<float>(level + gy * (y - image.rows / 2.0));
     for (std::size_t i = 0; i < column_gain.size(); ++i) {
       const float n = noise != nullptr ? static_cast<float>(noise[i]) : 0.0F;

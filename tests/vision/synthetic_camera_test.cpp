@@ -81,8 +81,12 @@ double mean_grey_in(const cv::Mat& gray, const cv::Matx33d& h, const meso::visio
   const auto box = meso::vision::bounds(polygon);
   double sum = 0;
   int n = 0;
-  for (double y = box.min_y; y <= box.max_y; y += 1) {
-    for (double x = box.min_x; x <= box.max_x; x += 1) {
+  const auto rows = static_cast<int>(box.height());
+  const auto columns = static_cast<int>(box.width());
+  for (int row = 0; row <= rows; ++row) {
+    for (int column = 0; column <= columns; ++column) {
+      const double x = box.min_x + column;
+      const double y = box.min_y + row;
       if (!meso::vision::contains(polygon, {x, y})) continue;
       const cv::Point2d px = to_px(h, {x, y});
       sum += gray.at<std::uint8_t>(static_cast<int>(std::lround(px.y)), static_cast<int>(std::lround(px.x)));
