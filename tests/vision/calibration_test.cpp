@@ -142,7 +142,7 @@ TEST(CalibrationSynthetic, RecoversTheIntrinsicsWithSubPixelError) {
 
 TEST(CalibrationSynthetic, RefusesTooFewViewsSayingHowManyShowedTheBoard) {
   std::vector<cv::Mat> few(synthetic_views().begin(), synthetic_views().begin() + 2);
-  few.push_back(cv::Mat(720, 1280, CV_8U, cv::Scalar(128)));  // a blank frame shows no board
+  few.emplace_back(720, 1280, CV_8U, cv::Scalar(128));  // a blank frame shows no board
   try {
     calibrate_charuco(few, CharucoBoardSpec{});
     FAIL() << "calibrated from two views";

@@ -29,7 +29,7 @@ cv::Matx33d homography(double px_per_mm, double angle_deg, cv::Point2d centre_px
   const double a = angle_deg * 3.14159265358979 / 180;
   const double c = std::cos(a) * px_per_mm;
   const double s = std::sin(a) * px_per_mm;
-  return cv::Matx33d(c, -s, centre_px.x, s, c, centre_px.y, tilt, -tilt / 2, 1);
+  return {c, -s, centre_px.x, s, c, centre_px.y, tilt, -tilt / 2, 1};
 }
 
 cv::Point2d centroid(const cv::Mat& bgr) {

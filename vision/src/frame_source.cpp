@@ -51,12 +51,12 @@ bool is_image_file(const fs::path& path) {
 
 class CameraSource final : public FrameSource {
  public:
-  CameraSource(cv::VideoCapture capture, std::string name)
+  CameraSource(std::unique_ptr<cv::VideoCapture> capture, std::string name)
       : capture_(std::move(capture)), name_(std::move(name)), opened_(std::chrono::steady_clock::now()) {}
 
   bool next(Frame& out) override {
     cv::Mat image;
-    if (!capture_.read(image) || image.empty()) {
+    if (!capture_->read(image) || image.empty()) {
       error_ = name_ + " stopped delivering frames (unplugged, or taken by another program?)";
       return false;
     }
@@ -69,7 +69,7 @@ class CameraSource final : public FrameSource {
   std::string error() const override { return error_; }
 
  private:
-  cv::VideoCapture capture_;
+  std::unique_ptr<cv::VideoCapture> capture_;  // VideoCapture copies share the device; one owner
   std::string name_;
   std::chrono::steady_clock::time_point opened_;
   std::uint64_t index_ = 0;
@@ -78,15 +78,15 @@ class CameraSource final : public FrameSource {
 
 class VideoFileSource final : public FrameSource {
  public:
-  VideoFileSource(cv::VideoCapture capture, std::string path)
+  VideoFileSource(std::unique_ptr<cv::VideoCapture> capture, std::string path)
       : capture_(std::move(capture)), path_(std::move(path)) {
-    const double fps = capture_.get(cv::CAP_PROP_FPS);
+    const double fps = capture_->get(cv::CAP_PROP_FPS);
     fps_ = fps > 0 && fps < 1000 ? fps : kFallbackFps;
   }
 
   bool next(Frame& out) override {
     cv::Mat image;
-    if (!capture_.read(image) || image.empty()) return false;  // the end of the file
+    if (!capture_->read(image) || image.empty()) return false;  // the end of the file
     out.image = to_bgr(image);
     out.time_s = static_cast<double>(index_) / fps_;
     out.index = index_++;
@@ -95,7 +95,7 @@ class VideoFileSource final : public FrameSource {
   std::string describe() const override { return "video file " + path_; }
 
  private:
-  cv::VideoCapture capture_;
+  std::unique_ptr<cv::VideoCapture> capture_;  // VideoCapture copies share the device; one owner
   std::string path_;
   double fps_ = kFallbackFps;
   std::uint64_t index_ = 0;
@@ -138,12 +138,12 @@ void request_size(cv::VideoCapture& capture, cv::Size size) {
 }
 
 std::unique_ptr<FrameSource> open_camera_index(int index, cv::Size size) {
-  cv::VideoCapture capture;
+  auto capture = std::make_unique<cv::VideoCapture>();
   const std::string name = "camera " + std::to_string(index);
-  if (!capture.open(index, cv::CAP_ANY) || !capture.isOpened())
+  if (!capture->open(index, cv::CAP_ANY) || !capture->isOpened())
     throw std::invalid_argument("no camera at index " + std::to_string(index) +
                                 ": it could not be opened (not connected, or busy)");
-  request_size(capture, size);
+  request_size(*capture, size);
   return std::make_unique<CameraSource>(std::move(capture), name);
 }
 
@@ -151,13 +151,13 @@ std::unique_ptr<FrameSource> open_camera_path(const std::string& path, cv::Size 
   std::error_code ec;
   if (!fs::exists(path, ec))
     throw std::invalid_argument("no camera at " + path + ": the device does not exist");
-  cv::VideoCapture capture;
+  auto capture = std::make_unique<cv::VideoCapture>();
   // By path, V4L2 is named explicitly: CAP_ANY may hand a /dev/video node to GStreamer or FFmpeg, which
   // then fail with messages about pipelines rather than about the camera.
-  if (!capture.open(path, cv::CAP_V4L2) || !capture.isOpened())
+  if (!capture->open(path, cv::CAP_V4L2) || !capture->isOpened())
     throw std::invalid_argument("no camera at " + path +
                                 ": it could not be opened (busy, no permission, or not a capture device)");
-  request_size(capture, size);
+  request_size(*capture, size);
   return std::make_unique<CameraSource>(std::move(capture), "camera " + path);
 }
 
@@ -173,8 +173,8 @@ std::unique_ptr<FrameSource> open_folder(const std::string& folder) {
 }
 
 std::unique_ptr<FrameSource> open_video_file(const std::string& path) {
-  cv::VideoCapture capture;
-  if (!capture.open(path, cv::CAP_ANY) || !capture.isOpened())
+  auto capture = std::make_unique<cv::VideoCapture>();
+  if (!capture->open(path, cv::CAP_ANY) || !capture->isOpened())
     throw std::invalid_argument("cannot open video file " + path + ": unknown format or codec");
   return std::make_unique<VideoFileSource>(std::move(capture), path);
 }
