@@ -10,8 +10,11 @@ namespace meso::vision {
 
 namespace {
 
-// Hair shafts are thin dark strokes on lighter skin: a black-hat (closing minus image) keeps exactly those,
-// and dividing by the closing (the local skin level) makes the measure blind to slow lighting changes.
+constexpr float kDarkerThanSkin = 0.7f;
+
+// Hair covers skin: the measure is the fraction of pixels clearly darker than the skin nearby. The skin
+// level is the brightest value within a few millimetres (a gap between hairs is never far), so a slow
+// lighting change moves both and cancels out.
 cv::Mat hair_response(const cv::Mat& image) {
   cv::Mat gray;
   if (image.channels() == 1)
@@ -20,9 +23,11 @@ cv::Mat hair_response(const cv::Mat& image) {
     cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
   cv::Mat g32;
   gray.convertTo(g32, CV_32F);
-  cv::Mat closed;
-  cv::morphologyEx(g32, closed, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_ELLIPSE, {7, 7}));
-  cv::Mat response = (closed - g32) / (closed + 1.0f);
+  cv::Mat skin;
+  cv::dilate(g32, skin, cv::getStructuringElement(cv::MORPH_RECT, {15, 15}));
+  cv::Mat dark = g32 < skin * kDarkerThanSkin;
+  cv::Mat response;
+  dark.convertTo(response, CV_32F, 1.0 / 255);
   return response;
 }
 

@@ -41,6 +41,9 @@ std::array<cv::Point2f, 4> plane_corners(const LayoutMarker& m) {
           cv::Point2f(static_cast<float>(x - h), static_cast<float>(y + h))};
 }
 
+// Aruco3's tau_c: 16 px still holds a 4x4 marker's 6 cells, and halves the search against OpenCV's 32.
+constexpr int kCanonicalSidePx = 16;
+
 std::string count_words(std::size_t n) {
   return std::to_string(n) + (n == 1 ? " marker" : " markers");
 }
@@ -61,6 +64,7 @@ Registrar::Registrar(HeadbandLayout layout, RegistrationOptions options)
   detector_->dictionary = cv::aruco::getPredefinedDictionary(aruco_dictionary_id(layout_.dictionary));
   detector_->parameters = cv::aruco::DetectorParameters::create();
   detector_->parameters->useAruco3Detection = true;
+  detector_->parameters->minSideLengthCanonicalImg = kCanonicalSidePx;
   detector_->parameters->cornerRefinementMethod = cv::aruco::CORNER_REFINE_SUBPIX;
 }
 
@@ -74,12 +78,15 @@ Registration Registrar::register_frame(const cv::Mat& image) const {
   else
     cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
 
-  // Aruco3 searches a downscaled image sized so the smallest expected marker keeps its canonical side;
-  // the ratio is per frame size, so it is set here rather than once.
-  const double expected_side_px = layout_.smallest_marker_mm() * options_.expected_px_per_mm;
-  const double ratio = expected_side_px * options_.marker_size_margin / std::max(gray.cols, gray.rows);
+  // Aruco3 searches an image downscaled by tau_c / (tau_c + L * ratio) (L: the image's larger side) and keeps
+  // candidates at least tau_c px there, so the smallest side it finds in the frame is tau_c + L * ratio.
+  // The ratio is set so that this is the smallest marker expected, less a margin; per frame, as L may vary.
+  const double smallest_px =
+      layout_.smallest_marker_mm() * options_.expected_px_per_mm * options_.marker_size_margin;
+  const int longest = std::max(gray.cols, gray.rows);
   auto& params = *detector_->parameters;
-  params.minMarkerLengthRatioOriginalImg = static_cast<float>(std::clamp(ratio, 0.0, 1.0));
+  params.minMarkerLengthRatioOriginalImg =
+      static_cast<float>(std::clamp((smallest_px - kCanonicalSidePx) / longest, 0.0, 1.0));
 
   std::vector<std::vector<cv::Point2f>> corners;
   std::vector<int> ids;

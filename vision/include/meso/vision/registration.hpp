@@ -38,10 +38,10 @@ struct RegistrationOptions {
   std::size_t min_markers = 3;
   // The scale the camera is expected to see the plane at. With the layout's smallest marker it sets
   // Aruco3's minMarkerLengthRatioOriginalImg (at its default 0, sub-pixel refinement silently does nothing,
-  // and the search runs on the full image): markers down to `marker_size_margin` of the expected size are
+  // and the search runs on the full image): markers down to `marker_size_margin` of the expected side are
   // still found.
   double expected_px_per_mm = 2.5;
-  double marker_size_margin = 0.6;
+  double marker_size_margin = 0.8;
   // A fit whose corners miss by more than this (RMS) is not trusted for guidance.
   double max_rms_px = 2.5;
 };
