@@ -61,7 +61,7 @@ Device make_device(asio::io_context& io, const MesosimOptions& options, Host& ho
 // The handpiece visits a 3 x 3 grid, 10 mm apart, over the first thinned region (else the plane's origin),
 // so the frames show it moving and firing.
 std::optional<sim::HandpiecePath> qa_path(const sim::tools::CameraFramesOptions& camera) {
-  if (!camera.layout.handpiece) return std::nullopt;
+  if (!camera.handpiece || !camera.layout.handpiece) return std::nullopt;
   vision::PointMm centre;
   for (const auto& region : camera.layout.regions)
     if (!camera.thin_regions.empty() && region.name == camera.thin_regions.front())

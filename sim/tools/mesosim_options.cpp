@@ -101,6 +101,10 @@ MesosimOptions parse_mesosim_options(int argc, char** argv, std::string& help) {
   app.add_option("--thin", thin,
                  "with --camera-frames: a layout region drawn with thinning hair (repeatable)")
       ->needs(camera);
+  bool no_handpiece = false;
+  app.add_flag("--no-handpiece", no_handpiece,
+               "with --camera-frames: leave the handpiece out (a planning photo)")
+      ->needs(camera);
 
   try {
     app.parse(argc, argv);
@@ -113,6 +117,7 @@ MesosimOptions parse_mesosim_options(int argc, char** argv, std::string& help) {
 
   if (!camera_dir.empty()) {
     options.camera_frames = camera_frames_options(camera_dir, frames, layout, thin);
+    options.camera_frames->handpiece = !no_handpiece;
     return options;
   }
   if (device.empty()) throw UsageError("--device mesogun|pen is needed (or --camera-frames DIR)");

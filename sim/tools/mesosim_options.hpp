@@ -29,6 +29,7 @@ struct CameraFramesOptions {
   int frames = 30;
   vision::HeadbandLayout layout = vision::default_layout();
   std::vector<std::string> thin_regions;  // names of layout regions drawn with thinning hair
+  bool handpiece = true;                  // false: a planning photo, with no handpiece over the hair
 };
 
 struct MesosimOptions {

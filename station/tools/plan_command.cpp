@@ -46,6 +46,10 @@ std::vector<vision::Zone> zones_for(const PlanOptions& options, const cv::Mat& i
                                     const vision::Registration& registration,
                                     const vision::HeadbandLayout& layout) {
   if (!options.zones.empty()) return vision::load_zones(options.zones);
+  // The handpiece hides the hair under it, and would be read as thinning.
+  if (layout.handpiece && registration.detection(layout.handpiece->id) != nullptr)
+    throw std::invalid_argument(
+        "the handpiece is in view: zones are suggested from a photo without it (or pass --zones FILE)");
   const vision::DensityMap map =
       vision::density_map(image, registration, vision::bounds(vision::scalp_outline(layout)), kDensityCellMm);
   return vision::suggest_zones(map, layout);
@@ -62,9 +66,10 @@ void print_text(const vision::Registration& registration, const std::vector<visi
   std::cout << vision::to_string(plan.technique) << " plan, spacing " << plan.spacing_mm << " mm, margin "
             << plan.margin_mm << " mm\n";
   for (const auto& z : plan.zones)
-    std::cout << "  " << z.name << ": " << z.points << " points, " << z.volume_nl / 1e6 << " ml\n";
-  std::cout << "total: " << plan.points.size() << " points, " << plan.volume_nl / 1e6 << " ml of the "
-            << options.cap_ml << " ml session cap\n";
+    std::cout << "  " << z.name << ": " << z.points << " points, " << static_cast<double>(z.volume_nl) / 1e6
+              << " ml\n";
+  std::cout << "total: " << plan.points.size() << " points, " << static_cast<double>(plan.volume_nl) / 1e6
+            << " ml of the " << options.cap_ml << " ml session cap\n";
 }
 
 int run_plan(const PlanOptions& options) {
