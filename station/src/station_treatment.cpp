@@ -80,6 +80,7 @@ Outcome Station::start_treatment() {
   if (snap_.state != SessionState::ready)
     return refuse("start_treatment", "treatment starts from ready (plan accepted), not from " +
                                          std::string(to_string(snap_.state)));
+  start_guidance();
   return transition(SessionState::treating, "treatment started");
 }
 
@@ -185,6 +186,7 @@ Outcome Station::next_step() {
   ++snap_.step;
   snap_.next_point = 0;
   snap_.points_done.assign(current_step()->points.size(), false);
+  start_guidance();
   journal("plan.step", {{"step", snap_.step}, {"name", current_step()->name}});
   publish("step " + std::to_string(snap_.step + 1) + ": " + current_step()->name);
   return Outcome::accepted();
@@ -363,7 +365,8 @@ void Station::on_shot(const hal::device_event::Shot& shot) {
                             {"recovered", shot.recovered},
                             {"step", step},
                             {"point", point},
-                            {"trigger", r.command_id == 0}});
+                            {"trigger", r.command_id == 0},
+                            {"placed", shot.recovered ? nlohmann::json() : place_shot(std::chrono::steady_clock::now())}});
   mark_point_done(step, point);
   const auto* s = current_step();
   if (s == nullptr || !snap_.armed) return;

@@ -537,3 +537,51 @@ TEST(Station, AMicroneedlingPassThenMesotherapyUseEachStepsOwnDevice) {
 
 }  // namespace
 }  // namespace meso::station
+
+namespace meso::station {
+namespace {
+
+// The camera thread's frames, as the station sees them: each shot lands at the tip of the nearest frame.
+TEST(Station, TheCameraPlacesEachShotAgainstThePlanAndShowsTheNextTarget) {
+  StationRig rig;
+  rig.to_treating(test_plan(3));  // points at x = 0, 10, 20 mm on y = 0, spacing 10 mm
+  EXPECT_FALSE(rig.station.snapshot().guidance.camera);
+  ASSERT_TRUE(rig.arm());
+  const auto fire_with_tip = [&](bool registered, std::optional<vision::PointMm> tip) {
+    rig.settle(milliseconds(120));
+    rig.station.camera_frame(hal::SteadyClock::now(), registered, registered ? "" : "only 2 markers in view", tip);
+    const auto before = rig.station.snapshot().shots;
+    if (!rig.station.fire_next().ok) return false;
+    return rig.sim.run_until([&] { return rig.station.snapshot().shots == before + 1; });
+  };
+
+  ASSERT_TRUE(fire_with_tip(true, vision::PointMm{0.4, -0.3}));
+  auto g = rig.station.snapshot().guidance;
+  EXPECT_TRUE(g.camera && g.registered);
+  EXPECT_EQ(g.done, 1);
+  EXPECT_EQ(g.planned, 3);
+  ASSERT_TRUE(g.next_target.has_value());
+  EXPECT_EQ(g.next_target->order, 2);
+
+  ASSERT_TRUE(fire_with_tip(true, vision::PointMm{24, 8}));  // 8.9 mm from the nearest point: off the plan
+  g = rig.station.snapshot().guidance;
+  EXPECT_EQ(g.off_plan, 1);
+  EXPECT_EQ(g.done, 1);
+
+  ASSERT_TRUE(fire_with_tip(false, vision::PointMm{20, 0}));  // not registered: the tip means nothing
+  g = rig.station.snapshot().guidance;
+  EXPECT_FALSE(g.registered);
+  EXPECT_EQ(g.why_stopped, "only 2 markers in view");
+  EXPECT_FALSE(g.tip_mm.has_value());
+  EXPECT_EQ(g.not_seen, 1);
+
+  const auto shots = rig.journal.of_kind("shot.recorded");
+  ASSERT_EQ(shots.size(), 3U);
+  EXPECT_EQ(shots[0].payload["placed"]["outcome"], "on_plan");
+  EXPECT_EQ(shots[0].payload["placed"]["point"], 1);
+  EXPECT_EQ(shots[1].payload["placed"]["outcome"], "off_plan");
+  EXPECT_EQ(shots[2].payload["placed"]["outcome"], "not_seen");
+}
+
+}  // namespace
+}  // namespace meso::station

@@ -24,6 +24,7 @@
 #include "meso/station/formulation.hpp"
 #include "meso/station/journal_port.hpp"
 #include "meso/station/station_snapshot.hpp"
+#include "meso/vision/coverage.hpp"
 
 namespace meso::station {
 
@@ -96,6 +97,10 @@ class Station {
   Outcome close_session(bool signature_verified);
   Outcome abort(const std::string& reason);
   void estop(const std::string& source);
+  // One camera frame's result, posted by the camera thread: `time` is when the frame was captured, on the
+  // steady clock the station stamps shots with. Guidance never gates dosing; it shows where shots land.
+  void camera_frame(hal::TimePoint time, bool registered, std::string why_not,
+                    std::optional<vision::PointMm> tip);
   Outcome acknowledge_alarm(std::uint32_t alarm_id);
   Outcome attest(std::uint32_t command_id, hal::FireOutcome outcome, const std::string& reason);
 
@@ -137,6 +142,8 @@ class Station {
   void journal_failed(const std::string& error);
   void apply_event(const JournalDraft& event);
   void publish(const std::string& message = {});
+  void start_guidance();
+  nlohmann::json place_shot(hal::TimePoint at);
 
   asio::io_context& io_;
   JournalPort& journal_;
@@ -154,6 +161,9 @@ class Station {
   std::map<hal::DeviceKind, bool> was_up_;  // the device's link has been up since it last went down
   std::string journal_error_;               // set once an append failed: dosing stays locked
   bool replaying_ = false;
+  vision::TipHistory tips_;
+  std::optional<vision::CoverageTracker> coverage_;  // the current step's, when it has planned points
+  std::optional<hal::TimePoint> camera_epoch_;       // frame times are seconds from here
 };
 
 }  // namespace meso::station

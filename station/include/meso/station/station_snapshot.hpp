@@ -13,6 +13,7 @@
 #include "meso/station/screening.hpp"
 #include "meso/station/session_state.hpp"
 #include "meso/station/treatment_plan.hpp"
+#include "meso/vision/coverage.hpp"
 
 namespace meso::station {
 
@@ -30,6 +31,24 @@ struct UncertainFire {
   std::size_t step = 0;
   std::size_t point = 0;
   std::string why;
+};
+
+// What the camera adds during treatment: whether guidance runs (and why not), the tip, and where the shots
+// of the current step landed against its plan.
+struct GuidanceView {
+  bool camera = false;      // frames are arriving
+  bool registered = false;  // the last frame was registered to the headband
+  std::string why_stopped;  // when not registered: why, for the clinician
+  std::optional<vision::PointMm> tip_mm;
+  int done = 0;
+  int planned = 0;
+  std::vector<vision::ZoneCoverage> zones;
+  std::vector<int> missed;  // point orders (1-based) skipped by the hand
+  int repeats = 0;
+  int off_plan = 0;
+  int not_seen = 0;
+  std::optional<vision::PlannedPoint> next_target;
+  std::optional<vision::PlacedShot> last_shot;
 };
 
 struct StationSnapshot {
@@ -53,6 +72,7 @@ struct StationSnapshot {
   std::vector<UncertainFire> uncertain;
   std::map<hal::DeviceKind, DeviceView> devices;
   std::vector<AlarmEntry> alarms;
+  GuidanceView guidance;
   std::string last_message;  // the answer to the last command, refused or not
 };
 
