@@ -8,6 +8,10 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)  # journal signatur
 find_package(OpenSSL 3.0 REQUIRED COMPONENTS Crypto)         # journal SHA-256 (libcrypto uses SHA-NI)
 # vision/: ArUco markers and ChArUco calibration come from the contrib module (libopencv-contrib-dev).
 find_package(OpenCV 4.6 REQUIRED COMPONENTS core imgproc imgcodecs videoio calib3d aruco)
+# gui/: Dear ImGui 1.86 (libimgui.a holds its GLFW and OpenGL3 backends), GLFW and OpenGL.
+pkg_check_modules(IMGUI REQUIRED IMPORTED_TARGET imgui)
+pkg_check_modules(GLFW REQUIRED IMPORTED_TARGET glfw3)
+find_package(OpenGL REQUIRED)
 if(MESO_BUILD_TESTS)
   find_package(GTest 1.12 REQUIRED)
   include(GoogleTest)

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "calibrate_command.hpp"
+#include "console_command.hpp"
 #include "markers_command.hpp"
 #include "plan_command.hpp"
 #include "ports_command.hpp"
@@ -13,7 +14,7 @@
 
 int main(int argc, char** argv) try {
   CLI::App app{"MesoStation: the treatment station's devices, sessions and journal"};
-  app.require_subcommand(1);
+  meso::station::add_console_command(app);  // no subcommand: the operator console
   meso::station::add_ports_command(app);
   meso::station::add_probe_command(app);
   meso::station::add_run_command(app);

@@ -1,0 +1,98 @@
+// What a panel draws from: an immutable picture of the station (its latest snapshot), of the camera (the
+// texture of the latest frame and its registration) and of the console itself (who is logged in, the zones
+// and plan preview, the trends). The render thread refreshes it between frames; panels only read it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "meso/station/course_schedule.hpp"
+#include "meso/station/formulation.hpp"
+#include "meso/station/station_snapshot.hpp"
+#include "meso/vision/grid_planner.hpp"
+#include "meso/vision/zones.hpp"
+
+namespace meso::gui {
+
+enum class Screen { login, patients, screening, assessment, planning, treatment, post_care, closed };
+const char* to_string(Screen screen);
+
+struct LoggedIn {
+  std::int64_t id = 0;
+  std::string name;
+  std::string role;  // clinician, qa, auditor, admin
+};
+
+// The latest camera frame as the GPU holds it, with what the vision pipeline made of it.
+struct CameraView {
+  std::uintptr_t texture = 0;  // 0: no frame yet
+  int width = 0;
+  int height = 0;
+  std::uint64_t frame = 0;
+  bool registered = false;
+  std::string why_not;                                            // when not registered
+  std::array<double, 9> H_px_from_mm{1, 0, 0, 0, 1, 0, 0, 0, 1};  // row-major
+  std::optional<vision::PointMm> tip_mm;
+  std::string source;  // what the frames come from, for the status line
+};
+
+struct PlanPreview {
+  bool ready = false;
+  std::string error;  // why no plan could be made (the planner's or the limits' sentence)
+  station::TreatmentPlan plan;
+  std::vector<vision::ZoneTotals> zones;
+  std::size_t points = 0;
+  std::uint64_t volume_nl = 0;
+  std::uint64_t cap_nl = 0;
+};
+
+struct PatientLookup {
+  std::string pseudonym;
+  bool known = false;
+  int sessions = 0;  // earlier sessions in the journal
+};
+
+// Samples of the mesogun's line pressure and reservoir, one per device status, oldest first.
+struct Trends {
+  std::vector<float> pressure_mbar;
+  std::vector<float> reservoir_ul;
+};
+
+struct ConsoleView {
+  bool demo = false;
+  std::string demo_login_hint;  // "user demo, password demo" in demo mode
+  std::optional<LoggedIn> user;
+  bool locked = false;
+  bool busy = false;  // a journal query is running (a password check takes a while on purpose)
+  std::string busy_what;
+  std::string login_error;
+  std::string unlock_error;
+  std::string sign_error;
+  std::string notice;  // the console's own last message (e.g. a journal error), beside the station's
+
+  station::StationSnapshot snap;
+  bool session_dismissed = false;  // the closed session was put away: back to the patients screen
+  std::optional<PatientLookup> lookup;
+
+  station::Catalog catalog;
+  station::ClinicalLimits limits;
+  std::vector<vision::Zone> zones;
+  std::string zones_message;
+  PlanPreview preview;
+  CameraView camera;
+  Trends trends;
+  std::vector<station::Appointment> appointments;
+  std::vector<std::string> instructions;
+
+  bool demo_hand = false;  // demo: the simulated hand pulls the trigger at each planned point
+  double idle_s = 0;       // since the last input
+  double lock_after_s = 300;
+};
+
+Screen screen_for(const ConsoleView& view);
+// The session is open and not final: E-STOP stays on screen.
+bool in_session(const ConsoleView& view);
+
+}  // namespace meso::gui

@@ -1,0 +1,40 @@
+// What the clinician is typing or ticking before it becomes a command: owned by the render thread, kept
+// across frames, separate from the view so that the view stays a read-only picture.
+#pragma once
+
+#include <array>
+
+#include "meso/gui/actions.hpp"
+#include "meso/station/screening.hpp"
+
+namespace meso::gui {
+
+using TextField = std::array<char, 128>;
+
+struct Forms {
+  TextField user{};
+  TextField password{};
+  TextField unlock_password{};
+  TextField sign_password{};
+  TextField pseudonym{};
+  station::ScreeningAnswers screening;
+  TextField allergies{};  // comma-separated
+  TextField precautions_reason{};
+  int patch_test = 0;  // station::PatchTest
+  TextField assessment_notes{};
+  int assessment_density = 0;  // hairs per cm2 from the close-up; 0 when not measured
+  PlanForm plan;
+  bool focus_user = true;  // put the cursor in the first field of the screen once
+  bool focus_pseudonym = true;
+  bool focus_sign = true;
+  int last_screen = -1;  // the screen drawn last: entering one resets its focus (and demo answers)
+};
+
+void clear(TextField& field);
+// The screening answers as ticked (allergies split at commas).
+station::ScreeningAnswers screening_answers(const Forms& forms);
+// The assessment's findings as entered.
+nlohmann::json assessment_findings(const Forms& forms);
+void set(TextField& field, const char* text);
+
+}  // namespace meso::gui

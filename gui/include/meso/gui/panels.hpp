@@ -1,0 +1,47 @@
+// The console's panels, one file each under src/panels/: each draws over the view and emits commands
+// through Actions; none holds a device, camera or database handle. draw_console lays them out by screen.
+#pragma once
+
+#include <imgui.h>
+
+#include "meso/gui/actions.hpp"
+#include "meso/gui/console_view.hpp"
+#include "meso/gui/forms.hpp"
+
+namespace meso::gui {
+
+// The whole console for one frame: status bar, the current screen, E-STOP, the lock, the shortcuts.
+void draw_console(const ConsoleView& view, Forms& forms, Actions& actions);
+// Keyboard shortcuts of the current screen (README: keys); called by draw_console.
+void handle_shortcuts(const ConsoleView& view, Forms& forms, Actions& actions);
+
+// Screens.
+void draw_login(const ConsoleView& view, Forms& forms, Actions& actions);
+void draw_lock(const ConsoleView& view, Forms& forms, Actions& actions);
+void draw_patients(const ConsoleView& view, Forms& forms, Actions& actions);
+void draw_screening(const ConsoleView& view, Forms& forms, Actions& actions);
+void draw_assessment(const ConsoleView& view, Forms& forms, Actions& actions);
+void draw_planning(const ConsoleView& view, Forms& forms, Actions& actions);
+void draw_treatment(const ConsoleView& view, Actions& actions);
+void draw_post_care(const ConsoleView& view, Forms& forms, Actions& actions);
+void draw_closed(const ConsoleView& view, Actions& actions);
+
+// Shared pieces.
+void draw_status_bar(const ConsoleView& view, Actions& actions);
+void draw_estop_button(const ConsoleView& view, Actions& actions, ImVec2 size);
+void draw_dose_meter(const ConsoleView& view);
+void draw_shot_counter(const ConsoleView& view);
+void draw_alarm_list(const ConsoleView& view, Actions& actions);
+void draw_device_panel(const ConsoleView& view);
+void draw_trends(const ConsoleView& view, float height);
+void draw_registration_status(const ConsoleView& view);
+
+struct CameraOverlay {
+  bool zones = false;
+  bool plan = false;  // planned, done and next points, from the snapshot's plan (or the preview's)
+  bool tip = false;
+};
+// The camera image fitted into `size` with its overlays drawn in plane mm mapped to the screen.
+void draw_camera_view(const ConsoleView& view, ImVec2 size, const CameraOverlay& overlay);
+
+}  // namespace meso::gui

@@ -1,0 +1,203 @@
+// The render thread: the GLFW window, ImGui's frame, and the idle wait. It never blocks on the station, the
+// camera or the journal: it takes what the runtime has ready once per frame and draws. When nothing
+// changes it sleeps in glfwWaitEventsTimeout; the other threads wake it with glfwPostEmptyEvent.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+
+#include "fonts.hpp"
+#include "meso/gui/console.hpp"
+#include "meso/gui/keys.hpp"
+#include "meso/gui/panels.hpp"
+#include "runtime.hpp"
+#include "texture.hpp"
+
+namespace meso::gui {
+
+static_assert(keys::space == GLFW_KEY_SPACE && keys::a == GLFW_KEY_A && keys::t == GLFW_KEY_T);
+static_assert(keys::enter == GLFW_KEY_ENTER && keys::pause == GLFW_KEY_PAUSE && keys::f2 == GLFW_KEY_F2);
+static_assert(keys::f12 == GLFW_KEY_F12 && keys::escape == GLFW_KEY_ESCAPE && keys::l == GLFW_KEY_L);
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Input seen by GLFW's callbacks (installed before ImGui's backend, which calls them on): the time of the
+// last input for the inactivity lock, and whether anything asks for a redraw.
+struct InputState {
+  Clock::time_point last_input = Clock::now();
+  bool dirty = true;
+};
+
+InputState& state_of(GLFWwindow* w) {
+  return *static_cast<InputState*>(glfwGetWindowUserPointer(w));
+}
+void touched(GLFWwindow* w) {
+  state_of(w).last_input = Clock::now();
+  state_of(w).dirty = true;
+}
+void on_key(GLFWwindow* w, int, int, int, int) {
+  touched(w);
+}
+void on_char(GLFWwindow* w, unsigned int) {
+  touched(w);
+}
+void on_button(GLFWwindow* w, int, int, int) {
+  touched(w);
+}
+void on_cursor(GLFWwindow* w, double, double) {
+  touched(w);
+}
+void on_scroll(GLFWwindow* w, double, double) {
+  touched(w);
+}
+void on_resize(GLFWwindow* w, int, int) {
+  state_of(w).dirty = true;
+}
+
+bool shows_camera(const ConsoleView& view) {
+  if (view.locked) return false;
+  const Screen s = screen_for(view);
+  return s == Screen::assessment || s == Screen::planning || s == Screen::treatment;
+}
+
+void take_camera_frame(ConsoleRuntime& runtime, Texture& texture, ConsoleView& view, bool& changed) {
+  auto frame = runtime.take_frame(view.camera.frame);
+  if (!frame) return;
+  texture.upload(frame->rgba);
+  auto& cam = view.camera;
+  cam.texture = texture.id();
+  cam.width = texture.width();
+  cam.height = texture.height();
+  cam.frame = frame->index;
+  const auto& reg = frame->result.registration;
+  cam.registered = reg.ok;
+  cam.why_not = reg.reason;
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 3; ++c)
+      cam.H_px_from_mm[static_cast<std::size_t>(r * 3 + c)] = reg.H_px_from_mm(r, c);
+  cam.tip_mm = frame->result.tip_mm;
+  changed = true;
+}
+
+void render(GLFWwindow* window, const ConsoleView& view, Forms& forms, Actions& actions) {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  draw_console(view, forms, actions);
+  ImGui::Render();
+  int w = 0;
+  int h = 0;
+  glfwGetFramebufferSize(window, &w, &h);
+  glViewport(0, 0, w, h);
+  glClearColor(0.08f, 0.08f, 0.08f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  glfwSwapBuffers(window);
+}
+
+void run_loop(GLFWwindow* window, ConsoleRuntime& runtime, ConsoleView& view, Forms& forms) {
+  InputState& input = state_of(window);
+  Texture texture;
+  int frames_left = 0;
+  while (glfwWindowShouldClose(window) == 0) {
+    if (frames_left > 0)
+      glfwPollEvents();
+    else
+      glfwWaitEventsTimeout(1.0);  // the timeout only checks the inactivity lock
+    bool changed = runtime.refresh(view);
+    take_camera_frame(runtime, texture, view, changed);
+    changed = changed || input.dirty;
+    input.dirty = false;
+    view.idle_s = std::chrono::duration<double>(Clock::now() - input.last_input).count();
+    // Not while armed: the clinician's hands are on the handpiece, not on the keyboard.
+    if (view.user && !view.locked && !view.snap.armed && view.idle_s > view.lock_after_s) {
+      view.locked = true;
+      changed = true;
+    }
+    if (changed) frames_left = 3;  // ImGui settles hover and focus over a frame or two after a change
+    if (frames_left == 0) continue;
+    --frames_left;
+    render(window, view, forms, runtime);
+    runtime.set_camera_wanted(shows_camera(view));
+  }
+}
+
+}  // namespace
+
+int run_console(const ConsoleOptions& options) {
+  const char* x11 = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  if ((x11 == nullptr || *x11 == '\0') && (wayland == nullptr || *wayland == '\0')) {
+    std::cerr << "mesostation: no display: set DISPLAY or run under xvfb-run\n";
+    return 2;
+  }
+  glfwSetErrorCallback(
+      [](int code, const char* what) { std::cerr << "mesostation: GLFW " << code << ": " << what << '\n'; });
+  if (glfwInit() == GLFW_FALSE) {
+    std::cerr << "mesostation: no display: set DISPLAY or run under xvfb-run\n";
+    return 2;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  GLFWmonitor* monitor = options.fullscreen ? glfwGetPrimaryMonitor() : nullptr;
+  GLFWwindow* window = glfwCreateWindow(
+      options.width, options.height, options.demo ? "MesoStation (DEMO)" : "MesoStation", monitor, nullptr);
+  if (window == nullptr) {
+    std::cerr << "mesostation: cannot open a window with OpenGL 3 on this display\n";
+    glfwTerminate();
+    return 2;
+  }
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(1);
+  InputState input;
+  glfwSetWindowUserPointer(window, &input);
+  glfwSetKeyCallback(window, on_key);
+  glfwSetCharCallback(window, on_char);
+  glfwSetMouseButtonCallback(window, on_button);
+  glfwSetCursorPosCallback(window, on_cursor);
+  glfwSetScrollCallback(window, on_scroll);
+  glfwSetFramebufferSizeCallback(window, on_resize);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed: nothing to remember
+  ImGui::StyleColorsDark();
+  int fb_w = 0;
+  int fb_h = 0;
+  glfwGetFramebufferSize(window, &fb_w, &fb_h);
+  // 22 px at 720 rows, growing with the screen: readable from the chair at 1080 too.
+  const float px = std::clamp(22.0f * static_cast<float>(fb_h) / 720.0f, 20.0f, 40.0f);
+  load_fonts(px);
+  ImGui::GetStyle().ScaleAllSizes(px / 16.0f);
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 130");
+
+  int code = 0;
+  try {
+    ConsoleRuntime runtime(options, [] { glfwPostEmptyEvent(); });
+    ConsoleView view;
+    runtime.init_view(view);
+    Forms forms;
+    if (options.demo) set(forms.user, "demo");
+    runtime.start();
+    run_loop(window, runtime, view, forms);
+  } catch (const std::exception& e) {
+    std::cerr << "mesostation: " << e.what() << '\n';
+    code = 2;
+  }
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return code;
+}
+
+}  // namespace meso::gui

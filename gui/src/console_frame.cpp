@@ -1,0 +1,107 @@
+// The console's one window: the status bar with E-STOP beside it, then the current screen (or the lock).
+#include "meso/gui/panels.hpp"
+#include "panels/widgets.hpp"
+
+namespace meso::gui {
+
+namespace {
+
+// What a screen needs when it is entered: the cursor in its first field; in demo mode, the screening
+// ticked for a suitable patient so that a first-time user sees the whole session.
+void on_enter(Screen screen, const ConsoleView& view, Forms& forms) {
+  switch (screen) {
+    case Screen::login:
+      forms.focus_user = true;
+      break;
+    case Screen::patients:
+      forms.focus_pseudonym = true;
+      break;
+    case Screen::post_care:
+      forms.focus_sign = true;
+      break;
+    case Screen::screening:
+      forms.screening = {};
+      forms.patch_test = 0;
+      clear(forms.allergies);
+      clear(forms.precautions_reason);
+      if (view.demo) {
+        forms.patch_test = static_cast<int>(station::PatchTest::negative);
+        forms.screening.consent_signed = true;
+      }
+      break;
+    case Screen::assessment:
+      if (view.demo && forms.assessment_notes[0] == '\0') set(forms.assessment_notes, "demo: thinning crown");
+      break;
+    default:
+      break;
+  }
+}
+
+void draw_screen(Screen screen, const ConsoleView& view, Forms& forms, Actions& actions) {
+  switch (screen) {
+    case Screen::login:
+      draw_login(view, forms, actions);
+      break;
+    case Screen::patients:
+      draw_patients(view, forms, actions);
+      break;
+    case Screen::screening:
+      draw_screening(view, forms, actions);
+      break;
+    case Screen::assessment:
+      draw_assessment(view, forms, actions);
+      break;
+    case Screen::planning:
+      draw_planning(view, forms, actions);
+      break;
+    case Screen::treatment:
+      draw_treatment(view, actions);
+      break;
+    case Screen::post_care:
+      draw_post_care(view, forms, actions);
+      break;
+    case Screen::closed:
+      draw_closed(view, actions);
+      break;
+  }
+}
+
+}  // namespace
+
+void draw_console(const ConsoleView& view, Forms& forms, Actions& actions) {
+  const Screen screen = screen_for(view);
+  if (static_cast<int>(screen) != forms.last_screen) {
+    on_enter(screen, view, forms);
+    forms.last_screen = static_cast<int>(screen);
+  }
+  handle_shortcuts(view, forms, actions);
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                     ImGuiWindowFlags_NoSavedSettings |
+                                     ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::Begin("MesoStation", nullptr, flags);
+  const float font = ImGui::GetFontSize();
+  const ImVec2 estop(font * 10.0f, font * 2.8f);
+  const bool session = in_session(view);
+  const float bar_w =
+      ImGui::GetContentRegionAvail().x - (session ? estop.x + ImGui::GetStyle().ItemSpacing.x : 0);
+  ImGui::BeginChild("status_bar", ImVec2(bar_w, estop.y));
+  draw_status_bar(view, actions);
+  ImGui::EndChild();
+  if (session) {
+    ImGui::SameLine();
+    draw_estop_button(view, actions, estop);
+  }
+  ImGui::Separator();
+  ImGui::BeginChild("screen");
+  if (view.user && view.locked)
+    draw_lock(view, forms, actions);
+  else
+    draw_screen(screen, view, forms, actions);
+  ImGui::EndChild();
+  ImGui::End();
+}
+
+}  // namespace meso::gui

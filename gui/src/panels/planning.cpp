@@ -1,0 +1,103 @@
+// Planning: zones over the live image (suggested from hair density), the technique, depth, dose, spacing,
+// formulation and lot; the preview with its point count, total volume and the session cap. Accepting
+// sends the previewed plan to the station, which validates it against the clinical limits again.
+#include <algorithm>
+
+#include "meso/gui/panels.hpp"
+#include "panels/widgets.hpp"
+
+namespace meso::gui {
+
+namespace {
+
+void form_fields(const ConsoleView& view, PlanForm& form) {
+  const char* techniques[] = {"point by point", "nappage"};
+  ImGui::Combo("Technique", &form.technique, techniques, 2);
+  const auto& lim = form.technique == 0 ? view.limits.point_by_point : view.limits.nappage;
+  ImGui::SliderFloat("Spacing mm", &form.spacing_mm, static_cast<float>(lim.spacing_min_mm),
+                     static_cast<float>(lim.spacing_max_mm), "%.1f");
+  ImGui::SliderInt("Depth um", &form.depth_um, lim.depth_min_um, lim.depth_max_um);
+  ImGui::SliderInt("Dose nl", &form.dose_nl, static_cast<int>(lim.dose_min_nl),
+                   static_cast<int>(lim.dose_max_nl));
+  ImGui::SliderFloat("Margin mm", &form.margin_mm, 0.0f, 10.0f, "%.1f");
+  const auto& products = view.catalog.products;
+  if (products.empty()) {
+    ui::coloured_text(ui::colour::red, "no formulation in the catalog");
+    return;
+  }
+  form.product = std::clamp(form.product, 0, static_cast<int>(products.size()) - 1);
+  if (ImGui::BeginCombo("Formulation", products[static_cast<std::size_t>(form.product)].name.c_str())) {
+    for (std::size_t i = 0; i < products.size(); ++i)
+      if (ImGui::Selectable(products[i].name.c_str(), static_cast<int>(i) == form.product))
+        form.product = static_cast<int>(i);
+    ImGui::EndCombo();
+  }
+  const auto& lots = products[static_cast<std::size_t>(form.product)].lots;
+  if (lots.empty()) return;
+  form.lot = std::clamp(form.lot, 0, static_cast<int>(lots.size()) - 1);
+  const auto& lot = lots[static_cast<std::size_t>(form.lot)];
+  const std::string shown = lot.id + " (exp. " + station::to_string(lot.expiry) + ")";
+  if (ImGui::BeginCombo("Lot", shown.c_str())) {
+    for (std::size_t i = 0; i < lots.size(); ++i) {
+      const std::string item = lots[i].id + " (exp. " + station::to_string(lots[i].expiry) + ")";
+      if (ImGui::Selectable(item.c_str(), static_cast<int>(i) == form.lot)) form.lot = static_cast<int>(i);
+    }
+    ImGui::EndCombo();
+  }
+}
+
+void preview_summary(const ConsoleView& view) {
+  const auto& p = view.preview;
+  if (!p.error.empty()) ui::coloured_text(ui::colour::red, p.error);
+  if (!p.ready) return;
+  ImGui::PushFont(ui::big_font());
+  ImGui::Text("%zu points", p.points);
+  ImGui::PopFont();
+  const bool over = p.volume_nl > p.cap_nl;
+  ui::coloured_text(
+      over ? ui::colour::red : ui::colour::white,
+      "total " + ui::millilitres(p.volume_nl) + " of the " + ui::millilitres(p.cap_nl) + " cap");
+  for (const auto& z : p.zones)
+    ui::text("  " + z.name + ": " + std::to_string(z.points) + " points, " +
+             ui::millilitres(static_cast<std::uint64_t>(z.volume_nl)));
+}
+
+}  // namespace
+
+void draw_planning(const ConsoleView& view, Forms& forms, Actions& actions) {
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  draw_camera_view(view, ImVec2(avail.x * 0.6f, avail.y), CameraOverlay{true, true, false});
+  ImGui::SameLine();
+  ImGui::BeginChild("plan_form", ImVec2(0, avail.y));
+  ui::heading("Plan - " + view.snap.patient);
+  const bool planning = view.snap.state == station::SessionState::planning;
+  if (ui::big_button("Suggest zones from the image (F3)", ImVec2(-1, 0), ui::colour::cyan,
+                     planning && !view.busy))
+    actions.suggest_zones();
+  if (!view.zones_message.empty()) ui::text(view.zones_message);
+  for (const auto& z : view.zones)
+    ui::text("  zone " + z.name + ": " + std::to_string(static_cast<int>(vision::area_mm2(z.polygon_mm))) +
+             " mm2");
+  ImGui::Separator();
+  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+  ImGui::BeginDisabled(!planning);
+  form_fields(view, forms.plan);
+  ImGui::EndDisabled();
+  ImGui::PopItemWidth();
+  if (ui::big_button("Preview plan (F4)", ImVec2(-1, 0), ui::colour::cyan,
+                     planning && !view.zones.empty() && !view.busy))
+    actions.preview_plan(forms.plan);
+  preview_summary(view);
+  ImGui::Separator();
+  if (planning) {
+    if (ui::big_button("Accept plan (F2)", ImVec2(-1, 0), ui::colour::green,
+                       view.preview.ready && !view.busy))
+      actions.accept_plan();
+  } else if (ui::big_button("Start treatment (F2)", ImVec2(-1, 0), ui::colour::green,
+                            view.snap.state == station::SessionState::ready)) {
+    actions.start_treatment();
+  }
+  ImGui::EndChild();
+}
+
+}  // namespace meso::gui

@@ -1,0 +1,94 @@
+// Treatment, the screen used most, read at arm's length: the live image with the planned, done and next
+// points and the tip (left), and everything the hand needs to know at a glance (right): guidance, dose,
+// shots, the device, alarms and the big buttons. E-STOP is drawn by the console on every session screen.
+#include "meso/gui/panels.hpp"
+#include "panels/widgets.hpp"
+
+namespace meso::gui {
+
+namespace {
+
+void buttons(const ConsoleView& view, Actions& actions) {
+  const auto& s = view.snap;
+  const bool treating = s.state == station::SessionState::treating;
+  const bool paused = s.state == station::SessionState::paused;
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float half = (w - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+  const ImVec2 big(half, ImGui::GetFontSize() * 2.4f);
+  if (!s.armed) {
+    if (ui::big_button("ARM (A)", big, ui::colour::amber, treating && s.dosing_locked.empty())) actions.arm();
+  } else if (ui::big_button("DISARM (D)", big, ui::colour::grey)) {
+    actions.disarm();
+  }
+  ImGui::SameLine();
+  if (ui::big_button("FIRE NEXT (F)", big, ui::colour::red, treating && s.armed && s.dosing_locked.empty()))
+    actions.fire_next();
+  if (view.demo) {
+    if (ui::big_button("TRIGGER (T)", big, ui::colour::red, treating && s.armed)) actions.pull_trigger();
+    ImGui::SameLine();
+    if (ui::big_button(view.demo_hand ? "DEMO HAND ON (H)" : "DEMO HAND OFF (H)", big,
+                       view.demo_hand ? ui::colour::green : ui::colour::grey))
+      actions.set_demo_hand(!view.demo_hand);
+  }
+  if (paused) {
+    if (ui::big_button("RESUME (R)", big, ui::colour::green)) actions.resume();
+  } else if (ui::big_button("PAUSE (P)", big, ui::colour::cyan, treating)) {
+    actions.pause();
+  }
+  ImGui::SameLine();
+  const bool more_steps = s.plan && s.step + 1 < s.plan->steps.size();
+  if (more_steps) {
+    if (ui::big_button("NEXT STEP (N)", big, ui::colour::cyan)) actions.next_step();
+  } else if (ui::big_button("FINISH (F2)", big, ui::colour::green, treating || paused)) {
+    actions.finish_treatment();
+  }
+  if (!s.dosing_locked.empty() && treating)
+    ui::coloured_text(ui::colour::amber, "Dosing locked: " + s.dosing_locked);
+  for (const auto& u : s.uncertain)
+    ui::coloured_text(ui::colour::red, "Fire " + std::to_string(u.command_id) + " outcome unknown: " + u.why);
+}
+
+}  // namespace
+
+void draw_registration_status(const ConsoleView& view) {
+  const auto& g = view.snap.guidance;
+  if (!view.camera.texture && !g.camera) {
+    ui::coloured_text(ui::colour::grey, "Guidance: no camera");
+  } else if (view.camera.registered) {
+    ui::coloured_text(ui::colour::green, "Guidance: registered");
+  } else {
+    const std::string why = view.camera.why_not.empty() ? g.why_stopped : view.camera.why_not;
+    ui::coloured_text(ui::colour::red, "Guidance stopped: " + why);
+  }
+  if (g.planned > 0)
+    ui::text("Landed on plan " + std::to_string(g.done) + "/" + std::to_string(g.planned) + ", missed " +
+             std::to_string(g.missed.size()) + ", off plan " + std::to_string(g.off_plan) + ", not seen " +
+             std::to_string(g.not_seen));
+}
+
+void draw_treatment(const ConsoleView& view, Actions& actions) {
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float left = avail.x * 0.65f;
+  const float trends_h = avail.y * 0.2f;
+  ImGui::BeginChild("treatment_left", ImVec2(left, avail.y));
+  draw_camera_view(view, ImVec2(left, avail.y - trends_h - ImGui::GetStyle().ItemSpacing.y),
+                   CameraOverlay{false, true, true});
+  draw_trends(view, trends_h);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("treatment_right", ImVec2(0, avail.y));
+  const auto& s = view.snap;
+  if (s.state == station::SessionState::paused)
+    ui::coloured_text(ui::colour::amber, "PAUSED: the device is disarmed");
+  draw_registration_status(view);
+  draw_dose_meter(view);
+  draw_shot_counter(view);
+  buttons(view, actions);
+  ImGui::Separator();
+  draw_device_panel(view);
+  ImGui::Separator();
+  draw_alarm_list(view, actions);
+  ImGui::EndChild();
+}
+
+}  // namespace meso::gui

@@ -1,0 +1,441 @@
+#include "runtime.hpp"
+
+#include <iostream>
+
+#include "demo_plan.hpp"
+#include "meso/sim/simulated_mesogun.hpp"
+#include "meso/station/course_schedule.hpp"
+
+namespace meso::gui {
+
+namespace {
+
+constexpr std::size_t kTrendSamples = 600;
+
+template <class T>
+void keep_last(std::vector<T>& v, std::size_t n) {
+  if (v.size() > n) v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() - n));
+}
+
+}  // namespace
+
+void ViewQueue::push(Update update) {
+  const std::lock_guard lock(mutex_);
+  updates_.push_back(std::move(update));
+}
+
+bool ViewQueue::drain(ConsoleView& view) {
+  std::vector<Update> updates;
+  {
+    const std::lock_guard lock(mutex_);
+    updates.swap(updates_);
+  }
+  for (auto& u : updates)
+    u(view);
+  return !updates.empty();
+}
+
+Worker::Worker() : guard_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
+
+Worker::~Worker() {
+  guard_.reset();
+  thread_.join();
+}
+
+ConsoleRuntime::ConsoleRuntime(const ConsoleOptions& options, std::function<void()> wake)
+    : options_(options),
+      wake_(std::move(wake)),
+      layout_(vision::default_layout()),
+      guard_(asio::make_work_guard(io_)),
+      writer_({options.db,
+               options.key.empty() ? std::filesystem::path(options.db.string() + ".key") : options.key, 256}),
+      port_(io_, writer_),
+      worker_(std::make_unique<Worker>()) {
+  if (options_.demo)
+    setup_demo();
+  else
+    setup_real();
+  station_ = std::make_unique<station::Station>(io_, port_, config_);
+  station_->set_observer([this](const station::StationSnapshot& snap) {
+    {
+      const std::lock_guard lock(snapshot_mutex_);
+      latest_ = snap;
+    }
+    if (wake_) wake_();
+  });
+  if (gun_) {
+    station_->add_device(*gun_);
+    gun_->configure();
+  }
+}
+
+ConsoleRuntime::~ConsoleRuntime() {
+  camera_.reset();
+  worker_.reset();  // its last jobs may still post to the station thread, which is still running
+  asio::post(io_, [this] {
+    station_->set_observer({});
+    station_->disarm("console closed");
+    if (gun_) gun_->cleanup();
+    if (sim_) sim_->stop();
+  });
+  guard_.reset();
+  // Drain; a device that keeps a timer alive past its cleanup must not hold the console open.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (!io_.stopped() && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  io_.stop();
+  if (station_thread_.joinable()) station_thread_.join();
+}
+
+void ConsoleRuntime::start() {
+  station_thread_ = std::thread([this] { io_.run(); });
+  if (camera_) camera_->start();
+}
+
+void ConsoleRuntime::init_view(ConsoleView& view) const {
+  view.demo = options_.demo;
+  if (options_.demo) view.demo_login_hint = "Log in as user demo, password demo.";
+  view.catalog = config_.catalog;
+  view.limits = config_.limits;
+  view.lock_after_s = options_.lock_minutes * 60.0;
+  view.camera.source = camera_ ? (options_.demo ? "synthetic camera" : options_.camera) : "";
+}
+
+bool ConsoleRuntime::refresh(ConsoleView& view) {
+  std::optional<station::StationSnapshot> snap;
+  {
+    const std::lock_guard lock(snapshot_mutex_);
+    snap.swap(latest_);
+  }
+  bool changed = false;
+  if (snap) {
+    changed = true;
+    if (const auto it = snap->devices.find(hal::DeviceKind::mesogun);
+        it != snap->devices.end() && it->second.state != hal::DeviceState::disconnected) {
+      view.trends.pressure_mbar.push_back(static_cast<float>(it->second.status.line_pressure_mbar));
+      view.trends.reservoir_ul.push_back(static_cast<float>(it->second.status.reservoir_nl) / 1000.0f);
+      keep_last(view.trends.pressure_mbar, kTrendSamples);
+      keep_last(view.trends.reservoir_ul, kTrendSamples);
+    }
+    if (snap->session_id != last_session_id_) {  // a new session: nothing of the last one carries over
+      last_session_id_ = snap->session_id;
+      view.session_dismissed = false;
+      zones_.clear();
+      preview_.reset();
+      view.zones.clear();
+      view.zones_message.clear();
+      view.preview = {};
+      view.appointments.clear();
+    }
+    if (snap->state == station::SessionState::post_care && last_state_ != station::SessionState::post_care) {
+      try {
+        view.appointments = station::propose_next(config_.course, course_session_, config_.today());
+      } catch (const std::invalid_argument& e) {
+        view.notice = std::string("no appointments proposed: ") + e.what();
+      }
+      view.instructions = station::post_care_instructions();
+    }
+    if (station::is_final(snap->state)) demo_hand_ = false;
+    last_state_ = snap->state;
+    last_ = *snap;
+    view.snap = std::move(*snap);
+  }
+  changed = queue_.drain(view) || changed;
+  if (view.demo_hand != demo_hand_) {
+    view.demo_hand = demo_hand_;
+    changed = true;
+  }
+  return changed;
+}
+
+std::optional<CameraFrame> ConsoleRuntime::take_frame(std::uint64_t after) {
+  return camera_ ? camera_->take(after) : std::nullopt;
+}
+
+void ConsoleRuntime::set_camera_wanted(bool wanted) {
+  if (camera_) camera_->set_wanted(wanted);
+}
+
+void ConsoleRuntime::notify(ViewQueue::Update update) {
+  queue_.push(std::move(update));
+  if (wake_) wake_();
+}
+
+void ConsoleRuntime::busy(const std::string& what) {
+  notify([what](ConsoleView& v) {
+    v.busy = true;
+    v.busy_what = what;
+  });
+}
+
+journal::JournalReader& ConsoleRuntime::reader() {
+  if (!reader_) reader_ = std::make_unique<journal::JournalReader>(options_.db);
+  return *reader_;
+}
+
+// Staff.
+
+void ConsoleRuntime::login(const std::string& user, const std::string& password) {
+  busy("checking the password");
+  worker_->post([this, user, password] {
+    std::optional<journal::UserInfo> info;
+    std::string error;
+    try {
+      info = reader().authenticate(user, password);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    notify([this, info, error](ConsoleView& v) {
+      v.busy = false;
+      if (!info) {
+        v.login_error = error.empty() ? "wrong user name or password" : error;
+        return;
+      }
+      user_ = LoggedIn{info->id, info->name, std::string(journal::to_string(info->role))};
+      v.user = user_;
+      v.login_error.clear();
+      v.locked = false;
+    });
+  });
+}
+
+void ConsoleRuntime::logout() {
+  notify([this](ConsoleView& v) {
+    if (in_session(v)) return;  // a session in progress keeps its clinician
+    user_.reset();
+    v.user.reset();
+    v.locked = false;
+    v.lookup.reset();
+  });
+}
+
+void ConsoleRuntime::lock() {
+  notify([](ConsoleView& v) { v.locked = v.user.has_value(); });
+}
+
+void ConsoleRuntime::unlock(const std::string& password) {
+  if (!user_) return;
+  busy("checking the password");
+  worker_->post([this, name = user_->name, password] {
+    bool ok = false;
+    try {
+      ok = reader().authenticate(name, password).has_value();
+    } catch (const std::exception&) {
+      ok = false;
+    }
+    notify([ok](ConsoleView& v) {
+      v.busy = false;
+      v.locked = !ok;
+      v.unlock_error = ok ? "" : "wrong password";
+    });
+  });
+}
+
+// Patients and the session.
+
+void ConsoleRuntime::find_patient(const std::string& pseudonym) {
+  busy("looking up the patient");
+  worker_->post([this, pseudonym] {
+    PatientLookup lookup{pseudonym, false, 0};
+    std::string error;
+    try {
+      lookup.known = reader().patient_by_pseudonym(pseudonym).has_value();
+      journal::SessionFilter filter;
+      filter.patient = pseudonym;
+      if (lookup.known) lookup.sessions = static_cast<int>(reader().list_sessions(filter).size());
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    notify([lookup, error](ConsoleView& v) {
+      v.busy = false;
+      v.lookup = lookup;
+      v.notice = error;
+    });
+  });
+}
+
+void ConsoleRuntime::open_session(const std::string& pseudonym) {
+  if (!user_) return;
+  busy("opening the session");
+  const std::string tag = options_.demo ? "demo" : "real";
+  worker_->post([this, pseudonym, tag, user = *user_] {
+    try {
+      const auto journal_tag = *journal::parse_tag(tag);
+      auto id = reader().patient_by_pseudonym(pseudonym);
+      if (!id) {
+        auto added = writer_.add_patient({pseudonym, journal_tag}, user.id);
+        if (!added) throw std::runtime_error(added.error().message);
+        id = added.value();
+      }
+      journal::SessionFilter filter;
+      filter.patient = pseudonym;
+      std::uint32_t course = 1;
+      for (const auto& s : reader().list_sessions(filter))
+        if (s.state == journal::SessionState::sealed) ++course;
+      const auto created = writer_.create_session_sync({*id, user.id, journal_tag, std::nullopt});
+      if (!created) throw std::runtime_error(created.error().message);
+      const station::SessionStart start{created.value(), pseudonym, tag,   user.name,
+                                        user.id,         user.role, course};
+      on_station([this, start] {
+        if (station_->open_session(start).ok) station_->begin_screening();
+      });
+      notify([this, course](ConsoleView& v) {
+        v.busy = false;
+        v.notice.clear();
+        v.lookup.reset();
+        course_session_ = course;
+      });
+    } catch (const std::exception& e) {
+      notify([error = std::string(e.what())](ConsoleView& v) {
+        v.busy = false;
+        v.notice = "cannot open a session: " + error;
+      });
+    }
+  });
+}
+
+void ConsoleRuntime::record_screening(const station::ScreeningAnswers& answers) {
+  on_station([this, answers] { station_->record_screening(answers); });
+}
+
+void ConsoleRuntime::record_assessment(const nlohmann::json& findings) {
+  on_station([this, findings] { station_->record_assessment(findings); });
+}
+
+// Planning.
+
+void ConsoleRuntime::suggest_zones() {
+  busy("suggesting zones");
+  worker_->post([this] {
+    auto suggestion = suggest_zones_from(planning_photo(), layout_);
+    notify([this, suggestion](ConsoleView& v) {
+      v.busy = false;
+      zones_ = suggestion.zones;
+      v.zones = suggestion.zones;
+      v.zones_message = suggestion.message;
+      preview_.reset();
+      v.preview = {};
+    });
+  });
+}
+
+void ConsoleRuntime::preview_plan(const PlanForm& form) {
+  busy("planning");
+  worker_->post([this, form, zones = zones_] {
+    auto preview = make_preview(zones, form, config_.catalog, config_.limits);
+    notify([this, preview](ConsoleView& v) {
+      v.busy = false;
+      preview_ = preview;
+      v.preview = preview;
+    });
+  });
+}
+
+void ConsoleRuntime::accept_plan() {
+  if (!preview_ || !preview_->ready) return;
+  on_station([this, plan = preview_->plan] {
+    if (station_->set_plan(plan).ok) station_->accept_plan();
+  });
+}
+
+void ConsoleRuntime::start_treatment() {
+  on_station([this] { station_->start_treatment(); });
+}
+
+// Treatment.
+
+void ConsoleRuntime::arm() {
+  on_station([this] { station_->arm(); });
+  if (options_.demo) demo_hand_path();
+}
+
+void ConsoleRuntime::disarm() {
+  on_station([this] { station_->disarm("disarmed from the console"); });
+}
+
+void ConsoleRuntime::fire_next() {
+  on_station([this] { station_->fire_next(); });
+}
+
+void ConsoleRuntime::pull_trigger() {
+  if (!sim_) return;
+  on_station([this] { sim_->apply(sim::action::Trigger{1}); });
+}
+
+void ConsoleRuntime::set_demo_hand(bool on) {
+  demo_hand_ = on && options_.demo;
+  if (wake_) wake_();
+}
+
+void ConsoleRuntime::pause() {
+  on_station([this] { station_->pause("paused from the console"); });
+}
+
+void ConsoleRuntime::resume() {
+  on_station([this] { station_->resume(); });
+}
+
+void ConsoleRuntime::next_step() {
+  on_station([this] { station_->next_step(); });
+}
+
+void ConsoleRuntime::finish_treatment() {
+  const std::string who = user_ ? user_->name : "?";
+  on_station([this, who] { station_->finish_treatment("finished from the console by " + who); });
+}
+
+void ConsoleRuntime::acknowledge_alarm(std::uint32_t id) {
+  on_station([this, id] { station_->acknowledge_alarm(id); });
+}
+
+void ConsoleRuntime::estop(const std::string& source) {
+  demo_hand_ = false;  // the simulated hand stops with everything else
+  on_station([this, source] { station_->estop(source); });
+}
+
+// Sign-off.
+
+void ConsoleRuntime::sign_and_close(const std::string& password) {
+  if (!user_) return;
+  busy("checking the signature");
+  worker_->post([this, name = user_->name, password] {
+    bool ok = false;
+    try {
+      ok = reader().authenticate(name, password).has_value();
+    } catch (const std::exception&) {
+      ok = false;
+    }
+    if (ok) on_station([this] { station_->close_session(true); });
+    notify([ok](ConsoleView& v) {
+      v.busy = false;
+      v.sign_error = ok ? "" : "wrong password: the session is not signed";
+    });
+  });
+}
+
+void ConsoleRuntime::abort_session(const std::string& reason) {
+  on_station([this, reason] { station_->abort(reason); });
+}
+
+void ConsoleRuntime::dismiss_session() {
+  notify([](ConsoleView& v) {
+    v.session_dismissed = true;
+    v.lookup.reset();
+  });
+}
+
+void ConsoleRuntime::on_frame(const vision::FrameResult& result, std::chrono::steady_clock::time_point at,
+                              vision::FrameSource& source) {
+  on_station([this, at, registered = result.registration.ok, why = result.registration.reason,
+              tip = result.tip_mm] { station_->camera_frame(at, registered, why, tip); });
+  if (!demo_hand_ || !sim_) return;
+  const auto* synthetic = dynamic_cast<const sim::SyntheticCamera*>(&source);
+  if (synthetic == nullptr || !synthetic->truth().fired) return;
+  if (hand_fires_to_skip_ > 0) {
+    --hand_fires_to_skip_;
+    return;
+  }
+  on_station([this] { sim_->apply(sim::action::Trigger{1}); });
+}
+
+}  // namespace meso::gui

@@ -1,0 +1,165 @@
+// The console's runtime: the station thread (one io_context running the Station, the mesogun driver, the
+// in-process simulator in demo mode and the journal's answers), the camera thread, and a worker for the
+// journal queries that block (password checks, patients, new sessions). It implements Actions for the
+// panels: every call posts work and returns. What comes back reaches the render thread through two
+// one-way channels drained once per frame: the latest station snapshot, and a queue of view updates.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "camera_worker.hpp"
+#include "meso/gui/actions.hpp"
+#include "meso/gui/console.hpp"
+#include "meso/gui/console_view.hpp"
+#include "meso/hal/asio.hpp"
+#include "meso/hal/mesogun_driver.hpp"
+#include "meso/journal/reader.hpp"
+#include "meso/journal/writer.hpp"
+#include "meso/sim/synthetic_camera.hpp"
+#include "meso/station/sqlite_journal_port.hpp"
+#include "meso/station/station.hpp"
+#include "meso/vision/headband_layout.hpp"
+
+namespace meso::sim {
+class SimulatedMesogun;
+}
+
+namespace meso::gui {
+
+// Updates for the render thread's view, queued from any thread, run there once per frame (swap the queue
+// out under the lock, run it unlocked).
+class ViewQueue {
+ public:
+  using Update = std::function<void(ConsoleView&)>;
+  void push(Update update);
+  bool drain(ConsoleView& view);
+
+ private:
+  std::mutex mutex_;
+  std::vector<Update> updates_;
+};
+
+// A thread that owns its jobs' resources (the journal reader): callers post, the destructor drains and joins.
+class Worker {
+ public:
+  Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+  Worker(Worker&&) = delete;
+  Worker& operator=(Worker&&) = delete;
+  ~Worker();
+  template <class F>
+  void post(F fn) {
+    asio::post(io_, std::move(fn));
+  }
+
+ private:
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  std::thread thread_;
+};
+
+class ConsoleRuntime final : public Actions {
+ public:
+  ConsoleRuntime(const ConsoleOptions& options, std::function<void()> wake);
+  ConsoleRuntime(const ConsoleRuntime&) = delete;
+  ConsoleRuntime& operator=(const ConsoleRuntime&) = delete;
+  ConsoleRuntime(ConsoleRuntime&&) = delete;
+  ConsoleRuntime& operator=(ConsoleRuntime&&) = delete;
+  ~ConsoleRuntime() override;
+
+  void start();
+  // The view as it starts (demo hints, catalog, limits).
+  void init_view(ConsoleView& view) const;
+  // Render thread, once per frame: the latest snapshot and the queued updates. True when anything changed.
+  bool refresh(ConsoleView& view);
+  std::optional<CameraFrame> take_frame(std::uint64_t after);
+  void set_camera_wanted(bool wanted);
+
+  // Actions (render thread).
+  void login(const std::string& user, const std::string& password) override;
+  void logout() override;
+  void lock() override;
+  void unlock(const std::string& password) override;
+  void find_patient(const std::string& pseudonym) override;
+  void open_session(const std::string& pseudonym) override;
+  void record_screening(const station::ScreeningAnswers& answers) override;
+  void record_assessment(const nlohmann::json& findings) override;
+  void suggest_zones() override;
+  void preview_plan(const PlanForm& form) override;
+  void accept_plan() override;
+  void start_treatment() override;
+  void arm() override;
+  void disarm() override;
+  void fire_next() override;
+  void pull_trigger() override;
+  void set_demo_hand(bool on) override;
+  void pause() override;
+  void resume() override;
+  void next_step() override;
+  void finish_treatment() override;
+  void acknowledge_alarm(std::uint32_t id) override;
+  void estop(const std::string& source) override;
+  void sign_and_close(const std::string& password) override;
+  void abort_session(const std::string& reason) override;
+  void dismiss_session() override;
+
+ private:
+  // Runs on the station thread; the result's message shows in the snapshot.
+  template <class F>
+  void on_station(F fn) {
+    asio::post(io_, std::move(fn));
+  }
+  void busy(const std::string& what);
+  void notify(ViewQueue::Update update);
+  journal::JournalReader& reader();  // worker thread only
+  void setup_demo();
+  void setup_real();
+  cv::Mat planning_photo();  // worker thread: an image of the scalp without the handpiece
+  void setup_camera();
+  void demo_hand_path();  // demo: the synthetic hand visits the points still to do
+  void on_frame(const vision::FrameResult& result, std::chrono::steady_clock::time_point at,
+                vision::FrameSource& source);
+
+  ConsoleOptions options_;
+  std::function<void()> wake_;
+  station::StationConfig config_;
+  vision::HeadbandLayout layout_;
+
+  // Declared first so that it is destroyed last: the journal writer's last answers are posted onto it.
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  journal::JournalWriter writer_;
+  station::SqliteJournalPort port_;
+  std::unique_ptr<sim::SimulatedMesogun> sim_;  // demo only; station thread
+  std::unique_ptr<hal::MesogunDriver> gun_;
+  std::unique_ptr<station::Station> station_;
+  std::thread station_thread_;
+
+  std::mutex snapshot_mutex_;  // guards latest_
+  std::optional<station::StationSnapshot> latest_;
+  ViewQueue queue_;
+  std::unique_ptr<Worker> worker_;
+  std::unique_ptr<journal::JournalReader> reader_;  // worker thread only
+  std::unique_ptr<CameraWorker> camera_;
+  std::optional<sim::SyntheticCameraOptions> demo_camera_;  // demo: the scene the camera renders
+  std::atomic<bool> demo_hand_{false};
+  std::atomic<int> hand_fires_to_skip_{0};  // the hand's lead-in stop is not a planned point
+
+  // Render thread only.
+  std::optional<LoggedIn> user_;
+  std::optional<PlanPreview> preview_;
+  std::vector<vision::Zone> zones_;
+  station::StationSnapshot last_;
+  std::uint32_t course_session_ = 1;
+  std::int64_t last_session_id_ = 0;
+  station::SessionState last_state_ = station::SessionState::check_in;
+};
+
+}  // namespace meso::gui

@@ -1,0 +1,139 @@
+// How the runtime is set up: demo mode (the in-process simulated mesogun, the synthetic camera with a
+// thinning crown, a demo catalog and a demo clinician) or the station's real devices.
+#include <cmath>
+#include <iostream>
+#include <random>
+
+#include "meso/hal/memory_stream.hpp"
+#include "meso/hal/stream_openers.hpp"
+#include "meso/sim/simulated_mesogun.hpp"
+#include "runtime.hpp"
+
+namespace meso::gui {
+
+namespace {
+
+constexpr double kDemoFps = 10;
+constexpr char kDemoUser[] = "demo";
+constexpr char kDemoPassword[] = "demo";
+
+vision::PolygonMm circle(vision::PointMm c, double r) {
+  vision::PolygonMm p;
+  for (int i = 0; i < 36; ++i) {
+    const double a = i * 10 * M_PI / 180;
+    p.push_back({c.x + r * std::cos(a), c.y + r * std::sin(a)});
+  }
+  return p;
+}
+
+station::Catalog demo_catalog() {
+  station::Catalog c;
+  c.products.push_back({"HairVital B (demo)",
+                        {"biotin", "dexpanthenol", "zinc", "organic silicon"},
+                        {{"HV-DEMO-01", station::parse_date("2099-12-31")}}});
+  return c;
+}
+
+// The demo clinician, made on a fresh demo journal (by an admin account with a random password, since the
+// journal's first user must be an admin). A journal that has users but no demo account is not a demo one.
+void ensure_demo_user(journal::JournalWriter& writer, const std::filesystem::path& db) {
+  if (journal::JournalReader(db).authenticate(kDemoUser, kDemoPassword)) return;
+  std::random_device rd;
+  const auto admin = writer.add_user(
+      {"demo-admin", journal::Role::admin, std::to_string(rd()) + std::to_string(rd())}, std::nullopt);
+  if (!admin)
+    throw std::runtime_error(db.string() +
+                             " already has users but no demo account: give --demo a fresh --db");
+  if (auto added = writer.add_user({kDemoUser, journal::Role::clinician, kDemoPassword}, admin.value());
+      !added)
+    throw std::runtime_error("cannot add the demo clinician: " + added.error().message);
+}
+
+}  // namespace
+
+void ConsoleRuntime::setup_demo() {
+  ensure_demo_user(writer_, options_.db);
+  std::cerr << "mesostation: demo mode, journal " << options_.db.string()
+            << " (tagged demo); log in as user '" << kDemoUser << "', password '" << kDemoPassword << "'\n";
+  config_.catalog = demo_catalog();
+  sim::SimulatedMesogun::Config sc;
+  sc.line.seed = 7;
+  sc.line.baud = 0;
+  sim_ = std::make_unique<sim::SimulatedMesogun>(io_, nullptr, sc);
+  hal::MesogunDriverOptions driver_options;
+  driver_options.limits = {1000, 4000, 50'000, 0, 0, 150};
+  gun_ = std::make_unique<hal::MesogunDriver>(
+      io_,
+      [this](const hal::StreamReady& ready) {
+        auto [station_end, device_end] = hal::make_memory_pair(io_);
+        sim_->attach(std::move(device_end));
+        ready(std::move(station_end), "");
+      },
+      driver_options);
+  sim::SyntheticCameraOptions camera;
+  camera.fps = kDemoFps;
+  camera.seed = 7;
+  camera.layout = layout_;
+  camera.thinning = {{circle({0, 42}, 26), 0.25}};
+  demo_camera_ = camera;
+  camera_ = std::make_unique<CameraWorker>(
+      std::make_unique<sim::SyntheticCamera>(camera), layout_, kDemoFps,
+      [this](const vision::FrameResult& r, std::chrono::steady_clock::time_point at, vision::FrameSource& s) {
+        on_frame(r, at, s);
+      },
+      wake_);
+}
+
+void ConsoleRuntime::setup_real() {
+  if (!options_.port.empty()) {
+    hal::SerialSettings serial;
+    serial.path = options_.port;
+    hal::MesogunDriverOptions driver_options;
+    driver_options.limits = {1000, 4000, 50'000, 0, 0, 150};
+    gun_ = std::make_unique<hal::MesogunDriver>(io_, hal::serial_opener(io_, serial), driver_options);
+  } else {
+    std::cerr << "mesostation: no mesogun port given (--port PATH): the console runs without a device\n";
+  }
+  if (!options_.camera.empty()) {
+    camera_ = std::make_unique<CameraWorker>(
+        vision::open_frame_source(options_.camera, {1280, 720}), layout_, 30,
+        [this](const vision::FrameResult& r, std::chrono::steady_clock::time_point at,
+               vision::FrameSource& s) { on_frame(r, at, s); },
+        wake_);
+  }
+}
+
+cv::Mat ConsoleRuntime::planning_photo() {
+  if (demo_camera_) {
+    // The planning photo is taken without the handpiece (it hides the hair under it).
+    sim::SyntheticCameraOptions photo = *demo_camera_;
+    photo.handpiece.reset();
+    sim::SyntheticCamera camera(photo);
+    vision::Frame frame;
+    camera.next(frame);
+    return frame.image;
+  }
+  return camera_ ? camera_->latest_image() : cv::Mat();
+}
+
+void ConsoleRuntime::demo_hand_path() {
+  if (!demo_camera_ || !camera_ || !last_.plan || last_.step >= last_.plan->steps.size()) return;
+  const auto& step = last_.plan->steps[last_.step];
+  sim::HandpiecePath path;
+  path.speed_mm_s = 40;
+  path.dwell_s = 0.8;
+  for (std::size_t i = last_.next_point; i < step.points.size(); ++i)
+    if (i >= last_.points_done.size() || !last_.points_done[i])
+      path.waypoints_mm.push_back({step.points[i].x_mm, step.points[i].y_mm});
+  if (path.waypoints_mm.empty()) return;
+  // A lead-in stop beside the first point: the device settles after arming before the first shot.
+  const auto first = path.waypoints_mm.front();
+  path.waypoints_mm.insert(path.waypoints_mm.begin(), {first.x + 25, first.y - 25});
+  hand_fires_to_skip_ = 1;
+  sim::SyntheticCameraOptions options = *demo_camera_;
+  options.handpiece = path;
+  camera_->replace_source(std::make_unique<sim::SyntheticCamera>(options));
+  demo_hand_ = true;
+}
+
+}  // namespace meso::gui
