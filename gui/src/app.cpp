@@ -10,6 +10,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "fonts.hpp"
 #include "meso/gui/console.hpp"
@@ -33,6 +36,9 @@ using Clock = std::chrono::steady_clock;
 struct InputState {
   Clock::time_point last_input = Clock::now();
   bool dirty = true;
+  // ImGui 1.86 reads io.KeysDown once per frame; a press and its release in one batch of events (xdotool,
+  // a quick tap while the loop slept) would never be seen. Such keys are held down for one frame.
+  std::vector<std::pair<int, int>> pressed;  // key, mods
 };
 
 InputState& state_of(GLFWwindow* w) {
@@ -42,8 +48,31 @@ void touched(GLFWwindow* w) {
   state_of(w).last_input = Clock::now();
   state_of(w).dirty = true;
 }
-void on_key(GLFWwindow* w, int, int, int, int) {
+void on_key(GLFWwindow* w, int key, int, int action, int mods) {
   touched(w);
+  if (action == GLFW_PRESS && key >= 0) state_of(w).pressed.emplace_back(key, mods);
+}
+
+// Before the frame: every key pressed since the last frame is down, with its modifiers.
+void hold_pressed_keys(const InputState& input) {
+  ImGuiIO& io = ImGui::GetIO();
+  for (const auto& [key, mods] : input.pressed) {
+    if (key >= IM_ARRAYSIZE(io.KeysDown)) continue;
+    io.KeysDown[key] = true;
+    io.KeyCtrl = io.KeyCtrl || (mods & GLFW_MOD_CONTROL) != 0;
+    io.KeyShift = io.KeyShift || (mods & GLFW_MOD_SHIFT) != 0;
+  }
+}
+
+// After it: the keys are as the keyboard has them now.
+void release_held_keys(GLFWwindow* window, InputState& input) {
+  ImGuiIO& io = ImGui::GetIO();
+  for (const auto& [key, mods] : input.pressed)
+    if (key < IM_ARRAYSIZE(io.KeysDown)) io.KeysDown[key] = glfwGetKey(window, key) == GLFW_PRESS;
+  input.pressed.clear();
+  const auto down = [window](int k) { return glfwGetKey(window, k) == GLFW_PRESS; };
+  io.KeyCtrl = down(GLFW_KEY_LEFT_CONTROL) || down(GLFW_KEY_RIGHT_CONTROL);
+  io.KeyShift = down(GLFW_KEY_LEFT_SHIFT) || down(GLFW_KEY_RIGHT_SHIFT);
 }
 void on_char(GLFWwindow* w, unsigned int) {
   touched(w);
@@ -102,10 +131,24 @@ void render(GLFWwindow* window, const ConsoleView& view, Forms& forms, Actions& 
   glfwSwapBuffers(window);
 }
 
+// The window's title says where the console is, so a test driving it with xdotool can wait for a screen
+// (xdotool getwindowname) instead of guessing how long a step takes.
+std::string title_of(const ConsoleView& view) {
+  std::string t = view.demo ? "MesoStation DEMO - " : "MesoStation - ";
+  t += view.locked ? "locked" : to_string(screen_for(view));
+  if (view.snap.session_open) t += " - " + std::string(station::to_string(view.snap.state));
+  if (view.snap.armed) t += " - armed";
+  if (view.busy) t += " - busy";
+  if (!view.zones.empty()) t += " - zones";
+  if (view.preview.ready) t += " - preview";
+  return t;
+}
+
 void run_loop(GLFWwindow* window, ConsoleRuntime& runtime, ConsoleView& view, Forms& forms) {
   InputState& input = state_of(window);
   Texture texture;
   int frames_left = 0;
+  std::string title;
   while (glfwWindowShouldClose(window) == 0) {
     if (frames_left > 0)
       glfwPollEvents();
@@ -124,8 +167,14 @@ void run_loop(GLFWwindow* window, ConsoleRuntime& runtime, ConsoleView& view, Fo
     if (changed) frames_left = 3;  // ImGui settles hover and focus over a frame or two after a change
     if (frames_left == 0) continue;
     --frames_left;
+    hold_pressed_keys(input);
     render(window, view, forms, runtime);
+    release_held_keys(window, input);
     runtime.set_camera_wanted(shows_camera(view));
+    if (auto t = title_of(view); t != title) {
+      title = std::move(t);
+      glfwSetWindowTitle(window, title.c_str());
+    }
   }
 }
 

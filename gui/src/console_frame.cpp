@@ -83,7 +83,10 @@ void draw_console(const ConsoleView& view, Forms& forms, Actions& actions) {
                                      ImGuiWindowFlags_NoBringToFrontOnFocus;
   ImGui::Begin("MesoStation", nullptr, flags);
   const float font = ImGui::GetFontSize();
-  const ImVec2 estop(font * 10.0f, font * 2.8f);
+  ImGui::PushFont(ui::big_font());
+  const float label_w = ImGui::CalcTextSize("E-STOP (Space)").x + ImGui::GetStyle().FramePadding.x * 4;
+  ImGui::PopFont();
+  const ImVec2 estop(label_w, font * 2.8f);
   const bool session = in_session(view);
   const float bar_w =
       ImGui::GetContentRegionAvail().x - (session ? estop.x + ImGui::GetStyle().ItemSpacing.x : 0);

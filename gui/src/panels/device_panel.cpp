@@ -56,9 +56,9 @@ void draw_device_panel(const ConsoleView& view) {
   if (d.identity)
     ui::text(d.identity->model + "  s/n " + d.identity->serial_number + "  fw " + d.identity->firmware);
   const auto& st = d.status;
-  ImGui::Text("Reservoir %.2f ml   Pressure %u mbar   Battery %u%%",
-              static_cast<double>(st.reservoir_nl) / 1e6, static_cast<unsigned>(st.line_pressure_mbar),
-              static_cast<unsigned>(st.battery_pct));
+  ui::text("Reservoir " + ui::millilitres(st.reservoir_nl) + "   Pressure " +
+           std::to_string(st.line_pressure_mbar) + " mbar   Battery " + std::to_string(st.battery_pct) +
+           " %");
   const auto& l = d.link;
   // Quality as a clinician reads it: any loss or a retransmit rate above 5 % is worth a look.
   const double sent = static_cast<double>(std::max<std::uint64_t>(l.frames_sent, 1));

@@ -39,8 +39,7 @@ void draw_shot_counter(const ConsoleView& view) {
     done += d ? 1 : 0;
   ImGui::PushFont(ui::big_font());
   ImGui::Text("Shots %llu", static_cast<unsigned long long>(s.shots));
-  ImGui::SameLine();
-  ImGui::Text("  Points %zu/%zu", done, planned);
+  ImGui::Text("Points %zu/%zu", done, planned);
   ImGui::PopFont();
   if (s.plan && s.plan->steps.size() > 1)
     ui::text("Step " + std::to_string(s.step + 1) + " of " + std::to_string(s.plan->steps.size()) + ": " +

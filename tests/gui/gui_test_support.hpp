@@ -1,0 +1,88 @@
+// Panels without a window: an ImGui context with no backend (as Dear ImGui's example_null), frames driven
+// by hand, and an Actions that records what the panels asked for.
+#pragma once
+
+#include <imgui.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "meso/gui/actions.hpp"
+#include "meso/gui/console_view.hpp"
+#include "meso/gui/forms.hpp"
+
+namespace meso::gui::testing {
+
+class RecordingActions final : public Actions {
+ public:
+  std::vector<std::string> calls;
+  bool called(const std::string& name) const;
+  int count(const std::string& name) const;
+
+  void login(const std::string& user, const std::string& password) override {
+    calls.push_back("login " + user + " " + password);
+  }
+  void logout() override { calls.emplace_back("logout"); }
+  void lock() override { calls.emplace_back("lock"); }
+  void unlock(const std::string&) override { calls.emplace_back("unlock"); }
+  void find_patient(const std::string& p) override { calls.push_back("find_patient " + p); }
+  void open_session(const std::string& p) override { calls.push_back("open_session " + p); }
+  void record_screening(const station::ScreeningAnswers& a) override {
+    screening = a;
+    calls.emplace_back("record_screening");
+  }
+  void record_assessment(const nlohmann::json&) override { calls.emplace_back("record_assessment"); }
+  void suggest_zones() override { calls.emplace_back("suggest_zones"); }
+  void preview_plan(const PlanForm&) override { calls.emplace_back("preview_plan"); }
+  void accept_plan() override { calls.emplace_back("accept_plan"); }
+  void start_treatment() override { calls.emplace_back("start_treatment"); }
+  void arm() override { calls.emplace_back("arm"); }
+  void disarm() override { calls.emplace_back("disarm"); }
+  void fire_next() override { calls.emplace_back("fire_next"); }
+  void pull_trigger() override { calls.emplace_back("pull_trigger"); }
+  void set_demo_hand(bool on) override { calls.push_back(on ? "demo_hand on" : "demo_hand off"); }
+  void pause() override { calls.emplace_back("pause"); }
+  void resume() override { calls.emplace_back("resume"); }
+  void next_step() override { calls.emplace_back("next_step"); }
+  void finish_treatment() override { calls.emplace_back("finish_treatment"); }
+  void acknowledge_alarm(std::uint32_t id) override {
+    calls.push_back("acknowledge_alarm " + std::to_string(id));
+  }
+  void estop(const std::string& source) override { calls.push_back("estop " + source); }
+  void sign_and_close(const std::string& password) override { calls.push_back("sign_and_close " + password); }
+  void abort_session(const std::string&) override { calls.emplace_back("abort_session"); }
+  void dismiss_session() override { calls.emplace_back("dismiss_session"); }
+
+  station::ScreeningAnswers screening;
+};
+
+// An ImGui context with no backend, 1280x720, its font atlas built; destroyed with the fixture.
+class HeadlessImGui {
+ public:
+  HeadlessImGui();
+  HeadlessImGui(const HeadlessImGui&) = delete;
+  HeadlessImGui& operator=(const HeadlessImGui&) = delete;
+  HeadlessImGui(HeadlessImGui&&) = delete;
+  HeadlessImGui& operator=(HeadlessImGui&&) = delete;
+  ~HeadlessImGui();
+
+  // One frame of the whole console.
+  void frame(const ConsoleView& view, Forms& forms, Actions& actions);
+  // A key pressed during one frame and released in the next (ImGui 1.86 reads io.KeysDown).
+  void press(int key, const ConsoleView& view, Forms& forms, Actions& actions);
+  // Clicks the item ImGui registered with `label` (in the last frame) at its centre, over two frames.
+  bool click(const std::string& label, const ConsoleView& view, Forms& forms, Actions& actions);
+  // Labels drawn in the last frame (every widget's and every text's), for assertions.
+  const std::vector<std::string>& texts() const { return texts_; }
+  bool shows(const std::string& fragment) const;
+
+ private:
+  void run(const std::function<void()>& draw);
+  std::vector<std::string> texts_;
+};
+
+// A view of an open session in `state` on a cleared patient with a 3-point plan, the mesogun connected.
+ConsoleView session_view(station::SessionState state);
+
+}  // namespace meso::gui::testing

@@ -1,0 +1,69 @@
+// From the synthetic camera's image to a station plan: zones suggested over the thinned crown, the grid,
+// and a plan that the station's own validation accepts.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "demo_plan.hpp"
+#include "meso/sim/synthetic_camera.hpp"
+
+namespace meso::gui {
+namespace {
+
+vision::PolygonMm circle(vision::PointMm c, double r) {
+  vision::PolygonMm p;
+  for (int i = 0; i < 36; ++i) {
+    const double a = i * 10 * M_PI / 180;
+    p.push_back({c.x + r * std::cos(a), c.y + r * std::sin(a)});
+  }
+  return p;
+}
+
+cv::Mat thinned_crown_photo() {
+  sim::SyntheticCameraOptions options;
+  options.seed = 7;
+  options.thinning = {{circle({0, 42}, 26), 0.25}};
+  sim::SyntheticCamera camera(options);
+  vision::Frame frame;
+  camera.next(frame);
+  return frame.image;
+}
+
+station::Catalog catalog() {
+  station::Catalog c;
+  c.products.push_back({"HairVital", {"biotin"}, {{"L1", station::parse_date("2099-12-31")}}});
+  return c;
+}
+
+TEST(GuiPlan, ZonesSuggestedFromTheImageBecomeAValidStationPlan) {
+  const auto suggestion = suggest_zones_from(thinned_crown_photo(), vision::default_layout());
+  ASSERT_EQ(suggestion.zones.size(), 1U) << suggestion.message;
+  EXPECT_EQ(suggestion.zones[0].name, "crown");
+  const auto limits = station::default_limits();
+  const auto preview = make_preview(suggestion.zones, PlanForm{}, catalog(), limits);
+  ASSERT_TRUE(preview.ready) << preview.error;
+  EXPECT_GT(preview.points, 5U);
+  EXPECT_EQ(preview.volume_nl, preview.points * 20000U);
+  EXPECT_EQ(preview.cap_nl, limits.session_volume_cap_nl);
+  EXPECT_EQ(preview.plan.product, "HairVital");
+  EXPECT_EQ(preview.plan.lot, "L1");
+  EXPECT_TRUE(station::validate(preview.plan, limits).empty());
+}
+
+TEST(GuiPlan, NoImageNoZones) {
+  const auto suggestion = suggest_zones_from(cv::Mat(), vision::default_layout());
+  EXPECT_TRUE(suggestion.zones.empty());
+  EXPECT_FALSE(suggestion.message.empty());
+}
+
+TEST(GuiPlan, AFormOutsideTheLimitsIsRefusedWithAReason) {
+  const std::vector<vision::Zone> zones{{"crown", circle({0, 0}, 30)}};
+  PlanForm form;
+  form.dose_nl = 90000;  // above the 0.05 ml per point
+  const auto preview = make_preview(zones, form, catalog(), station::default_limits());
+  EXPECT_FALSE(preview.ready);
+  EXPECT_FALSE(preview.error.empty());
+}
+
+}  // namespace
+}  // namespace meso::gui
