@@ -1,1 +1,514 @@
-// placeholder, filled by its owner
+// The injection-grid planner. Point and nappage plans start from one hexagonal lattice shared by every zone
+// (touching zones then agree along their common border), cropped to each zone's treatable area; the lattice
+// alone leaves holes along the margin, so the holes are then filled greedily, deepest first, wherever a point
+// fits without coming closer than 0.9 x spacing to another. Only the lattice cells near the margin are
+// sampled for holes, so the work is proportional to the border, not to the area.
+#include "meso/vision/grid_planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace meso::vision {
+
+namespace {
+
+constexpr double kSqrt3 = 1.7320508075688772;
+// Planned points sit this far inside the treatable area, so rounding never puts one on its edge.
+constexpr double kInside = 1e-6;
+
+struct Limits {
+  double min_spacing, max_spacing, default_spacing;
+  int min_depth, max_depth, default_depth;
+  int min_dose, max_dose, default_dose;
+};
+
+Limits limits_of(Technique t) {
+  switch (t) {
+    case Technique::nappage:
+      return {2, 4, 3, 1000, 2000, 1500, 10000, 50000, 10000};
+    case Technique::pen:
+      return {2, 20, 8, 250, 2500, 1000, 0, 0, 0};
+    case Technique::point:
+      break;
+  }
+  return {5, 20, 10, 1000, 4000, 4000, 10000, 50000, 50000};
+}
+
+std::string decimals(double value, int places) {
+  std::string text(64, '\0');
+  const int n = std::snprintf(text.data(), text.size(), "%.*f", places, value);
+  text.resize(static_cast<std::size_t>(std::max(n, 0)));
+  return text;
+}
+
+std::string ml(std::int64_t nl) {
+  return decimals(static_cast<double>(nl) / 1e6, 2) + " ml";
+}
+
+struct Settings {
+  Technique technique = Technique::point;
+  double spacing = 0;
+  double margin = 0;
+  int depth = 0;
+  int dose = 0;
+  std::int64_t cap = 0;
+};
+
+Settings resolve(const PlanRequest& r) {
+  const Limits l = limits_of(r.technique);
+  const std::string tech = std::string(to_string(r.technique)) + " technique";
+  Settings s{r.technique,
+             r.spacing_mm == 0 ? l.default_spacing : r.spacing_mm,
+             r.margin_mm,
+             r.depth_um == 0 ? l.default_depth : r.depth_um,
+             r.dose_nl == 0 ? l.default_dose : r.dose_nl,
+             r.session_cap_nl};
+  if (!std::isfinite(s.spacing) || s.spacing < l.min_spacing || s.spacing > l.max_spacing)
+    throw PlanRefused("spacing " + decimals(s.spacing, 1) + " mm is outside the " + tech + "'s range " +
+                      decimals(l.min_spacing, 0) + " to " + decimals(l.max_spacing, 0) +
+                      " mm: choose a spacing in that range, or 0 for the default " +
+                      decimals(l.default_spacing, 0) + " mm");
+  if (!std::isfinite(s.margin) || s.margin < 0 || s.margin > 50)
+    throw PlanRefused("margin " + decimals(s.margin, 1) + " mm is not usable: choose 0 to 50 mm");
+  if (s.depth < l.min_depth || s.depth > l.max_depth)
+    throw PlanRefused("depth " + std::to_string(s.depth) + " um is outside the " + tech + "'s range " +
+                      std::to_string(l.min_depth) + " to " + std::to_string(l.max_depth) +
+                      " um: choose a depth in that range, or 0 for the default " +
+                      std::to_string(l.default_depth) + " um");
+  if (r.technique == Technique::pen && r.dose_nl != 0)
+    throw PlanRefused("the pen technique delivers no dose: leave the dose at 0");
+  if (s.dose < l.min_dose || s.dose > l.max_dose)
+    throw PlanRefused("dose " + std::to_string(s.dose) + " nl per point is outside the " + tech +
+                      "'s range " + std::to_string(l.min_dose) + " to " + std::to_string(l.max_dose) +
+                      " nl: choose a dose in that range, or 0 for the default " +
+                      std::to_string(l.default_dose) + " nl");
+  if (s.cap <= 0) throw PlanRefused("the session cap must be positive: set it in nl (10 ml = 10000000 nl)");
+  return s;
+}
+
+void check_zones(const std::vector<Zone>& zones) {
+  if (zones.empty()) throw PlanRefused("no zones to plan: draw, suggest or load at least one treatment zone");
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < zones.size(); ++i) {
+    const Zone& z = zones[i];
+    if (z.name.empty()) throw PlanRefused("zone #" + std::to_string(i + 1) + " has no name: name every zone");
+    if (!names.insert(z.name).second)
+      throw PlanRefused("two zones are named '" + z.name + "': give each zone its own name");
+    if (z.polygon_mm.size() < 3)
+      throw PlanRefused("zone '" + z.name + "' has " + std::to_string(z.polygon_mm.size()) +
+                        " vertices: a zone needs at least 3");
+    for (const PointMm& p : z.polygon_mm)
+      if (!std::isfinite(p.x) || !std::isfinite(p.y))
+        throw PlanRefused("zone '" + z.name + "' has a vertex that is not a finite number: redraw it");
+  }
+}
+
+PointMm operator+(PointMm a, PointMm b) {
+  return {a.x + b.x, a.y + b.y};
+}
+PointMm operator-(PointMm a, PointMm b) {
+  return {a.x - b.x, a.y - b.y};
+}
+PointMm operator*(double k, PointMm a) {
+  return {k * a.x, k * a.y};
+}
+
+// The treatable area (the zone less its margin) as a signed distance phi: negative inside.
+class Treatable {
+ public:
+  Treatable(const PolygonMm& polygon, double margin)
+      : polygon_(polygon), margin_(margin), box_(bounds(polygon)) {
+    double twice_area = 0;
+    for (std::size_t i = 0, j = polygon.size() - 1; i < polygon.size(); j = i++)
+      twice_area += polygon[j].x * polygon[i].y - polygon[i].x * polygon[j].y;
+    const double side = twice_area > 0 ? 1.0 : -1.0;  // the inward normal is on the left of a CCW edge
+    for (std::size_t i = 0, j = polygon.size() - 1; i < polygon.size(); j = i++) {
+      const PointMm e = polygon[i] - polygon[j];
+      const double len = std::max(std::hypot(e.x, e.y), 1e-12);
+      inward_.push_back({-side * e.y / len, side * e.x / len});
+    }
+    // The treatable area lies inside the polygon's box shrunk by the margin (a vertical or horizontal ray
+    // leaves the polygon before the box's edge).
+    box_ = {box_.min_x + margin, box_.min_y + margin, box_.max_x - margin, box_.max_y - margin};
+  }
+
+  double phi(PointMm p) const { return probe(p).phi; }
+  const BoxMm& box() const { return box_; }
+  double margin() const { return margin_; }
+
+  // Moves p into the area along phi's gradient (exact next to an edge); nullopt when that does not settle.
+  std::optional<PointMm> pull_inside(PointMm p) const {
+    for (int attempt = 0; attempt < 6; ++attempt) {
+      const Probe pr = probe(p);
+      if (pr.phi <= -kInside) return p;
+      p = p - (pr.phi + 2 * kInside) * pr.gradient;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  struct Probe {
+    double phi;
+    PointMm gradient;  // of phi: out of the area
+  };
+
+  Probe probe(PointMm p) const {
+    double best = std::numeric_limits<double>::infinity();
+    PointMm nearest;
+    std::size_t edge = 0;
+    for (std::size_t i = 0, j = polygon_.size() - 1; i < polygon_.size(); j = i++) {
+      const PointMm a = polygon_[j];
+      const PointMm e = polygon_[i] - a;
+      const double len2 = e.x * e.x + e.y * e.y;
+      const double t = len2 > 0 ? std::clamp(((p.x - a.x) * e.x + (p.y - a.y) * e.y) / len2, 0.0, 1.0) : 0.0;
+      const PointMm q = a + t * e;
+      const double d2 = (p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y);
+      if (d2 < best) best = d2, nearest = q, edge = i;
+    }
+    const double d = std::sqrt(best);
+    const bool inside = contains(polygon_, p);
+    const PointMm inward = d > 1e-9 ? (inside ? 1.0 / d : -1.0 / d) * (p - nearest) : inward_[edge];
+    return {margin_ - (inside ? d : -d), -1.0 * inward};
+  }
+
+  const PolygonMm& polygon_;
+  double margin_;
+  BoxMm box_;
+  std::vector<PointMm> inward_;  // per edge (vertex i-1 to vertex i)
+};
+
+long floor_of(double v) {
+  return static_cast<long>(std::floor(v));
+}
+long ceil_of(double v) {
+  return static_cast<long>(std::ceil(v));
+}
+
+int parity(long row) {
+  return static_cast<int>(((row % 2) + 2) % 2);
+}
+
+// The hexagonal lattice shared by every zone: rows `spacing x sqrt(3)/2` apart, odd rows shifted by half.
+struct Lattice {
+  double s;
+  double h;
+  PointMm at(long row, long col) const {
+    return {(static_cast<double>(col) + 0.5 * parity(row)) * s, static_cast<double>(row) * h};
+  }
+  std::pair<long, long> nearest(PointMm q) const {
+    const auto r0 = static_cast<long>(std::floor(q.y / h));
+    std::pair<long, long> best{r0, 0};
+    double best_d = std::numeric_limits<double>::infinity();
+    for (long r = r0; r <= r0 + 1; ++r) {
+      const auto c = static_cast<long>(std::lround(q.x / s - 0.5 * parity(r)));
+      const double d = distance(q, at(r, c));
+      if (d < best_d) best_d = d, best = {r, c};
+    }
+    return best;
+  }
+};
+
+// Every planned point so far, across zones.
+struct Sites {
+  std::vector<PointMm> pos;
+  std::vector<int> zone;
+
+  std::size_t size() const { return pos.size(); }
+  void add(PointMm p, int z) {
+    pos.push_back(p);
+    zone.push_back(z);
+  }
+};
+
+// A bucket grid over the planning box; queries reach one cell around, so radii up to the cell size.
+class PointIndex {
+ public:
+  PointIndex(const BoxMm& box, double cell)
+      : box_(box),
+        cell_(cell),
+        cols_(static_cast<long>(std::ceil(box.width() / cell)) + 1),
+        rows_(static_cast<long>(std::ceil(box.height() / cell)) + 1) {}
+
+  void rebuild(const Sites& sites) {
+    cells_.assign(static_cast<std::size_t>(cols_ * rows_), {});
+    for (std::size_t i = 0; i < sites.size(); ++i)
+      add(sites, i);
+  }
+  void add(const Sites& sites, std::size_t i) { cells_[slot(sites.pos[i])].push_back(i); }
+
+  // Distance to the nearest indexed point, or infinity when none lies within one cell.
+  double nearest(const Sites& sites, PointMm p) const {
+    double best = std::numeric_limits<double>::infinity();
+    const auto [cx, cy] = cell_of(p);
+    for (long y = std::max(cy - 1, 0L); y <= std::min(cy + 1, rows_ - 1); ++y)
+      for (long x = std::max(cx - 1, 0L); x <= std::min(cx + 1, cols_ - 1); ++x)
+        for (const std::size_t i : cells_[static_cast<std::size_t>(y * cols_ + x)])
+          best = std::min(best, distance(p, sites.pos[i]));
+    return best;
+  }
+
+ private:
+  std::pair<long, long> cell_of(PointMm p) const {
+    const auto x = static_cast<long>(std::floor((p.x - box_.min_x) / cell_));
+    const auto y = static_cast<long>(std::floor((p.y - box_.min_y) / cell_));
+    return {std::clamp(x, 0L, cols_ - 1), std::clamp(y, 0L, rows_ - 1)};
+  }
+  std::size_t slot(PointMm p) const {
+    const auto [x, y] = cell_of(p);
+    return static_cast<std::size_t>(y * cols_ + x);
+  }
+
+  BoxMm box_;
+  double cell_;
+  long cols_, rows_;
+  std::vector<std::vector<std::size_t>> cells_;
+};
+
+// What one zone's planning needs to know.
+struct ZoneJob {
+  const Treatable& area;
+  int zone;
+  double spacing;
+  double min_gap;  // no two points closer
+  double reach;    // every sample within this of a point
+  double sample_step;
+};
+
+// The lattice points of the area, less those too close to an earlier zone's points (the earlier zone holds
+// the area they share). Returns the lattice vertices near the area that got no point: only their cells
+// can hold holes, since a placed vertex covers its own cell.
+std::vector<PointMm> seed_lattice(Sites& sites, const PointIndex& index, const Lattice& lattice,
+                                  const ZoneJob& job, bool& any_inside) {
+  std::vector<PointMm> open;
+  const BoxMm& b = job.area.box();
+  const double cell_radius = lattice.s / kSqrt3;
+  for (long r = floor_of((b.min_y - cell_radius) / lattice.h);
+       r <= ceil_of((b.max_y + cell_radius) / lattice.h); ++r)
+    for (long c = floor_of((b.min_x - cell_radius) / lattice.s) - 1;
+         c <= ceil_of((b.max_x + cell_radius) / lattice.s); ++c) {
+      const PointMm v = lattice.at(r, c);
+      const double phi = job.area.phi(v);
+      if (phi > cell_radius + job.sample_step) continue;  // its cell lies wholly outside the area
+      if (phi <= -kInside) any_inside = true;
+      if (phi <= -kInside && index.nearest(sites, v) >= job.min_gap)
+        sites.add(v, job.zone);
+      else
+        open.push_back(v);
+    }
+  return open;
+}
+
+// Sample grid over the cells of the open lattice vertices, within the area or a sliver around it (so that
+// every point of the area is near a sample), that the points placed so far leave uncovered: the holes.
+std::vector<PointMm> holes(const Sites& sites, const PointIndex& index, const Lattice& lattice,
+                           const std::vector<PointMm>& open, const ZoneJob& job, bool& any_inside) {
+  std::vector<PointMm> out;
+  const double h = job.sample_step;
+  const double slack = 0.71 * h;
+  const double cell_radius = lattice.s / kSqrt3;
+  for (const PointMm v : open) {
+    const auto own = lattice.nearest(v);
+    for (long y = floor_of((v.y - cell_radius) / h); y <= ceil_of((v.y + cell_radius) / h); ++y)
+      for (long x = floor_of((v.x - cell_radius) / h); x <= ceil_of((v.x + cell_radius) / h); ++x) {
+        const PointMm q{static_cast<double>(x) * h, static_cast<double>(y) * h};
+        if (lattice.nearest(q) != own || index.nearest(sites, q) <= job.reach) continue;
+        const double phi = job.area.phi(q);
+        if (phi <= 0) any_inside = true;
+        if (phi <= slack) out.push_back(q);
+      }
+  }
+  return out;
+}
+
+// Greedy hole filling, the holes farthest from any point first: a point goes at the hole (pulled inside the
+// area) unless it would come closer than the minimum gap to another point. The spacing always holds; a hole
+// whose neighbours leave no room stays (see the header).
+void fill_holes(Sites& sites, PointIndex& index, const std::vector<PointMm>& samples, const ZoneJob& job) {
+  std::vector<std::pair<double, PointMm>> ranked;
+  ranked.reserve(samples.size());
+  for (const PointMm& q : samples)
+    ranked.emplace_back(index.nearest(sites, q), q);
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [depth, q] : ranked) {
+    if (index.nearest(sites, q) <= job.reach) continue;  // a point added meanwhile covers it
+    const auto p = job.area.pull_inside(q);
+    if (!p || index.nearest(sites, *p) < job.min_gap) continue;
+    sites.add(*p, job.zone);
+    index.add(sites, sites.size() - 1);
+  }
+}
+
+// Plans one zone into `sites`; returns false when the zone has no treatable area.
+bool plan_zone(Sites& sites, const BoxMm& box, const Lattice& lattice, const ZoneJob& job) {
+  PointIndex index(box, job.spacing);
+  index.rebuild(sites);
+  bool any_inside = false;
+  const auto open = seed_lattice(sites, index, lattice, job, any_inside);
+  index.rebuild(sites);
+  fill_holes(sites, index, holes(sites, index, lattice, open, job, any_inside), job);
+  return any_inside;
+}
+
+BoxMm union_box(const std::vector<Zone>& zones, double pad) {
+  BoxMm all = bounds(zones.front().polygon_mm);
+  for (const Zone& z : zones) {
+    const BoxMm b = bounds(z.polygon_mm);
+    all = {std::min(all.min_x, b.min_x), std::min(all.min_y, b.min_y), std::max(all.max_x, b.max_x),
+           std::max(all.max_y, b.max_y)};
+  }
+  return {all.min_x - pad, all.min_y - pad, all.max_x + pad, all.max_y + pad};
+}
+
+std::string no_area(const Zone& zone, double margin) {
+  return "zone '" + zone.name + "' has no treatable area inside its " + decimals(margin, 1) +
+         " mm margin: enlarge the zone or reduce the margin";
+}
+
+// Grid sample step: fine enough that covering the samples within `reach` covers every point within the
+// guaranteed spacing/sqrt(3) + 0.5 mm, coarse enough to stay fast for nappage.
+double sample_step_for(double spacing) {
+  return spacing <= 4 ? 0.375 : 0.25;
+}
+
+std::vector<std::vector<PointMm>> place_points(const std::vector<Zone>& zones, const Settings& st) {
+  const Lattice lattice{st.spacing, st.spacing * kSqrt3 / 2};
+  const BoxMm box = union_box(zones, st.spacing);
+  const double step = sample_step_for(st.spacing);
+  Sites sites;
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    const Treatable area(zones[z].polygon_mm, st.margin);
+    const ZoneJob job{area,
+                      static_cast<int>(z),
+                      st.spacing,
+                      0.9 * st.spacing + 1e-9,
+                      st.spacing / kSqrt3 + 0.5 - 0.71 * step,
+                      step};
+    if (!plan_zone(sites, box, lattice, job)) throw PlanRefused(no_area(zones[z], st.margin));
+  }
+  std::vector<std::vector<PointMm>> per_zone(zones.size());
+  for (std::size_t i = 0; i < sites.size(); ++i)
+    per_zone[static_cast<std::size_t>(sites.zone[i])].push_back(sites.pos[i]);
+  return per_zone;
+}
+
+// The stretches of row y inside the area, refined to 0.01 mm.
+std::vector<std::pair<double, double>> row_runs(const Treatable& area, double y) {
+  const BoxMm& b = area.box();
+  const double step = 0.5;
+  auto inside = [&](double x) { return area.phi({x, y}) <= -kInside; };
+  auto edge = [&](double in, double out) {
+    for (int k = 0; k < 20 && std::abs(out - in) > 0.005; ++k) {
+      const double mid = (in + out) / 2;
+      (inside(mid) ? in : out) = mid;
+    }
+    return in;
+  };
+  std::vector<std::pair<double, double>> runs;
+  bool open = false;
+  double start = 0;
+  double prev = b.min_x - step;
+  const auto steps = static_cast<long>(std::ceil(b.width() / step)) + 3;
+  for (long k = 0; k <= steps; ++k) {
+    const double x = b.min_x + static_cast<double>(k) * step;
+    const bool in = inside(x);
+    if (in && !open) start = edge(x, prev), open = true;
+    if (!in && open) runs.emplace_back(start, edge(prev, x)), open = false;
+    prev = x;
+  }
+  return runs;
+}
+
+PenPass pen_pass(const Zone& zone, const Settings& st) {
+  const Treatable area(zone.polygon_mm, st.margin);
+  PenPass pass{zone.name, {}, st.depth};
+  const BoxMm& b = area.box();
+  if (b.height() < 0 || b.width() < 0) return pass;
+  const auto rows = std::max(1, static_cast<int>(std::ceil(b.height() / st.spacing)));
+  const double pitch = b.height() / rows;
+  bool forward = true;
+  for (int r = 0; r < rows; ++r) {
+    const double y = b.min_y + (r + 0.5) * pitch;
+    auto runs = row_runs(area, y);
+    if (runs.empty()) continue;
+    if (!forward) {
+      std::reverse(runs.begin(), runs.end());
+      for (auto& run : runs)
+        std::swap(run.first, run.second);
+    }
+    for (const auto& [from, to] : runs) {
+      pass.path.push_back({from, y});
+      pass.path.push_back({to, y});
+    }
+    forward = !forward;
+  }
+  return pass;
+}
+
+GridPlan plan_pen(const std::vector<Zone>& zones, const Settings& st) {
+  GridPlan plan{st.technique, st.spacing, st.margin, {}, {}, {}, 0};
+  for (const Zone& zone : zones) {
+    plan.passes.push_back(pen_pass(zone, st));
+    if (plan.passes.back().path.empty()) throw PlanRefused(no_area(zone, st.margin));
+    plan.zones.push_back({zone.name, 0, 0, area_mm2(zone.polygon_mm)});
+  }
+  return plan;
+}
+
+void check_volume(std::int64_t volume_nl, std::int64_t cap_nl) {
+  if (volume_nl > cap_nl)
+    throw PlanRefused("the plan needs " + ml(volume_nl) + ", " + ml(volume_nl - cap_nl) + " over the " +
+                      ml(cap_nl) +
+                      " session cap: widen the spacing, lower the dose or plan fewer or smaller zones");
+}
+
+}  // namespace
+
+const char* to_string(Technique t) {
+  switch (t) {
+    case Technique::nappage:
+      return "nappage";
+    case Technique::pen:
+      return "pen";
+    case Technique::point:
+      break;
+  }
+  return "point";
+}
+
+Technique technique_from_string(const std::string& name) {
+  for (const Technique t : {Technique::point, Technique::nappage, Technique::pen})
+    if (name == to_string(t)) return t;
+  throw PlanRefused("unknown technique '" + name + "': expected point, nappage or pen");
+}
+
+GridPlan plan_grid(const std::vector<Zone>& zones, const PlanRequest& request) {
+  const Settings st = resolve(request);
+  check_zones(zones);
+  if (st.technique == Technique::pen) return plan_pen(zones, st);
+  const auto per_zone = place_points(zones, st);
+  GridPlan plan{st.technique, st.spacing, st.margin, {}, {}, {}, 0};
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    const auto count = static_cast<std::int64_t>(per_zone[z].size());
+    plan.zones.push_back(
+        {zones[z].name, static_cast<int>(count), count * st.dose, area_mm2(zones[z].polygon_mm)});
+    plan.volume_nl += count * st.dose;
+  }
+  check_volume(plan.volume_nl, st.cap);
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    for (const std::size_t i : order_points(per_zone[z], st.spacing * kSqrt3 / 2)) {
+      const int order = static_cast<int>(plan.points.size()) + 1;
+      plan.points.push_back({order, per_zone[z][i], zones[z].name, st.depth, st.dose});
+    }
+  }
+  return plan;
+}
+
+}  // namespace meso::vision

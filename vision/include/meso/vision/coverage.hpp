@@ -24,7 +24,7 @@ class TipHistory {
  public:
   explicit TipHistory(std::size_t capacity = 256) : capacity_(capacity) {}
   void push(const TipSample& sample);
-  // The sample nearest in time to `time_s`, if one lies within `max_gap_s`.
+  // The sample nearest in time to `time_s`, if one lies within `max_gap_s` (inclusive); on a tie the later.
   std::optional<TipSample> nearest(double time_s, double max_gap_s) const;
 
  private:
@@ -38,8 +38,8 @@ const char* to_string(ShotOutcome outcome);
 struct PlacedShot {
   ShotOutcome outcome = ShotOutcome::not_seen;
   std::optional<PointMm> at_mm;
-  int point_order = 0;   // the planned point (1-based), 0 when none
-  double error_mm = 0;   // distance to that point
+  int point_order = 0;  // the planned point (1-based), 0 when none
+  double error_mm = 0;  // distance to that point
 };
 
 struct ZoneCoverage {
@@ -50,7 +50,8 @@ struct ZoneCoverage {
 
 class CoverageTracker {
  public:
-  // tolerance_mm 0: spacing / 3.
+  // tolerance_mm 0: spacing / 3. A shot goes to the nearest planned point (on an exact tie the earlier in
+  // the order) if it lies within the tolerance (inclusive).
   explicit CoverageTracker(GridPlan plan, double tolerance_mm = 0);
 
   PlacedShot record_shot(std::optional<PointMm> tip_mm);
@@ -59,11 +60,12 @@ class CoverageTracker {
   double tolerance_mm() const { return tolerance_mm_; }
   std::vector<ZoneCoverage> zones() const;
   int done() const;
-  // Undone points that come before the last done point in the order: the hand skipped them.
+  // Undone points before the furthest done point in the order: the hand skipped them. The furthest, not
+  // the latest: going back for one gap must not hide the others.
   std::vector<int> missed() const;
-  int repeats() const { return repeats_; }       // shots on a point already done
+  int repeats() const { return repeats_; }  // shots on a point already done
   int off_plan() const { return off_plan_; }
-  int not_seen() const { return not_seen_; }     // shots with no tip position to place them
+  int not_seen() const { return not_seen_; }  // shots with no tip position to place them
   const std::vector<PlacedShot>& shots() const { return shots_; }
   bool is_done(int order) const;
   // The first undone point in order; nullopt when the plan is complete.
