@@ -108,9 +108,8 @@ void take_camera_frame(ConsoleRuntime& runtime, Texture& texture, ConsoleView& v
   const auto& reg = frame->result.registration;
   cam.registered = reg.ok;
   cam.why_not = reg.reason;
-  for (int r = 0; r < 3; ++r)
-    for (int c = 0; c < 3; ++c)
-      cam.H_px_from_mm[static_cast<std::size_t>(r * 3 + c)] = reg.H_px_from_mm(r, c);
+  for (std::size_t i = 0; i < cam.H_px_from_mm.size(); ++i)
+    cam.H_px_from_mm[i] = reg.H_px_from_mm.val[i];  // both row-major
   cam.tip_mm = frame->result.tip_mm;
   changed = true;
 }

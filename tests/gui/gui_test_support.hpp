@@ -41,7 +41,7 @@ class RecordingActions final : public Actions {
   void disarm() override { calls.emplace_back("disarm"); }
   void fire_next() override { calls.emplace_back("fire_next"); }
   void pull_trigger() override { calls.emplace_back("pull_trigger"); }
-  void set_demo_hand(bool on) override { calls.push_back(on ? "demo_hand on" : "demo_hand off"); }
+  void set_demo_hand(bool on) override { calls.emplace_back(on ? "demo_hand on" : "demo_hand off"); }
   void pause() override { calls.emplace_back("pause"); }
   void resume() override { calls.emplace_back("resume"); }
   void next_step() override { calls.emplace_back("next_step"); }

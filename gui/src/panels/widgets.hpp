@@ -33,12 +33,12 @@ ImVec4 to_vec4(ImU32 c);
 // The large font (the atlas's second font) for numbers read at arm's length; the default when absent.
 ImFont* big_font();
 // Text in a colour, wrapped at the window's edge.
-void coloured_text(ImU32 colour, const std::string& text);
+void coloured_text(ImU32 colour, const std::string& s);
 // A wide button in a colour; disabled (greyed, never clicked) when `enabled` is false.
 bool big_button(const char* label, ImVec2 size, ImU32 colour, bool enabled = true);
 // A heading in the large font.
-void heading(const std::string& text);
-void text(const std::string& text);  // unformatted: no printf surprises with '%' in user data
+void heading(const std::string& s);
+void text(const std::string& s);  // unformatted: no printf surprises with '%' in user data
 std::string millilitres(std::uint64_t nl);
 
 }  // namespace meso::gui::ui
