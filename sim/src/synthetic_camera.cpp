@@ -378,7 +378,7 @@ struct Timetable {
   bool loop = false;
 
   cv::Point2d tip_at(double t) const;
-  bool fires_between(double from_s, double to_s) const;
+  bool fires_in_frame(std::uint64_t index, double fps) const;
 };
 
 cv::Point2d Timetable::tip_at(double t) const {
@@ -393,11 +393,14 @@ cv::Point2d Timetable::tip_at(double t) const {
   return legs.back().to;
 }
 
-// Whether a shot falls in [from_s, to_s).
-bool Timetable::fires_between(double from_s, double to_s) const {
+// Whether a shot belongs to frame `index`: each shot to the one frame nearest its time, by whole frame
+// numbers, so that no shot is lost or doubled when its time falls on the edge between two frames.
+bool Timetable::fires_in_frame(std::uint64_t index, double fps) const {
+  const auto frame = static_cast<long long>(index);
+  const double t = static_cast<double>(index) / fps;
   return std::any_of(shots_s.begin(), shots_s.end(), [&](double shot) {
-    if (loop && pass_s > 0) shot += std::max(0.0, std::ceil((from_s - shot) / pass_s)) * pass_s;
-    return shot >= from_s && shot < to_s;
+    if (loop && pass_s > 0) shot += std::max(0.0, std::round((t - shot) / pass_s)) * pass_s;  // this round's
+    return std::llround(shot * fps) == frame;
   });
 }
 
@@ -596,8 +599,7 @@ bool SyntheticCamera::next(vision::Frame& out) {
     handpiece_px = project(px_from_local, scene.handpiece->outline_mm);
     const std::vector<cv::Point2d> quiet(scene.handpiece->quiet_mm.begin(), scene.handpiece->quiet_mm.end());
     if (inside_image(project(px_from_local, quiet), size)) truth.tip_mm = vision::PointMm{tip.x, tip.y};
-    const double half_frame = 0.5 / options_.fps;
-    truth.fired = scene.path->fires_between(t - half_frame, t + half_frame);
+    truth.fired = scene.path->fires_in_frame(index, options_.fps);
   }
   for (const auto& m : options_.layout.markers) {
     if (options_.hidden_markers.contains(m.id)) continue;
