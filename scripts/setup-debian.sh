@@ -8,7 +8,7 @@ packages=(
   g++ cmake ninja-build pkg-config git python3
   # libraries (headers and CMake/pkg-config files)
   libboost-dev libserialport-dev libopencv-dev libopencv-contrib-dev libsqlite3-dev sqlite3
-  libimgui-dev libglfw3-dev libgl-dev libsodium-dev libssl-dev nlohmann-json3-dev libcli11-dev
+  libimgui-dev libglfw3-dev libgl-dev fonts-dejavu-core libsodium-dev libssl-dev nlohmann-json3-dev libcli11-dev
   # tests, benchmarks, fuzzing and checks
   libgtest-dev libgmock-dev libbenchmark-dev clang clang-format clang-tidy libclang-rt-14-dev
   # the GUI under a virtual display: screenshots and end-to-end tests
