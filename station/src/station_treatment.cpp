@@ -357,16 +357,17 @@ void Station::on_shot(const hal::device_event::Shot& shot) {
   }
   snap_.delivered_nl += r.dose_nl;
   ++snap_.shots;
-  journal("shot.recorded", {{"shot_counter", r.shot_counter},
-                            {"command_id", r.command_id},
-                            {"dose_nl", r.dose_nl},
-                            {"depth_um", r.depth_um},
-                            {"device_time_ms", r.device_time_ms},
-                            {"recovered", shot.recovered},
-                            {"step", step},
-                            {"point", point},
-                            {"trigger", r.command_id == 0},
-                            {"placed", shot.recovered ? nlohmann::json() : place_shot(std::chrono::steady_clock::now())}});
+  journal("shot.recorded",
+          {{"shot_counter", r.shot_counter},
+           {"command_id", r.command_id},
+           {"dose_nl", r.dose_nl},
+           {"depth_um", r.depth_um},
+           {"device_time_ms", r.device_time_ms},
+           {"recovered", shot.recovered},
+           {"step", step},
+           {"point", point},
+           {"trigger", r.command_id == 0},
+           {"placed", shot.recovered ? nlohmann::json() : place_shot(std::chrono::steady_clock::now())}});
   mark_point_done(step, point);
   const auto* s = current_step();
   if (s == nullptr || !snap_.armed) return;

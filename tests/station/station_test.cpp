@@ -549,7 +549,8 @@ TEST(Station, TheCameraPlacesEachShotAgainstThePlanAndShowsTheNextTarget) {
   ASSERT_TRUE(rig.arm());
   const auto fire_with_tip = [&](bool registered, std::optional<vision::PointMm> tip) {
     rig.settle(milliseconds(120));
-    rig.station.camera_frame(hal::SteadyClock::now(), registered, registered ? "" : "only 2 markers in view", tip);
+    rig.station.camera_frame(hal::SteadyClock::now(), registered, registered ? "" : "only 2 markers in view",
+                             tip);
     const auto before = rig.station.snapshot().shots;
     if (!rig.station.fire_next().ok) return false;
     return rig.sim.run_until([&] { return rig.station.snapshot().shots == before + 1; });
