@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# End to end, as a person would: the real `mesostation --demo` under a virtual display, driven with xdotool
+# by keyboard (log in, open a session, pass screening, accept the plan, arm, the demo hand's trigger pulls,
+# E-STOP, acknowledge, resume, finish, sign off with the password), then the journal must hold the whole
+# session and `mesoaudit verify` must pass. Every step waits on the window title, which names the screen
+# and the station's state, so nothing depends on pixel positions or fixed sleeps.
+# Usage: e2e_demo_session.sh MESOSTATION MESOAUDIT OUT_DIR   (screenshots of each screen go to OUT_DIR)
+set -euo pipefail
+mesostation=$1 mesoaudit=$2 out=$3
+for tool in Xvfb xdotool import; do
+  command -v $tool >/dev/null || { echo "e2e: missing $tool (scripts/setup-debian.sh installs it)" >&2; exit 1; }
+done
+mkdir -p "$out"
+rm -f "$out"/*.png "$out"/log
+db=$out/demo.db
+rm -f "$db" "$db"-wal "$db"-shm "$db".key
+
+n=$((200 + RANDOM % 300)); while [ -e /tmp/.X$n-lock ]; do n=$((n + 1)); done
+Xvfb :$n -screen 0 1280x720x24 >/dev/null 2>&1 & xvfb=$!
+export DISPLAY=:$n
+app=
+cleanup() { [ -n "$app" ] && kill "$app" 2>/dev/null; sleep 0.5; kill $xvfb 2>/dev/null || true; }
+trap cleanup EXIT
+for _ in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+
+"$mesostation" --demo --db "$db" --width 1280 --height 720 2>"$out/console.err" & app=$!
+
+title=
+step() { echo "e2e: $*" | tee -a "$out/log" >&2; }
+# Waits for the window title to match a regex (extended); fails the test after `secs` seconds.
+wait_title() {
+  local pattern=$1 secs=${2:-60}
+  for _ in $(seq $((secs * 10))); do
+    title=$(xdotool search --name "^MesoStation" getwindowname 2>/dev/null | head -1 || true)
+    if grep -Eq -- "$pattern" <<<"$title"; then step "title: $title"; return 0; fi
+    kill -0 "$app" 2>/dev/null || { step "the console exited; stderr:"; cat "$out/console.err" >&2; exit 1; }
+    sleep 0.1
+  done
+  step "TIMEOUT after ${secs}s waiting for /$pattern/ (title: $title)"
+  exit 1
+}
+snap() { import -window root "$out/$1.png"; }
+
+wait_title "login" 60
+xdotool mousemove 640 700  # no window manager: the pointer gives the window the keyboard
+step "log in as the demo clinician"
+xdotool type --delay 40 demo; xdotool key Return
+wait_title "patients" 60; snap 1-patients
+step "open a session for a pseudonymous patient"
+xdotool type --delay 40 P-E2E-0001; xdotool key F2
+wait_title "screening - screening"; snap 2-screening
+step "screening passed (the demo patient is cleared), on to assessment and planning"
+xdotool key F2; wait_title "assessment - assessment"
+xdotool key F2; wait_title "planning - planning"
+xdotool key F3; wait_title "planning - zones" 120
+xdotool key F4; wait_title "planning - zones - preview" 120; snap 3-planning
+step "accept the plan, start treatment"
+xdotool key F2; wait_title " - ready"
+xdotool key F2; wait_title "treatment - treating"
+step "arm; the demo hand pulls the trigger on each planned point"
+xdotool key a; wait_title "armed"
+sleep 4; snap 4-treating
+step "E-STOP (Space)"
+xdotool key space; wait_title "paused" 10; snap 5-estop
+step "acknowledge the alarm, resume (disarmed), finish treatment"
+xdotool key k; sleep 0.5; xdotool key r; wait_title "treatment - treating" 10
+xdotool key F2; wait_title "post-care" 30; snap 6-post-care
+step "sign off with the password"
+xdotool type --delay 40 demo; xdotool key Return
+wait_title "closed - closed" 60; snap 7-closed
+
+step "close the console, then audit the journal"
+kill "$app"; wait "$app" 2>/dev/null || true; app=
+
+"$mesoaudit" --db "$db" verify | tee "$out/verify.txt"
+"$mesoaudit" --db "$db" show 1 > "$out/session.txt"
+for kind in session.transition screening.recorded plan.set device.armed shot.recorded estop alarm.acknowledged; do
+  grep -q "$kind" "$out/session.txt" || { step "the journal lacks $kind"; exit 1; }
+done
+grep -q '"placed"' "$out/session.txt" || { step "no shot was placed by the camera"; exit 1; }
+step "passed: $(grep -c shot.recorded "$out/session.txt") shots journaled, verify intact"
