@@ -278,10 +278,10 @@ class NoActions final : public gui::Actions {
   void abort_session(const std::string&) override {}
   void dismiss_session() override {}
   void open_tool(gui::Tool) override {}
-  void list_sessions(const journal::SessionFilter&) override {}
-  void show_session(journal::SessionId) override {}
-  void verify_session(journal::SessionId) override {}
-  void export_session(journal::SessionId, journal::ExportFormat, const std::string&) override {}
+  void list_sessions(const gui::AuditFilter&) override {}
+  void show_session(std::int64_t) override {}
+  void verify_session(std::int64_t) override {}
+  void export_session(std::int64_t, gui::ExportFormat, const std::string&) override {}
   void inject_fault(const gui::QaFault&) override {}
 };
 

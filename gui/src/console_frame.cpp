@@ -63,6 +63,12 @@ void draw_screen(Screen screen, const ConsoleView& view, Forms& forms, Actions& 
     case Screen::closed:
       draw_closed(view, actions);
       break;
+    case Screen::audit:
+      draw_audit(view, forms, actions);
+      break;
+    case Screen::qa:
+      draw_qa(view, forms, actions);
+      break;
   }
 }
 

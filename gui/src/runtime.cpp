@@ -94,7 +94,10 @@ void ConsoleRuntime::start() {
 
 void ConsoleRuntime::init_view(ConsoleView& view) const {
   view.demo = options_.demo;
-  if (options_.demo) view.demo_login_hint = "Log in as user demo, password demo.";
+  if (options_.demo)
+    view.demo_login_hint =
+        "Log in as user demo, password demo (clinician); auditor/auditor for the audit (F5), qa/qa for "
+        "fault injection (F6).";
   view.catalog = config_.catalog;
   view.limits = config_.limits;
   view.lock_after_s = options_.lock_minutes * 60.0;
@@ -193,6 +196,10 @@ void ConsoleRuntime::login(const std::string& user, const std::string& password)
       }
       user_ = LoggedIn{info->id, info->name, std::string(journal::to_string(info->role))};
       v.user = user_;
+      v.tool = Tool::none;
+      v.audit = {};
+      v.qa = {};
+      if (!may_command_station(user_->role)) list_sessions({});  // the auditor's only screen: fill it
       v.login_error.clear();
       v.locked = false;
     });
@@ -206,6 +213,9 @@ void ConsoleRuntime::logout() {
     v.user.reset();
     v.locked = false;
     v.lookup.reset();
+    v.tool = Tool::none;
+    v.audit = {};  // the next user does not see what this one read
+    v.qa = {};
   });
 }
 
@@ -255,7 +265,7 @@ void ConsoleRuntime::find_patient(const std::string& pseudonym) {
 }
 
 void ConsoleRuntime::open_session(const std::string& pseudonym) {
-  if (!user_) return;
+  if (!may_command()) return;
   busy("opening the session");
   const std::string tag = options_.demo ? "demo" : "real";
   worker_->post([this, pseudonym, tag, user = *user_] {
@@ -295,16 +305,17 @@ void ConsoleRuntime::open_session(const std::string& pseudonym) {
 }
 
 void ConsoleRuntime::record_screening(const station::ScreeningAnswers& answers) {
-  on_station([this, answers] { station_->record_screening(answers); });
+  command([this, answers] { station_->record_screening(answers); });
 }
 
 void ConsoleRuntime::record_assessment(const nlohmann::json& findings) {
-  on_station([this, findings] { station_->record_assessment(findings); });
+  command([this, findings] { station_->record_assessment(findings); });
 }
 
 // Planning.
 
 void ConsoleRuntime::suggest_zones() {
+  if (!may_command()) return;
   busy("suggesting zones");
   worker_->post([this] {
     auto suggestion = suggest_zones_from(planning_photo(), layout_);
@@ -320,6 +331,7 @@ void ConsoleRuntime::suggest_zones() {
 }
 
 void ConsoleRuntime::preview_plan(const PlanForm& form) {
+  if (!may_command()) return;
   busy("planning");
   worker_->post([this, form, zones = zones_] {
     auto preview = make_preview(zones, form, config_.catalog, config_.limits);
@@ -333,33 +345,34 @@ void ConsoleRuntime::preview_plan(const PlanForm& form) {
 
 void ConsoleRuntime::accept_plan() {
   if (!preview_ || !preview_->ready) return;
-  on_station([this, plan = preview_->plan] {
+  command([this, plan = preview_->plan] {
     if (station_->set_plan(plan).ok) station_->accept_plan();
   });
 }
 
 void ConsoleRuntime::start_treatment() {
-  on_station([this] { station_->start_treatment(); });
+  command([this] { station_->start_treatment(); });
 }
 
 // Treatment.
 
 void ConsoleRuntime::arm() {
+  if (!may_command()) return;
   on_station([this] { station_->arm(); });
   if (options_.demo) demo_hand_path();
 }
 
 void ConsoleRuntime::disarm() {
-  on_station([this] { station_->disarm("disarmed from the console"); });
+  command([this] { station_->disarm("disarmed from the console"); });
 }
 
 void ConsoleRuntime::fire_next() {
-  on_station([this] { station_->fire_next(); });
+  command([this] { station_->fire_next(); });
 }
 
 void ConsoleRuntime::pull_trigger() {
   if (!sim_) return;
-  on_station([this] { sim_->apply(sim::action::Trigger{1}); });
+  command([this] { sim_->apply(sim::action::Trigger{1}); });
 }
 
 void ConsoleRuntime::set_demo_hand(bool on) {
@@ -368,26 +381,27 @@ void ConsoleRuntime::set_demo_hand(bool on) {
 }
 
 void ConsoleRuntime::pause() {
-  on_station([this] { station_->pause("paused from the console"); });
+  command([this] { station_->pause("paused from the console"); });
 }
 
 void ConsoleRuntime::resume() {
-  on_station([this] { station_->resume(); });
+  command([this] { station_->resume(); });
 }
 
 void ConsoleRuntime::next_step() {
-  on_station([this] { station_->next_step(); });
+  command([this] { station_->next_step(); });
 }
 
 void ConsoleRuntime::finish_treatment() {
   const std::string who = user_ ? user_->name : "?";
-  on_station([this, who] { station_->finish_treatment("finished from the console by " + who); });
+  command([this, who] { station_->finish_treatment("finished from the console by " + who); });
 }
 
 void ConsoleRuntime::acknowledge_alarm(std::uint32_t id) {
-  on_station([this, id] { station_->acknowledge_alarm(id); });
+  command([this, id] { station_->acknowledge_alarm(id); });
 }
 
+// Never refused, whoever asks: stopping is always safe, and a refusal here is the one that could hurt.
 void ConsoleRuntime::estop(const std::string& source) {
   demo_hand_ = false;  // the simulated hand stops with everything else
   on_station([this, source] { station_->estop(source); });
@@ -396,7 +410,7 @@ void ConsoleRuntime::estop(const std::string& source) {
 // Sign-off.
 
 void ConsoleRuntime::sign_and_close(const std::string& password) {
-  if (!user_) return;
+  if (!may_command()) return;
   busy("checking the signature");
   worker_->post([this, name = user_->name, password] {
     bool ok = false;
@@ -414,7 +428,7 @@ void ConsoleRuntime::sign_and_close(const std::string& password) {
 }
 
 void ConsoleRuntime::abort_session(const std::string& reason) {
-  on_station([this, reason] { station_->abort(reason); });
+  command([this, reason] { station_->abort(reason); });
 }
 
 void ConsoleRuntime::dismiss_session() {

@@ -109,6 +109,12 @@ class ConsoleRuntime final : public Actions {
   void sign_and_close(const std::string& password) override;
   void abort_session(const std::string& reason) override;
   void dismiss_session() override;
+  void open_tool(Tool tool) override;
+  void list_sessions(const AuditFilter& filter) override;
+  void show_session(std::int64_t id) override;
+  void verify_session(std::int64_t id) override;
+  void export_session(std::int64_t id, ExportFormat format, const std::string& path) override;
+  void inject_fault(const QaFault& fault) override;
 
  private:
   // Runs on the station thread; the result's message shows in the snapshot.
@@ -116,6 +122,15 @@ class ConsoleRuntime final : public Actions {
   void on_station(F fn) {
     asio::post(io_, std::move(fn));
   }
+  // An operator's command for the station (render thread): refused, said in the view, unless someone is
+  // logged in with a role that may change things. The auditor's console stops here whatever a panel does.
+  template <class F>
+  void command(F fn) {
+    if (may_command()) on_station(std::move(fn));
+  }
+  bool may_command();
+  bool may_read_audit();                   // the same, for the audit's queries: auditor or admin
+  void apply_fault(const QaFault& fault);  // station thread
   void busy(const std::string& what);
   void notify(ViewQueue::Update update);
   journal::JournalReader& reader();  // worker thread only
@@ -138,6 +153,7 @@ class ConsoleRuntime final : public Actions {
   journal::JournalWriter writer_;
   station::SqliteJournalPort port_;
   std::unique_ptr<sim::SimulatedMesogun> sim_;  // demo only; station thread
+  bool sim_unplugged_ = false;  // QA pulled the simulated cable: the driver's reconnects fail; station thread
   std::unique_ptr<hal::MesogunDriver> gun_;
   std::unique_ptr<station::Station> station_;
   std::thread station_thread_;

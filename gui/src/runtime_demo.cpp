@@ -1,5 +1,6 @@
 // How the runtime is set up: demo mode (the in-process simulated mesogun, the synthetic camera with a
-// thinning crown, a demo catalog and a demo clinician) or the station's real devices.
+// thinning crown, a demo catalog and demo staff: clinician, auditor, QA) or the station's real devices.
+#include <array>
 #include <cmath>
 #include <iostream>
 #include <random>
@@ -16,6 +17,9 @@ namespace {
 constexpr double kDemoFps = 10;
 constexpr char kDemoUser[] = "demo";
 constexpr char kDemoPassword[] = "demo";
+// The audit and QA screens' demo accounts: name and password alike.
+constexpr char kDemoAuditor[] = "auditor";
+constexpr char kDemoQa[] = "qa";
 
 vision::PolygonMm circle(vision::PointMm c, double r) {
   vision::PolygonMm p;
@@ -34,8 +38,9 @@ station::Catalog demo_catalog() {
   return c;
 }
 
-// The demo clinician, made on a fresh demo journal (by an admin account with a random password, since the
-// journal's first user must be an admin). A journal that has users but no demo account is not a demo one.
+// The demo clinician, auditor and QA, made on a fresh demo journal (by an admin account with a random
+// password, since the journal's first user must be an admin). A journal that has users but no demo account is
+// not a demo one.
 void ensure_demo_user(journal::JournalWriter& writer, const std::filesystem::path& db) {
   if (journal::JournalReader(db).authenticate(kDemoUser, kDemoPassword)) return;
   std::random_device rd;
@@ -44,9 +49,12 @@ void ensure_demo_user(journal::JournalWriter& writer, const std::filesystem::pat
   if (!admin)
     throw std::runtime_error(db.string() +
                              " already has users but no demo account: give --demo a fresh --db");
-  if (auto added = writer.add_user({kDemoUser, journal::Role::clinician, kDemoPassword}, admin.value());
-      !added)
-    throw std::runtime_error("cannot add the demo clinician: " + added.error().message);
+  const std::array<journal::NewUser, 3> users{{{kDemoUser, journal::Role::clinician, kDemoPassword},
+                                               {kDemoAuditor, journal::Role::auditor, kDemoAuditor},
+                                               {kDemoQa, journal::Role::qa, kDemoQa}}};
+  for (const auto& user : users)
+    if (auto added = writer.add_user(user, admin.value()); !added)
+      throw std::runtime_error("cannot add the demo user " + user.name + ": " + added.error().message);
 }
 
 }  // namespace
@@ -54,7 +62,9 @@ void ensure_demo_user(journal::JournalWriter& writer, const std::filesystem::pat
 void ConsoleRuntime::setup_demo() {
   ensure_demo_user(writer_, options_.db);
   std::cerr << "mesostation: demo mode, journal " << options_.db.string()
-            << " (tagged demo); log in as user '" << kDemoUser << "', password '" << kDemoPassword << "'\n";
+            << " (tagged demo); log in as user '" << kDemoUser << "', password '" << kDemoPassword
+            << "' (clinician), or " << kDemoAuditor << "/" << kDemoAuditor << " (audit), " << kDemoQa << "/"
+            << kDemoQa << " (QA)\n";
   config_.catalog = demo_catalog();
   sim::SimulatedMesogun::Config sc;
   sc.line.seed = 7;
@@ -65,6 +75,10 @@ void ConsoleRuntime::setup_demo() {
   gun_ = std::make_unique<hal::MesogunDriver>(
       io_,
       [this](const hal::StreamReady& ready) {
+        if (sim_unplugged_) {
+          ready(nullptr, "the simulated cable is out (QA)");
+          return;
+        }
         auto [station_end, device_end] = hal::make_memory_pair(io_);
         sim_->attach(std::move(device_end));
         ready(std::move(station_end), "");

@@ -26,6 +26,12 @@ void treatment_keys(const ConsoleView& view, Actions& actions) {
   if (view.demo && pressed(keys::h)) actions.set_demo_hand(!view.demo_hand);
 }
 
+// F5 and F6 open the audit and QA screens from the patients screen, for the roles that may see them.
+void tool_keys(const ConsoleView& view, Actions& actions) {
+  if (pressed(keys::f5) && may_audit(view.user->role)) actions.open_tool(Tool::audit);
+  if (pressed(keys::f6) && may_inject_faults(view.user->role, view.demo)) actions.open_tool(Tool::qa);
+}
+
 }  // namespace
 
 void handle_shortcuts(const ConsoleView& view, Forms& forms, Actions& actions) {
@@ -46,6 +52,7 @@ void handle_shortcuts(const ConsoleView& view, Forms& forms, Actions& actions) {
     case Screen::login:
       break;
     case Screen::patients:
+      tool_keys(view, actions);
       if (pressed(keys::f12)) actions.logout();
       if (forms.pseudonym[0] != '\0' && !view.busy) {
         if (f2) actions.open_session(forms.pseudonym.data());
@@ -80,6 +87,12 @@ void handle_shortcuts(const ConsoleView& view, Forms& forms, Actions& actions) {
       break;
     case Screen::closed:
       if (f2) actions.dismiss_session();
+      break;
+    case Screen::audit:
+    case Screen::qa:
+      // Read-only keys only: the auditor has no way from here to a screen that changes anything.
+      if (pressed(keys::f12)) actions.logout();
+      if (pressed(keys::escape) && may_command_station(view.user->role)) actions.open_tool(Tool::none);
       break;
   }
 }

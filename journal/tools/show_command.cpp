@@ -1,22 +1,14 @@
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "audit_commands.hpp"
+#include "meso/journal/event_reason.hpp"
 #include "meso/journal/reader.hpp"
 #include "meso/journal/result.hpp"
 
 namespace meso::journal::audit {
 
 namespace {
-
-// The "why" of an event is its payload's "reason", when the station or the user gave one.
-std::string reason_of(const std::string& payload) {
-  const auto parsed = nlohmann::json::parse(payload, nullptr, false);
-  if (!parsed.is_object()) return {};
-  const auto reason = parsed.find("reason");
-  return reason != parsed.end() && reason->is_string() ? reason->get<std::string>() : std::string();
-}
 
 void run_show(const std::string& db, SessionId id) {
   const JournalReader reader(db);
@@ -34,7 +26,7 @@ void run_show(const std::string& db, SessionId id) {
     std::cout << event.seq << "  " << event.utc << "  " << event.user_name << " (" << event.role << ")  "
               << event.kind;
     if (event.corrects) std::cout << "  corrects seq " << *event.corrects;
-    const std::string why = reason_of(event.payload);
+    const std::string why = reason_of(event);
     if (!why.empty()) std::cout << "  why: " << why;
     std::cout << "\n      " << event.payload << '\n';
   }

@@ -53,8 +53,25 @@ class RecordingActions final : public Actions {
   void sign_and_close(const std::string& password) override { calls.push_back("sign_and_close " + password); }
   void abort_session(const std::string&) override { calls.emplace_back("abort_session"); }
   void dismiss_session() override { calls.emplace_back("dismiss_session"); }
+  void open_tool(Tool tool) override {
+    calls.push_back("open_tool " + std::to_string(static_cast<int>(tool)));
+  }
+  void list_sessions(const AuditFilter& filter) override {
+    calls.push_back("list_sessions " + (filter.patient.empty() ? "*" : filter.patient));
+  }
+  void show_session(std::int64_t id) override { calls.push_back("show_session " + std::to_string(id)); }
+  void verify_session(std::int64_t id) override { calls.push_back("verify_session " + std::to_string(id)); }
+  void export_session(std::int64_t id, ExportFormat format, const std::string& path) override {
+    calls.push_back("export_session " + std::to_string(id) + " " + std::to_string(static_cast<int>(format)) +
+                    " " + path);
+  }
+  void inject_fault(const QaFault& fault) override {
+    faults.push_back(fault);
+    calls.push_back("inject_fault " + std::to_string(static_cast<int>(fault.kind)));
+  }
 
   station::ScreeningAnswers screening;
+  std::vector<QaFault> faults;
 };
 
 // An ImGui context with no backend, 1280x720, its font atlas built; destroyed with the fixture.

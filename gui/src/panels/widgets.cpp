@@ -25,6 +25,10 @@ const char* to_string(Screen screen) {
       return "post-care";
     case Screen::closed:
       return "closed";
+    case Screen::audit:
+      return "audit";
+    case Screen::qa:
+      return "qa";
   }
   return "?";
 }
@@ -32,7 +36,13 @@ const char* to_string(Screen screen) {
 Screen screen_for(const ConsoleView& view) {
   using station::SessionState;
   if (!view.user) return Screen::login;
-  if (!view.snap.session_open || view.session_dismissed) return Screen::patients;
+  // The auditor reads and never changes anything: no other screen is reachable with that role.
+  if (!may_command_station(view.user->role)) return Screen::audit;
+  if (!view.snap.session_open || view.session_dismissed) {
+    if (view.tool == Tool::audit && may_audit(view.user->role)) return Screen::audit;
+    if (view.tool == Tool::qa && may_inject_faults(view.user->role, view.demo)) return Screen::qa;
+    return Screen::patients;
+  }
   switch (view.snap.state) {
     case SessionState::check_in:
     case SessionState::screening:

@@ -20,6 +20,42 @@ struct PlanForm {
   int lot = 0;      // index in the product's lots
 };
 
+// The screens beside a session: the auditor's (read-only journal) and QA's (faults into the simulator).
+enum class Tool : std::uint8_t { none, audit, qa };
+
+// The audit's session filters as typed (journal::SessionFilter without the journal's types: this header
+// reaches every panel, and the journal's Event beside OpenCV's cv::ocl::Event trips clang-tidy).
+struct AuditFilter {
+  std::string patient;  // pseudonym; empty: any
+  int tag = 0;          // 0 any, 1 real, 2 test, 3 demo
+  std::string from;     // opened at or after this ISO-8601 prefix; empty: any
+  std::string to;       // opened at or before (a date includes that whole day); empty: any
+};
+enum class ExportFormat : std::uint8_t { json, csv, html };  // journal::ExportFormat's order
+
+// Something QA does to the simulated mesogun or its line (sim/README.md's scenario actions).
+struct QaFault {
+  enum class Kind : std::uint8_t {
+    line,  // the rates and delay below, from now on (all zero: a clean line again)
+    unplug,
+    replug,
+    occlusion,
+    clear_occlusion,
+    low_reservoir,
+    refill,
+    stuck_trigger,
+    release_trigger,
+    reboot,
+  };
+  Kind kind = Kind::line;
+  float bitflip = 0;  // per byte
+  float drop = 0;     // per byte
+  float garbage = 0;  // per frame
+  float dup = 0;      // per frame
+  int delay_ms = 0;
+  int direction = 0;  // sim::FaultDirection: 0 device's output, 1 its input, 2 both
+};
+
 class Actions {
  public:
   Actions() = default;
@@ -60,6 +96,15 @@ class Actions {
   virtual void sign_and_close(const std::string& password) = 0;
   virtual void abort_session(const std::string& reason) = 0;
   virtual void dismiss_session() = 0;  // the final screen is read: back to the patients
+  // The audit or QA screen (Tool::none: back to the patients); refused for a role that may not see it.
+  virtual void open_tool(Tool tool) = 0;
+  // Audit: read-only journal queries on the runtime's worker; the answers land in the view's audit.
+  virtual void list_sessions(const AuditFilter& filter) = 0;
+  virtual void show_session(std::int64_t id) = 0;  // its timeline and its verification
+  virtual void verify_session(std::int64_t id) = 0;
+  virtual void export_session(std::int64_t id, ExportFormat format, const std::string& path) = 0;
+  // QA, demo only: a fault into the simulated mesogun, now.
+  virtual void inject_fault(const QaFault& fault) = 0;
 };
 
 }  // namespace meso::gui

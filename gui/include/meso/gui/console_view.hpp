@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "meso/gui/actions.hpp"
 #include "meso/station/course_schedule.hpp"
 #include "meso/station/formulation.hpp"
 #include "meso/station/station_snapshot.hpp"
@@ -16,7 +17,18 @@
 
 namespace meso::gui {
 
-enum class Screen { login, patients, screening, assessment, planning, treatment, post_care, closed };
+enum class Screen {
+  login,
+  patients,
+  screening,
+  assessment,
+  planning,
+  treatment,
+  post_care,
+  closed,
+  audit,
+  qa
+};
 const char* to_string(Screen screen);
 
 struct LoggedIn {
@@ -60,6 +72,48 @@ struct Trends {
   std::vector<float> reservoir_ul;
 };
 
+// A journal session and event as the audit shows them (what `mesoaudit list` and `show` print), copied
+// from the journal's rows on the worker.
+struct AuditSession {
+  std::int64_t id = 0;
+  std::string patient;
+  std::string opened_by;
+  std::string tag;
+  std::string state;
+  std::string opened_utc;
+  std::string closed_utc;  // "-" while open
+  std::int64_t events = 0;
+};
+struct AuditEvent {
+  std::int64_t seq = 0;
+  std::string utc;
+  std::string who;
+  std::string role;
+  std::string kind;
+  std::optional<std::int64_t> corrects;
+  std::string why;  // the payload's reason (journal::reason_of)
+  std::string payload;
+};
+
+// What the audit screen shows: the journal's answers, as the worker read them.
+struct AuditView {
+  bool listed = false;  // the sessions below answer the last list request
+  std::vector<AuditSession> sessions;
+  std::optional<AuditSession> shown;  // the session whose timeline is below
+  std::vector<AuditEvent> timeline;
+  bool verified = false;
+  bool intact = false;
+  std::string integrity;  // journal::describe of the shown session's verification
+  bool export_ok = false;
+  std::string export_result;  // "wrote ..." or why not
+  std::string error;          // the last query's failure
+};
+
+// What the QA screen shows beside the snapshot's link counters: the last fault injected.
+struct QaView {
+  std::string last;
+};
+
 struct ConsoleView {
   bool demo = false;
   std::string demo_login_hint;  // "user demo, password demo" in demo mode
@@ -86,6 +140,10 @@ struct ConsoleView {
   std::vector<station::Appointment> appointments;
   std::vector<std::string> instructions;
 
+  Tool tool = Tool::none;  // the screen beside the session the user opened (the auditor's is always audit)
+  AuditView audit;
+  QaView qa;
+
   bool demo_hand = false;  // demo: the simulated hand pulls the trigger at each planned point
   double idle_s = 0;       // since the last input
   double lock_after_s = 300;
@@ -94,5 +152,10 @@ struct ConsoleView {
 Screen screen_for(const ConsoleView& view);
 // The session is open and not final: E-STOP stays on screen.
 bool in_session(const ConsoleView& view);
+
+// Roles (journal::Role's names). The runtime checks them before acting, the panels before drawing.
+bool may_audit(const std::string& role);                     // auditor, admin
+bool may_command_station(const std::string& role);           // everyone but the read-only auditor
+bool may_inject_faults(const std::string& role, bool demo);  // qa, on the demo's simulator only
 
 }  // namespace meso::gui

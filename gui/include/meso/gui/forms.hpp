@@ -24,6 +24,15 @@ struct Forms {
   TextField assessment_notes{};
   int assessment_density = 0;  // hairs per cm2 from the close-up; 0 when not measured
   PlanForm plan;
+  // Audit: the filters, the chosen session, where an export goes.
+  TextField audit_patient{};
+  int audit_tag = 0;  // 0 any, then journal::Tag + 1
+  TextField audit_from{};
+  TextField audit_to{};
+  TextField export_path{};
+  int export_format = 0;  // journal::ExportFormat
+  // QA: the line faults as set on the sliders.
+  QaFault qa_line;
   bool focus_user = true;  // put the cursor in the first field of the screen once
   bool focus_pseudonym = true;
   bool focus_sign = true;

@@ -23,6 +23,7 @@ constexpr int f2 = 291;
 constexpr int f3 = 292;
 constexpr int f4 = 293;
 constexpr int f5 = 294;
+constexpr int f6 = 295;
 constexpr int f12 = 301;
 constexpr int left_control = 341;
 constexpr int right_control = 345;

@@ -25,6 +25,8 @@ void draw_planning(const ConsoleView& view, Forms& forms, Actions& actions);
 void draw_treatment(const ConsoleView& view, Actions& actions);
 void draw_post_care(const ConsoleView& view, Forms& forms, Actions& actions);
 void draw_closed(const ConsoleView& view, Actions& actions);
+void draw_audit(const ConsoleView& view, Forms& forms, Actions& actions);
+void draw_qa(const ConsoleView& view, Forms& forms, Actions& actions);
 
 // Shared pieces.
 void draw_status_bar(const ConsoleView& view, Actions& actions);

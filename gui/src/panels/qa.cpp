@@ -1,0 +1,122 @@
+// QA: faults into the demo's simulated mesogun, live, and the link counters the driver keeps meanwhile. The
+// runtime applies each fault on the station thread (where the simulator runs) and only for the QA role in
+// demo mode; this panel only asks and draws.
+#include <array>
+
+#include "meso/gui/panels.hpp"
+#include "panels/widgets.hpp"
+
+namespace meso::gui {
+
+namespace {
+
+constexpr std::array<const char*, 1> kDevices{"mesogun (simulated)"};
+constexpr std::array<const char*, 3> kDirections{"device's output", "device's input", "both"};
+
+void fault_button(const char* label, QaFault::Kind kind, Actions& actions, ImU32 colour = ui::colour::amber) {
+  if (ui::big_button(label, ImVec2(0, 0), colour)) {
+    QaFault fault;
+    fault.kind = kind;
+    actions.inject_fault(fault);
+  }
+}
+
+void draw_line_faults(Forms& forms, Actions& actions) {
+  auto& f = forms.qa_line;
+  ui::text("Line faults (from now on; all zero is a clean line):");
+  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.35f);
+  ImGui::SliderFloat("bit flips per byte", &f.bitflip, 0.0f, 0.01f, "%.4f");
+  ImGui::SliderFloat("drops per byte", &f.drop, 0.0f, 0.05f, "%.3f");
+  ImGui::SliderFloat("garbage bursts per frame", &f.garbage, 0.0f, 0.5f, "%.2f");
+  ImGui::SliderFloat("duplicates per frame", &f.dup, 0.0f, 0.5f, "%.2f");
+  ImGui::SliderInt("delay ms", &f.delay_ms, 0, 500);
+  ImGui::Combo("direction", &f.direction, kDirections.data(), static_cast<int>(kDirections.size()));
+  ImGui::PopItemWidth();
+  if (ui::big_button("Apply line faults", ImVec2(0, 0), ui::colour::amber)) {
+    QaFault fault = f;
+    fault.kind = QaFault::Kind::line;
+    actions.inject_fault(fault);
+  }
+  ImGui::SameLine();
+  if (ui::big_button("Clean line", ImVec2(0, 0), ui::colour::green)) {
+    f = {};
+    actions.inject_fault(f);
+  }
+}
+
+void draw_device_faults(Actions& actions) {
+  ui::text("Cable and device:");
+  fault_button("Unplug", QaFault::Kind::unplug, actions);
+  ImGui::SameLine();
+  fault_button("Replug", QaFault::Kind::replug, actions, ui::colour::green);
+  ImGui::SameLine();
+  fault_button("Reboot", QaFault::Kind::reboot, actions);
+  fault_button("Occlusion", QaFault::Kind::occlusion, actions);
+  ImGui::SameLine();
+  fault_button("Clear occlusion", QaFault::Kind::clear_occlusion, actions, ui::colour::green);
+  fault_button("Low reservoir", QaFault::Kind::low_reservoir, actions);
+  ImGui::SameLine();
+  fault_button("Refill", QaFault::Kind::refill, actions, ui::colour::green);
+  fault_button("Stuck trigger", QaFault::Kind::stuck_trigger, actions);
+  ImGui::SameLine();
+  fault_button("Release trigger", QaFault::Kind::release_trigger, actions, ui::colour::green);
+}
+
+void counter(const char* name, std::uint64_t value) {
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ui::text(name);
+  ImGui::TableNextColumn();
+  ui::text(std::to_string(value));
+}
+
+// The driver's side of the line, from the station's snapshot: what the faults did to the protocol.
+void draw_link_counters(const ConsoleView& view) {
+  const auto it = view.snap.devices.find(hal::DeviceKind::mesogun);
+  if (it == view.snap.devices.end()) {
+    ui::text("No mesogun in the snapshot yet.");
+    return;
+  }
+  const auto& l = it->second.link;
+  if (!ImGui::BeginTable("link", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) return;
+  counter("frames sent", l.frames_sent);
+  counter("frames received", l.frames_received);
+  counter("bytes received", l.bytes_received);
+  counter("retransmits", l.retransmits);
+  counter("CRC errors", l.crc_errors);
+  counter("resyncs", l.resyncs);
+  counter("refused frames", l.refused_frames);
+  counter("duplicates", l.duplicates);
+  counter("NAKs sent", l.naks_sent);
+  counter("NAKs received", l.naks_received);
+  counter("link losses", l.link_losses);
+  counter("SRTT us", static_cast<std::uint64_t>(l.srtt.count()));
+  counter("RTO us", static_cast<std::uint64_t>(l.rto.count()));
+  ImGui::EndTable();
+}
+
+}  // namespace
+
+void draw_qa(const ConsoleView& view, Forms& forms, Actions& actions) {
+  ui::heading("QA: fault injection (demo simulator)");
+  ui::text("Esc back to the patients, F12 log out.");
+  int device = 0;
+  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.3f);
+  ImGui::Combo("Device", &device, kDevices.data(), static_cast<int>(kDevices.size()));
+  ImGui::PopItemWidth();
+  if (!view.qa.last.empty()) ui::coloured_text(ui::colour::cyan, "Last: " + view.qa.last);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  ImGui::BeginChild("qa_faults", ImVec2(avail.x * 0.6f, avail.y), true);
+  draw_line_faults(forms, actions);
+  ImGui::Separator();
+  draw_device_faults(actions);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("qa_link", ImVec2(0, avail.y), true);
+  draw_device_panel(view);
+  ImGui::Separator();
+  draw_link_counters(view);
+  ImGui::EndChild();
+}
+
+}  // namespace meso::gui

@@ -1,0 +1,262 @@
+// The runtime's side of the audit and QA screens. Audit queries are journal reads: they run on the worker
+// (a verify hashes every event, an export may be large), never on the render thread, and reuse the
+// journal library's list/show/verify/export exactly as `mesoaudit` does. QA's faults touch the simulator,
+// which lives on the station thread: they are posted there. Both check the role here, whatever a panel
+// offered.
+#include <cmath>
+#include <fstream>
+
+#include "meso/journal/event_reason.hpp"
+#include "meso/journal/export.hpp"
+#include "meso/sim/simulated_mesogun.hpp"
+#include "runtime.hpp"
+
+namespace meso::gui {
+
+bool ConsoleRuntime::may_command() {
+  if (user_ && may_command_station(user_->role)) return true;
+  const std::string who = user_ ? "the " + user_->role + " role is read-only" : "nobody is logged in";
+  notify([who](ConsoleView& v) { v.notice = "refused: " + who + ", nothing was sent to the station"; });
+  return false;
+}
+
+bool ConsoleRuntime::may_read_audit() {
+  if (user_ && may_audit(user_->role)) return true;
+  notify([](ConsoleView& v) { v.notice = "refused: the audit is for auditors and admins"; });
+  return false;
+}
+
+void ConsoleRuntime::open_tool(Tool tool) {
+  if (!user_) return;
+  const bool allowed = tool == Tool::none || (tool == Tool::audit && may_audit(user_->role)) ||
+                       (tool == Tool::qa && may_inject_faults(user_->role, options_.demo) && sim_);
+  if (!allowed) {
+    notify([](ConsoleView& v) { v.notice = "refused: that screen is not for this role"; });
+    return;
+  }
+  notify([tool](ConsoleView& v) {
+    if (in_session(v)) return;  // a session in progress keeps its screens
+    v.tool = tool;
+  });
+  if (tool == Tool::audit) list_sessions({});
+}
+
+namespace {
+
+std::optional<std::string> given(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
+// The typed filters as `mesoaudit list` passes its options.
+journal::SessionFilter session_filter(const AuditFilter& f) {
+  journal::SessionFilter filter;
+  filter.patient = given(f.patient);
+  filter.from = given(f.from);
+  filter.to = given(f.to);
+  if (f.tag > 0) filter.tag = static_cast<journal::Tag>(f.tag - 1);
+  return filter;
+}
+
+AuditSession audit_session(const journal::SessionInfo& s) {
+  return {s.id,
+          s.patient_pseudonym,
+          s.user_name,
+          std::string(journal::to_string(s.tag)),
+          std::string(journal::to_string(s.state)),
+          s.opened_utc,
+          s.closed_utc.value_or("-"),
+          s.event_count};
+}
+
+AuditEvent audit_event(const journal::Event& e) {
+  return {e.seq, e.utc, e.user_name, e.role, e.kind, e.corrects, journal::reason_of(e), e.payload};
+}
+
+}  // namespace
+
+void ConsoleRuntime::list_sessions(const AuditFilter& filter) {
+  if (!may_read_audit()) return;
+  busy("listing sessions");
+  worker_->post([this, filter] {
+    std::vector<AuditSession> sessions;
+    std::string error;
+    try {
+      for (const auto& s : reader().list_sessions(session_filter(filter)))
+        sessions.push_back(audit_session(s));
+    } catch (const std::exception& e) {
+      error = std::string("cannot list the sessions: ") + e.what();
+    }
+    notify([sessions = std::move(sessions), error](ConsoleView& v) {
+      v.busy = false;
+      v.audit.listed = error.empty();
+      v.audit.sessions = sessions;
+      v.audit.error = error;
+    });
+  });
+}
+
+namespace {
+
+// A slider's rate as the spec keeps it: to a millionth, so that 0.01 reads back as 0.01, not 0.0099999998.
+double rate(float p) {
+  return static_cast<double>(std::lround(static_cast<double>(p) * 1e6)) / 1e6;
+}
+
+// The session's verification, as `mesoaudit show` heads its timeline with it.
+void fill_integrity(const journal::JournalReader& reader, journal::SessionId id, AuditView& out) {
+  journal::VerifyOptions options;
+  options.session = id;
+  const journal::VerifyReport report = reader.verify(options);
+  out.verified = true;
+  out.intact = report.ok();
+  out.integrity = journal::describe(report);
+}
+
+}  // namespace
+
+void ConsoleRuntime::show_session(std::int64_t id) {
+  if (!may_read_audit()) return;
+  busy("reading the session");
+  worker_->post([this, id] {
+    AuditView read;
+    std::string error;
+    try {
+      const auto session = reader().session(id);
+      if (!session) throw std::runtime_error("no session " + std::to_string(id));
+      read.shown = audit_session(*session);
+      for (const auto& e : reader().timeline(id))
+        read.timeline.push_back(audit_event(e));
+      fill_integrity(reader(), id, read);
+    } catch (const std::exception& e) {
+      error = std::string("cannot read the session: ") + e.what();
+    }
+    notify([read = std::move(read), error](ConsoleView& v) {
+      v.busy = false;
+      v.audit.error = error;
+      if (!error.empty()) return;
+      v.audit.shown = read.shown;
+      v.audit.timeline = read.timeline;
+      v.audit.verified = read.verified;
+      v.audit.intact = read.intact;
+      v.audit.integrity = read.integrity;
+      v.audit.export_result.clear();
+    });
+  });
+}
+
+void ConsoleRuntime::verify_session(std::int64_t id) {
+  if (!may_read_audit()) return;
+  busy("verifying");
+  worker_->post([this, id] {
+    AuditView read;
+    std::string error;
+    try {
+      fill_integrity(reader(), id, read);
+    } catch (const std::exception& e) {
+      error = std::string("cannot verify: ") + e.what();
+    }
+    notify([read = std::move(read), error](ConsoleView& v) {
+      v.busy = false;
+      v.audit.error = error;
+      v.audit.verified = read.verified;
+      v.audit.intact = read.intact;
+      v.audit.integrity = read.integrity;
+    });
+  });
+}
+
+void ConsoleRuntime::export_session(std::int64_t id, ExportFormat format, const std::string& path) {
+  if (!may_read_audit()) return;
+  busy("exporting");
+  worker_->post([this, id, format, path] {
+    bool ok = false;
+    std::string result;
+    try {
+      const std::string text =
+          journal::export_session(reader(), id, static_cast<journal::ExportFormat>(format));
+      std::ofstream file(path, std::ios::binary | std::ios::trunc);
+      file << text;
+      file.close();
+      ok = static_cast<bool>(file);
+      result = ok ? "wrote session " + std::to_string(id) + " to " + path + " (" +
+                        std::to_string(text.size()) + " bytes)"
+                  : "cannot write " + path;
+    } catch (const std::exception& e) {
+      result = std::string("export failed: ") + e.what();
+    }
+    notify([ok, result](ConsoleView& v) {
+      v.busy = false;
+      v.audit.export_ok = ok;
+      v.audit.export_result = result;
+    });
+  });
+}
+
+void ConsoleRuntime::inject_fault(const QaFault& fault) {
+  if (!user_ || !may_inject_faults(user_->role, options_.demo) || !sim_) {
+    notify([](ConsoleView& v) { v.notice = "refused: faults are for the QA role on the demo's simulator"; });
+    return;
+  }
+  on_station([this, fault] { apply_fault(fault); });
+}
+
+void ConsoleRuntime::apply_fault(const QaFault& fault) {
+  using Kind = QaFault::Kind;
+  std::string what;
+  switch (fault.kind) {
+    case Kind::line: {
+      sim::FaultSpec spec;
+      spec.bitflip = rate(fault.bitflip);
+      spec.drop = rate(fault.drop);
+      spec.garbage = rate(fault.garbage);
+      spec.dup = rate(fault.dup);
+      spec.delay_mean = std::chrono::milliseconds(fault.delay_ms);
+      spec.direction = static_cast<sim::FaultDirection>(fault.direction);
+      sim_->apply(sim::action::Faults{spec});
+      what = spec.any() ? "line faults " + sim::to_string(spec) : "clean line";
+      break;
+    }
+    case Kind::unplug:
+      // Stays out until Replug: the driver's reconnects fail meanwhile, as with a cable on the floor.
+      sim_unplugged_ = true;
+      sim_->apply(sim::action::Unplug{});
+      what = "cable unplugged";
+      break;
+    case Kind::replug:
+      sim_unplugged_ = false;  // the driver's next reconnect finds the device
+      what = "cable plugged back in";
+      break;
+    case Kind::occlusion:
+      sim_->apply(sim::action::Occlusion{});
+      what = "occlusion";
+      break;
+    case Kind::clear_occlusion:
+      sim_->apply(sim::action::ClearOcclusion{});
+      what = "occlusion cleared";
+      break;
+    case Kind::low_reservoir:
+      sim_->apply(sim::action::LowReservoir{});
+      what = "low reservoir";
+      break;
+    case Kind::refill:
+      sim_->apply(sim::action::Refill{});
+      what = "refilled";
+      break;
+    case Kind::stuck_trigger:
+      sim_->apply(sim::action::StuckTrigger{});
+      what = "trigger stuck";
+      break;
+    case Kind::release_trigger:
+      sim_->apply(sim::action::ReleaseTrigger{});
+      what = "trigger released";
+      break;
+    case Kind::reboot:
+      sim_->apply(sim::action::Reboot{});
+      what = "device rebooted";
+      break;
+  }
+  notify([what](ConsoleView& v) { v.qa.last = what; });
+}
+
+}  // namespace meso::gui
