@@ -52,7 +52,7 @@ fs::path planning_photo(const std::string& name, std::set<int> hidden = {}) {
   sim::SyntheticCamera camera(options);
   vision::Frame frame;
   camera.next(frame);
-  const fs::path path = scratch(name);
+  fs::path path = scratch(name);
   cv::imwrite(path.string(), frame.image);
   return path;
 }

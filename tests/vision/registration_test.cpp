@@ -23,9 +23,11 @@ std::vector<PointMm> zone_samples(const HeadbandLayout& layout) {
   std::vector<PointMm> samples;
   for (const auto& region : layout.regions) {
     const BoxMm b = bounds(region.polygon_mm);
-    for (double y = b.min_y; y <= b.max_y; y += 5)
-      for (double x = b.min_x; x <= b.max_x; x += 5)
-        if (contains(region.polygon_mm, {x, y})) samples.push_back({x, y});
+    for (int iy = 0; b.min_y + 5 * iy <= b.max_y; ++iy)
+      for (int ix = 0; b.min_x + 5 * ix <= b.max_x; ++ix) {
+        const PointMm p{b.min_x + 5 * ix, b.min_y + 5 * iy};
+        if (contains(region.polygon_mm, p)) samples.push_back(p);
+      }
   }
   return samples;
 }

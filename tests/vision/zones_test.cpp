@@ -49,10 +49,11 @@ double iou(const PolygonMm& a, const PolygonMm& b) {
   box = {std::min(box.min_x, bb.min_x), std::min(box.min_y, bb.min_y), std::max(box.max_x, bb.max_x),
          std::max(box.max_y, bb.max_y)};
   int both = 0, either = 0;
-  for (double y = box.min_y; y <= box.max_y; y += 0.5)
-    for (double x = box.min_x; x <= box.max_x; x += 0.5) {
-      const bool in_a = contains(a, {x, y});
-      const bool in_b = contains(b, {x, y});
+  for (int iy = 0; box.min_y + 0.5 * iy <= box.max_y; ++iy)
+    for (int ix = 0; box.min_x + 0.5 * ix <= box.max_x; ++ix) {
+      const PointMm q{box.min_x + 0.5 * ix, box.min_y + 0.5 * iy};
+      const bool in_a = contains(a, q);
+      const bool in_b = contains(b, q);
       both += in_a && in_b;
       either += in_a || in_b;
     }

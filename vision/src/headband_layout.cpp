@@ -60,7 +60,8 @@ PointMm point(const nlohmann::json& v, const std::string& where) {
 void only_keys(const nlohmann::json& object, const std::string& where,
                std::initializer_list<std::string_view> keys) {
   for (const auto& [key, unused] : object.items())
-    if (std::find(keys.begin(), keys.end(), key) == keys.end()) fail(where + "." + key, "unknown field");
+    if (std::find(keys.begin(), keys.end(), key) == keys.end())
+      fail(std::string(where).append(".").append(key), "unknown field");
 }
 
 double positive_size(const nlohmann::json& object, const std::string& where) {

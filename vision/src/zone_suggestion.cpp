@@ -42,7 +42,7 @@ cv::Mat thinning_mask(const DensityMap& map, const PolygonMm& scalp, double thre
   cv::Mat in_scalp(map.density.size(), CV_8U, cv::Scalar(0));
   for (int r = 0; r < filled.rows; ++r)
     for (int c = 0; c < filled.cols; ++c) {
-      float& v = filled.at<float>(r, c);
+      auto& v = filled.at<float>(r, c);
       if (std::isnan(v))
         v = 1.0f;  // unseen cells count as normal: no zone is invented where nothing was seen
       if (contains(scalp, cell_to_mm(map, {c + 0.5, r + 0.5}))) in_scalp.at<unsigned char>(r, c) = 255;

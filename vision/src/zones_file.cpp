@@ -42,7 +42,8 @@ std::vector<Zone> zones_from_json_text(const std::string& text) {
     const auto& z = list[i];
     if (!z.is_object()) fail(at, "expected a JSON object");
     for (const auto& [key, unused] : z.items())
-      if (key != "name" && key != "polygon_mm") fail(at + "." + key, "unknown field");
+      if (key != "name" && key != "polygon_mm")
+        fail(std::string(at).append(".").append(key), "unknown field");
     if (!z.contains("name") || !z["name"].is_string() || z["name"].get<std::string>().empty())
       fail(at + ".name", "expected a non-empty string");
     Zone zone;
