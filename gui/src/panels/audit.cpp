@@ -17,16 +17,27 @@ AuditFilter filter_of(const Forms& forms) {
   return {forms.audit_patient.data(), forms.audit_tag, forms.audit_from.data(), forms.audit_to.data()};
 }
 
+// A label before its field: ImGui's own labels go after, where "From" would read as the tag's.
+void labelled(const char* label) {
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(label);
+  ImGui::SameLine();
+}
+
 void draw_filters(const ConsoleView& view, Forms& forms, Actions& actions) {
   const float w = ImGui::GetContentRegionAvail().x;
   ImGui::PushItemWidth(w * 0.12f);
-  ImGui::InputText("Patient", forms.audit_patient.data(), forms.audit_patient.size());
+  labelled("Patient");
+  ImGui::InputText("##patient", forms.audit_patient.data(), forms.audit_patient.size());
   ImGui::SameLine();
-  ImGui::Combo("Tag", &forms.audit_tag, kTags.data(), static_cast<int>(kTags.size()));
+  labelled("Tag");
+  ImGui::Combo("##tag", &forms.audit_tag, kTags.data(), static_cast<int>(kTags.size()));
   ImGui::SameLine();
-  ImGui::InputTextWithHint("From", "2026-11-01", forms.audit_from.data(), forms.audit_from.size());
+  labelled("From");
+  ImGui::InputTextWithHint("##from", "2026-11-01", forms.audit_from.data(), forms.audit_from.size());
   ImGui::SameLine();
-  ImGui::InputTextWithHint("To", "2026-11-30", forms.audit_to.data(), forms.audit_to.size());
+  labelled("To");
+  ImGui::InputTextWithHint("##to", "2026-11-30", forms.audit_to.data(), forms.audit_to.size());
   ImGui::PopItemWidth();
   ImGui::SameLine();
   if (ui::big_button("List sessions", ImVec2(0, 0), ui::colour::cyan, !view.busy))
@@ -46,7 +57,7 @@ void draw_sessions(const ConsoleView& view, Actions& actions) {
   constexpr ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                                     ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
   if (!ImGui::BeginTable("sessions", 6, flags)) return;
-  for (const char* h : {"", "ID", "Patient", "Tag / state", "Opened (UTC) by", "Events"})
+  for (const char* h : {"", "ID", "Patient", "Tag/state", "Opened (UTC), by", "Events"})
     ImGui::TableSetupColumn(h);
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableHeadersRow();
@@ -64,7 +75,7 @@ void draw_sessions(const ConsoleView& view, Actions& actions) {
     ImGui::TableNextColumn();
     ui::text(s.tag + " / " + s.state);
     ImGui::TableNextColumn();
-    ui::text(s.opened_utc.substr(0, 19) + " " + s.opened_by);
+    ui::text(s.opened_utc.substr(0, 16) + " " + s.opened_by);
     ImGui::TableNextColumn();
     ui::text(std::to_string(s.events));
   }
@@ -132,7 +143,7 @@ void draw_audit(const ConsoleView& view, Forms& forms, Actions& actions) {
   draw_filters(view, forms, actions);
   if (!view.audit.error.empty()) ui::coloured_text(ui::colour::red, view.audit.error);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  ImGui::BeginChild("audit_sessions", ImVec2(avail.x * 0.42f, avail.y), true);
+  ImGui::BeginChild("audit_sessions", ImVec2(avail.x * 0.5f, avail.y), true);
   draw_sessions(view, actions);
   ImGui::EndChild();
   ImGui::SameLine();
