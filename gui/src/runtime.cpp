@@ -104,6 +104,39 @@ void ConsoleRuntime::init_view(ConsoleView& view) const {
   view.camera.source = camera_ ? (options_.demo ? "synthetic camera" : options_.camera) : "";
 }
 
+namespace {
+
+// Telemetry (the device's status, every 100 ms) changes the picture only where it is drawn: the treatment
+// and QA screens. Elsewhere a snapshot that differs from the last only in telemetry is taken (the trends
+// keep their samples) without a redraw, so an idle console sleeps.
+bool shows_telemetry(Screen screen) {
+  return screen == Screen::treatment || screen == Screen::qa;
+}
+
+bool same_but_telemetry(const station::StationSnapshot& a, const station::StationSnapshot& b) {
+  if (a.session_id != b.session_id || a.session_open != b.session_open || a.state != b.state ||
+      a.armed != b.armed || a.shots != b.shots || a.delivered_nl != b.delivered_nl || a.step != b.step ||
+      a.next_point != b.next_point || a.dosing_locked != b.dosing_locked ||
+      a.last_message != b.last_message || a.alarms.size() != b.alarms.size() ||
+      a.devices.size() != b.devices.size() || a.guidance.registered != b.guidance.registered ||
+      a.guidance.done != b.guidance.done)
+    return false;
+  for (std::size_t i = 0; i < a.alarms.size(); ++i)
+    if (a.alarms[i].id != b.alarms[i].id || a.alarms[i].acknowledged != b.alarms[i].acknowledged ||
+        a.alarms[i].condition_active != b.alarms[i].condition_active)
+      return false;
+  for (const auto& [kind, device] : a.devices) {
+    const auto it = b.devices.find(kind);
+    if (it == b.devices.end() || it->second.state != device.state ||
+        it->second.state_reason != device.state_reason ||
+        it->second.identity.has_value() != device.identity.has_value())
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool ConsoleRuntime::refresh(ConsoleView& view) {
   std::optional<station::StationSnapshot> snap;
   {
@@ -112,7 +145,7 @@ bool ConsoleRuntime::refresh(ConsoleView& view) {
   }
   bool changed = false;
   if (snap) {
-    changed = true;
+    changed = shows_telemetry(screen_for(view)) || !same_but_telemetry(last_, *snap);
     if (const auto it = snap->devices.find(hal::DeviceKind::mesogun);
         it != snap->devices.end() && it->second.state != hal::DeviceState::disconnected) {
       view.trends.pressure_mbar.push_back(static_cast<float>(it->second.status.line_pressure_mbar));
