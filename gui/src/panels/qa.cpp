@@ -64,10 +64,11 @@ void draw_device_faults(Actions& actions) {
 
 void counter(const char* name, std::uint64_t value) {
   ImGui::TableNextRow();
+  // Unwrapped: a fixed-fit column has no width of its own to wrap at.
   ImGui::TableNextColumn();
-  ui::text(name);
+  ImGui::TextUnformatted(name);
   ImGui::TableNextColumn();
-  ui::text(std::to_string(value));
+  ImGui::TextUnformatted(std::to_string(value).c_str());
 }
 
 // The driver's side of the line, from the station's snapshot: what the faults did to the protocol.
@@ -104,7 +105,8 @@ void draw_qa(const ConsoleView& view, Forms& forms, Actions& actions) {
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.3f);
   ImGui::Combo("Device", &device, kDevices.data(), static_cast<int>(kDevices.size()));
   ImGui::PopItemWidth();
-  if (!view.qa.last.empty()) ui::coloured_text(ui::colour::cyan, "Last: " + view.qa.last);
+  // Always one line, so that the buttons below stay where the pointer was.
+  ui::coloured_text(ui::colour::cyan, "Last: " + (view.qa.last.empty() ? "none" : view.qa.last));
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   ImGui::BeginChild("qa_faults", ImVec2(avail.x * 0.6f, avail.y), true);
   draw_line_faults(forms, actions);
