@@ -140,11 +140,11 @@ struct ConsoleView {
   std::vector<station::Appointment> appointments;
   std::vector<std::string> instructions;
 
-  Tool tool = Tool::none;  // the screen beside the session the user opened (the auditor's is always audit)
   AuditView audit;
   QaView qa;
 
   bool demo_hand = false;  // demo: the simulated hand pulls the trigger at each planned point
+  Tool tool = Tool::none;  // the screen beside the session the user opened (the auditor's is always audit)
   double idle_s = 0;       // since the last input
   double lock_after_s = 300;
 };
