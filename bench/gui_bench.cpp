@@ -129,7 +129,7 @@ gui::ConsoleView treating_view() {
   for (std::size_t i = 0; i < 17; ++i)
     s.points_done[i] = true;
   s.next_point = 17;
-  s.delivered_nl = 17 * 20000;
+  s.delivered_nl = std::uint64_t{17} * 20000;
   s.shots = 17;
   station::DeviceView gun;
   gun.state = hal::DeviceState::active;
@@ -230,8 +230,8 @@ void draw_and_finish(GLFWwindow* window) {
 }
 
 ImTextureID as_imgui(GLuint texture) {
-  return reinterpret_cast<ImTextureID>(
-      static_cast<std::uintptr_t>(texture));  // NOLINT(performance-no-int-to-ptr)
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): ImGui 1.86's texture id is a pointer; GL's is an integer
+  return reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(texture));
 }
 
 // Bare: the image alone in a full-window ImGui window, nothing else.
