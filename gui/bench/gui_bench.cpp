@@ -20,7 +20,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -29,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "fonts.hpp"
 #include "meso/gui/panels.hpp"
 #include "meso/sim/synthetic_camera.hpp"
 #include "meso/station/clinical_limits.hpp"
@@ -177,22 +177,12 @@ gui::ConsoleView treating_view() {
   return v;
 }
 
-// The console's fonts and sizes at 720 rows (gui/src/fonts.cpp and app.cpp, which are not exported):
-// DejaVu Sans 22 px, its bold at 1.8 times for the numbers, styles scaled by 22 / 16.
+// The console's own fonts and sizes at 720 rows: 22 px, styles scaled by 22 / 16 (as gui/src/app.cpp).
 void setup_context(GLFWwindow* window) {
   ImGui::GetIO().IniFilename = nullptr;
   ImGui::StyleColorsDark();
   constexpr float px = 22.0f;
-  ImGuiIO& io = ImGui::GetIO();
-  io.Fonts->Clear();
-  for (const auto& [path, size] :
-       {std::pair{"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", px},
-        std::pair{"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", px * 1.8f}}) {
-    if (std::filesystem::exists(path) && io.Fonts->AddFontFromFileTTF(path, size) != nullptr) continue;
-    ImFontConfig config;
-    config.SizePixels = size;
-    io.Fonts->AddFontDefault(&config);
-  }
+  meso::gui::load_fonts(px);
   ImGui::GetStyle().ScaleAllSizes(px / 16.0f);
   ImGui_ImplGlfw_InitForOpenGL(window, false);  // no input wanted
   ImGui_ImplOpenGL3_Init("#version 130");
