@@ -140,7 +140,9 @@ void request_size(cv::VideoCapture& capture, cv::Size size) {
 std::unique_ptr<FrameSource> open_camera_index(int index, cv::Size size) {
   auto capture = std::make_unique<cv::VideoCapture>();
   const std::string name = "camera " + std::to_string(index);
-  if (!capture->open(index, cv::CAP_ANY) || !capture->isOpened())
+  // V4L2 by name, as for a path: CAP_ANY falls back to GStreamer, whose plugin scan enumerates USB devices
+  // through libusb and never frees the list (LeakSanitizer reports it in every process that tries).
+  if (!capture->open(index, cv::CAP_V4L2) || !capture->isOpened())
     throw std::invalid_argument("no camera at index " + std::to_string(index) +
                                 ": it could not be opened (not connected, or busy)");
   request_size(*capture, size);
@@ -174,7 +176,10 @@ std::unique_ptr<FrameSource> open_folder(const std::string& folder) {
 
 std::unique_ptr<FrameSource> open_video_file(const std::string& path) {
   auto capture = std::make_unique<cv::VideoCapture>();
-  if (!capture->open(path, cv::CAP_ANY) || !capture->isOpened())
+  // FFmpeg by name: it reads every container a clinic camera records, and a file it cannot read would only
+  // reach GStreamer's plugin scan (which leaks, see open_camera_index) and the image-sequence reader, whose
+  // error about "starting numbers" would mislead.
+  if (!capture->open(path, cv::CAP_FFMPEG) || !capture->isOpened())
     throw std::invalid_argument("cannot open video file " + path + ": unknown format or codec");
   return std::make_unique<VideoFileSource>(std::move(capture), path);
 }
