@@ -2,6 +2,7 @@
 // abort). Treatment itself (arm, fire, shots, device events) is in station_treatment.cpp.
 #include "meso/station/station.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace meso::station {
@@ -123,10 +124,19 @@ Outcome Station::open_session(const SessionStart& start) {
   snap_.role = start.role;
   snap_.state = SessionState::check_in;
   snap_.session_open = true;
+  // The device's shot counter as the session starts: after a crash, every later shot is this session's, even
+  // one fired before any shot was journaled (shot_baseline.hpp).
+  nlohmann::json devices = nlohmann::json::array();
+  for (const auto& [kind, view] : snap_.devices)
+    if (kind == hal::DeviceKind::mesogun && view.identity)
+      devices.push_back({{"device", "mesogun"},
+                         {"serial", view.identity->serial_number},
+                         {"shot_counter", std::max(view.identity->shot_counter, view.status.shot_counter)}});
   journal("session.started", {{"patient", start.patient},
                               {"tag", start.tag},
                               {"course_session", start.course_session},
-                              {"limits", to_json(config_.limits)}});
+                              {"limits", to_json(config_.limits)},
+                              {"devices", devices}});
   publish("session " + std::to_string(start.session_id) + " opened for " + start.patient);
   return Outcome::accepted();
 }

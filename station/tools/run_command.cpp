@@ -19,6 +19,7 @@
 #include "meso/sim/scenario.hpp"
 #include "meso/sim/shot_log.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
+#include "meso/station/shot_baseline.hpp"
 #include "meso/station/sqlite_journal_port.hpp"
 #include "meso/station/station.hpp"
 #include "run_scenario.hpp"
@@ -85,17 +86,6 @@ journal::PatientId patient_id(journal::JournalWriter& writer, const std::filesys
 }
 
 // The last shot counter the journal holds (every session), so that the driver recovers only what is new.
-std::optional<std::uint32_t> last_journaled_counter(const journal::JournalReader& reader) {
-  std::optional<std::uint32_t> last;
-  for (const auto& session : reader.list_sessions()) {
-    for (const auto& e : reader.events_of_kind(session.id, "shot.recorded")) {
-      const auto c = nlohmann::json::parse(e.payload).at("shot_counter").get<std::uint32_t>();
-      if (!last || c > *last) last = c;
-    }
-  }
-  return last;
-}
-
 std::vector<JournalDraft> station_events(const journal::JournalReader& reader, journal::SessionId id) {
   std::vector<JournalDraft> out;
   for (const auto& e : reader.timeline(id))
@@ -236,7 +226,7 @@ int run(const RunOptions& o) {
   journal::JournalReader reader(db);
   hal::MesogunDriverOptions driver_options;
   driver_options.limits = {1000, 4000, 50'000, 0, 0, 150};
-  driver_options.known_last_counter = last_journaled_counter(reader);
+  driver_options.known_last_counter = accounted_shot_counter(reader);
   std::optional<journal::SessionInfo> recovered;
   std::vector<JournalDraft> recovered_events;
   for (const auto& open : reader.open_sessions()) {

@@ -13,6 +13,7 @@
 #include "meso/journal/reader.hpp"
 #include "meso/journal/writer.hpp"
 #include "meso/sim/simulated_pen.hpp"
+#include "meso/station/shot_baseline.hpp"
 #include "meso/station/sqlite_journal_port.hpp"
 #include "sim_rig.hpp"
 
@@ -495,6 +496,48 @@ TEST(StationWithSqliteJournal, AWholeSessionIsDurableChainedAndSealed) {
   ASSERT_EQ(intents.size(), 2U);
   for (std::size_t i = 0; i < shots.size(); ++i)
     EXPECT_LT(intents[i].seq, shots[i].seq);
+  EXPECT_EQ(accounted_shot_counter(reader), sim.truth.back().shot_counter);
+  std::filesystem::remove_all(dir);
+}
+
+// A station killed after its first trigger shot but before journaling it: the journal holds no shot at all,
+// yet it must say where the session's shots begin, or the restarted driver takes the device's counter (which
+// already includes that shot) as the past and never journals the shot.
+TEST(StationWithSqliteJournal, ASessionStartNamesTheDeviceCounterSoAShotBeforeAnyJournaledOneIsRecovered) {
+  const auto dir =
+      std::filesystem::path(::testing::TempDir()) / ("meso_station_baseline_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto db = dir / "journal.db";
+  MesogunSimRig sim;
+  journal::JournalWriter writer({db, dir / "station.key", 256});
+  const auto admin = writer.add_user({"admin", journal::Role::admin, "admin-pass-1"}, std::nullopt);
+  ASSERT_TRUE(admin.ok());
+  const auto patient = writer.add_patient({"P-7F3A", journal::Tag::test}, admin.value());
+  ASSERT_TRUE(patient.ok());
+  EXPECT_FALSE(accounted_shot_counter(journal::JournalReader(db))) << "an empty journal names no counter";
+  const auto session =
+      writer.create_session_sync({patient.value(), admin.value(), journal::Tag::test, std::nullopt});
+  ASSERT_TRUE(session.ok());
+  std::uint32_t counter_at_start = 0;
+  {
+    SqliteJournalPort port(sim.io, writer);
+    Station station(sim.io, port, test_config());
+    station.add_device(*sim.driver);
+    sim.driver->configure();
+    ASSERT_TRUE(sim.run_until([&] { return sim.driver->state() == hal::DeviceState::configured; }));
+    counter_at_start = sim.driver->identity()->shot_counter;
+    SessionStart start{session.value(), "P-7F3A", "test", "admin", admin.value(), "admin", 1};
+    ASSERT_TRUE(station.open_session(start).ok);
+    sim.run_for(milliseconds(100));  // the session.started event is durable; then the "crash"
+  }
+  journal::JournalReader reader(db);
+  ASSERT_TRUE(reader.events_of_kind(session.value(), "shot.recorded").empty());
+  const auto started =
+      nlohmann::json::parse(reader.events_of_kind(session.value(), "session.started").at(0).payload);
+  ASSERT_EQ(started.at("devices").size(), 1U) << started.dump();
+  EXPECT_EQ(started.at("devices").at(0).at("serial"), sim.driver->identity()->serial_number);
+  EXPECT_EQ(accounted_shot_counter(reader), counter_at_start);
   std::filesystem::remove_all(dir);
 }
 
