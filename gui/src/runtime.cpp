@@ -363,6 +363,17 @@ void ConsoleRuntime::suggest_zones() {
   });
 }
 
+void ConsoleRuntime::set_zones(const std::vector<vision::Zone>& zones) {
+  if (!may_command()) return;
+  notify([this, zones](ConsoleView& v) {
+    zones_ = zones;
+    v.zones = zones;
+    v.zones_message = "zones edited by hand: preview the plan again";
+    preview_.reset();
+    v.preview = {};
+  });
+}
+
 void ConsoleRuntime::preview_plan(const PlanForm& form) {
   if (!may_command()) return;
   busy("planning");

@@ -92,6 +92,7 @@ class ConsoleRuntime final : public Actions {
   void record_screening(const station::ScreeningAnswers& answers) override;
   void record_assessment(const nlohmann::json& findings) override;
   void suggest_zones() override;
+  void set_zones(const std::vector<vision::Zone>& zones) override;
   void preview_plan(const PlanForm& form) override;
   void accept_plan() override;
   void start_treatment() override;

@@ -34,6 +34,10 @@ class RecordingActions final : public Actions {
   }
   void record_assessment(const nlohmann::json&) override { calls.emplace_back("record_assessment"); }
   void suggest_zones() override { calls.emplace_back("suggest_zones"); }
+  void set_zones(const std::vector<vision::Zone>& z) override {
+    zones = z;
+    calls.emplace_back("set_zones");
+  }
   void preview_plan(const PlanForm&) override { calls.emplace_back("preview_plan"); }
   void accept_plan() override { calls.emplace_back("accept_plan"); }
   void start_treatment() override { calls.emplace_back("start_treatment"); }
@@ -72,6 +76,7 @@ class RecordingActions final : public Actions {
 
   station::ScreeningAnswers screening;
   std::vector<QaFault> faults;
+  std::vector<vision::Zone> zones;  // the last set_zones
 };
 
 // An ImGui context with no backend, 1280x720, its font atlas built; destroyed with the fixture.

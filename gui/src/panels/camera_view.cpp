@@ -3,9 +3,11 @@
 // image's placement: they stay on the scalp as the head moves.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "meso/gui/panels.hpp"
 #include "panels/widgets.hpp"
+#include "zone_edits.hpp"
 
 namespace meso::gui {
 
@@ -21,7 +23,104 @@ struct Mapping {
     const double y = (H[3] * p.x + H[4] * p.y + H[5]) / w;
     return {origin.x + static_cast<float>(x) * scale, origin.y + static_cast<float>(y) * scale};
   }
+  // The screen point back on the plane, through H's inverse (its adjugate: the scale cancels).
+  vision::PointMm to_mm(ImVec2 s) const {
+    const double u = (s.x - origin.x) / scale;
+    const double v = (s.y - origin.y) / scale;
+    const auto& h = H;
+    const double a[9] = {h[4] * h[8] - h[5] * h[7], h[2] * h[7] - h[1] * h[8], h[1] * h[5] - h[2] * h[4],
+                         h[5] * h[6] - h[3] * h[8], h[0] * h[8] - h[2] * h[6], h[2] * h[3] - h[0] * h[5],
+                         h[3] * h[7] - h[4] * h[6], h[1] * h[6] - h[0] * h[7], h[0] * h[4] - h[1] * h[3]};
+    const double w = a[6] * u + a[7] * v + a[8];
+    return {(a[0] * u + a[1] * v + a[2]) / w, (a[3] * u + a[4] * v + a[5]) / w};
+  }
 };
+
+float distance2(ImVec2 a, ImVec2 b) {
+  return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y);
+}
+
+float grip_radius() {
+  return std::max(7.0f, ImGui::GetFontSize() * 0.4f);
+}
+
+// The vertices that get a grip: a traced outline has corners closer than a finger, so a vertex gets one only
+// when it lies three grips from the last one that did (the others move with their zone's next edit).
+std::vector<std::size_t> gripped(const vision::PolygonMm& poly, const Mapping& map) {
+  const float spacing = 3 * grip_radius();
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < poly.size(); ++i) {
+    const ImVec2 v = map(poly[i]);
+    if (!out.empty() && distance2(v, map(poly[out.back()])) < spacing * spacing) continue;
+    if (!out.empty() && i + 1 == poly.size() && distance2(v, map(poly[out.front()])) < spacing * spacing)
+      continue;
+    out.push_back(i);
+  }
+  return out;
+}
+
+// The gripped vertex (or, with `midpoints`, the edge whose midpoint) under the pointer, within `reach` px.
+std::optional<ZoneGrip> grip_at(const std::vector<vision::Zone>& zones, const Mapping& map, ImVec2 at,
+                                float reach, bool midpoints) {
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    const auto& poly = zones[z].polygon_mm;
+    for (const std::size_t i : gripped(poly, map)) {
+      const auto& b = poly[(i + 1) % poly.size()];
+      const vision::PointMm p =
+          midpoints ? vision::PointMm{(poly[i].x + b.x) / 2, (poly[i].y + b.y) / 2} : poly[i];
+      if (midpoints && distance2(map(poly[i]), map(b)) < 16 * grip_radius() * grip_radius()) continue;
+      if (distance2(map(p), at) <= reach * reach) return ZoneGrip{z, i};
+    }
+  }
+  return std::nullopt;
+}
+
+// Grips big enough for a gloved finger on a touch screen; the dragged zones are a draft until the drop.
+void edit_zones(const ConsoleView& view, const Mapping& map, Forms& forms, Actions& actions) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const float reach = 2 * grip_radius();
+  auto& draft = forms.zone_draft;
+  if (forms.drag_zone >= 0) {
+    const ZoneGrip grip{static_cast<std::size_t>(forms.drag_zone),
+                        static_cast<std::size_t>(forms.drag_vertex)};
+    if (io.MouseDown[0]) {
+      move_vertex(draft, grip, map.to_mm(io.MousePos));
+    } else {
+      forms.drag_zone = forms.drag_vertex = -1;
+      actions.set_zones(draft);
+    }
+    return;
+  }
+  draft = view.zones;
+  if (!ImGui::IsItemHovered()) return;
+  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    auto grip = grip_at(draft, map, io.MousePos, reach, false);
+    if (!grip) {
+      grip = grip_at(draft, map, io.MousePos, reach, true);
+      if (grip) grip = split_edge(draft, *grip);
+    }
+    if (grip) {
+      forms.drag_zone = static_cast<int>(grip->zone);
+      forms.drag_vertex = static_cast<int>(grip->vertex);
+    }
+  } else if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+    if (const auto grip = grip_at(draft, map, io.MousePos, reach, false); grip && remove_vertex(draft, *grip))
+      actions.set_zones(draft);
+  }
+}
+
+// Hollow grips, so the scalp under them stays visible; an edge's midpoint only where the edge is long.
+void draw_grips(ImDrawList& dl, const Mapping& map, const std::vector<vision::Zone>& zones) {
+  const float r = grip_radius();
+  for (const auto& z : zones)
+    for (const std::size_t i : gripped(z.polygon_mm, map)) {
+      const ImVec2 v = map(z.polygon_mm[i]);
+      const ImVec2 w = map(z.polygon_mm[(i + 1) % z.polygon_mm.size()]);
+      dl.AddRect(ImVec2(v.x - r, v.y - r), ImVec2(v.x + r, v.y + r), ui::colour::amber, 0, 0, 3.0f);
+      if (distance2(v, w) >= 16 * r * r)
+        dl.AddCircle(ImVec2((v.x + w.x) / 2, (v.y + w.y) / 2), r * 0.6f, ui::colour::amber, 0, 2.0f);
+    }
+}
 
 void draw_zones(ImDrawList& dl, const Mapping& map, const std::vector<vision::Zone>& zones) {
   for (const auto& z : zones) {
@@ -100,7 +199,16 @@ void draw_camera_view(const ConsoleView& view, ImVec2 size, const CameraOverlay&
   const Mapping map{origin, scale, cam.H_px_from_mm};
   dl.PushClipRect(origin, ImVec2(origin.x + image.x, origin.y + image.y), true);
   if (cam.registered) {
-    if (overlay.zones) draw_zones(dl, map, view.zones);
+    const bool editing = overlay.zones && overlay.edit_forms != nullptr && overlay.edit_actions != nullptr;
+    if (editing) {
+      overlay.edit_forms->image_x = origin.x;
+      overlay.edit_forms->image_y = origin.y;
+      overlay.edit_forms->image_scale = scale;
+      edit_zones(view, map, *overlay.edit_forms, *overlay.edit_actions);
+    }
+    const auto& zones = editing ? overlay.edit_forms->zone_draft : view.zones;
+    if (overlay.zones) draw_zones(dl, map, zones);
+    if (editing) draw_grips(dl, map, zones);
     if (overlay.plan) draw_points(dl, map, view);
     if (overlay.tip && cam.tip_mm) draw_tip(dl, map, *cam.tip_mm);
   } else {

@@ -5,6 +5,7 @@
 
 #include "meso/gui/panels.hpp"
 #include "panels/widgets.hpp"
+#include "zone_edits.hpp"
 
 namespace meso::gui {
 
@@ -62,22 +63,47 @@ void preview_summary(const ConsoleView& view) {
              ui::millilitres(static_cast<std::uint64_t>(z.volume_nl)));
 }
 
+// Each zone with its area and a Remove button; a new square zone to drag into shape. The image shows how:
+// drag a corner, drag an edge's midpoint for a new corner, right-click a corner to remove it.
+void zone_list(const ConsoleView& view, Actions& actions, bool editable) {
+  for (std::size_t i = 0; i < view.zones.size(); ++i) {
+    const auto& z = view.zones[i];
+    ui::text("  zone " + z.name + ": " + std::to_string(static_cast<int>(vision::area_mm2(z.polygon_mm))) +
+             " mm2");
+    if (!editable) continue;
+    ImGui::SameLine();
+    if (ImGui::SmallButton(("Remove##zone" + std::to_string(i)).c_str())) {
+      auto zones = view.zones;
+      remove_zone(zones, i);
+      actions.set_zones(zones);
+    }
+  }
+  if (!editable || !view.camera.registered) return;
+  if (ImGui::Button("Add a zone")) {
+    auto zones = view.zones;
+    add_zone(zones, {0, 40}, 30);  // over the crown, the commonest thinning area; then dragged into shape
+    actions.set_zones(zones);
+  }
+  ImGui::SameLine();
+  ui::text("drag corners on the image; right-click one to remove it");
+}
+
 }  // namespace
 
 void draw_planning(const ConsoleView& view, Forms& forms, Actions& actions) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  draw_camera_view(view, ImVec2(avail.x * 0.6f, avail.y), CameraOverlay{true, true, false});
+  const bool planning = view.snap.state == station::SessionState::planning;
+  CameraOverlay overlay{true, true, false};
+  if (planning && !view.busy) overlay.edit_forms = &forms, overlay.edit_actions = &actions;
+  draw_camera_view(view, ImVec2(avail.x * 0.6f, avail.y), overlay);
   ImGui::SameLine();
   ImGui::BeginChild("plan_form", ImVec2(0, avail.y));
   ui::heading("Plan - " + view.snap.patient);
-  const bool planning = view.snap.state == station::SessionState::planning;
   if (ui::big_button("Suggest zones from the image (F3)", ImVec2(-1, 0), ui::colour::cyan,
                      planning && !view.busy))
     actions.suggest_zones();
   if (!view.zones_message.empty()) ui::text(view.zones_message);
-  for (const auto& z : view.zones)
-    ui::text("  zone " + z.name + ": " + std::to_string(static_cast<int>(vision::area_mm2(z.polygon_mm))) +
-             " mm2");
+  zone_list(view, actions, planning && !view.busy);
   ImGui::Separator();
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
   ImGui::BeginDisabled(!planning);

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "meso/station/screening.hpp"
+#include "meso/vision/zones.hpp"
 
 namespace meso::gui {
 
@@ -77,6 +79,7 @@ class Actions {
   virtual void record_assessment(const nlohmann::json& findings) = 0;
   // Planning.
   virtual void suggest_zones() = 0;
+  virtual void set_zones(const std::vector<vision::Zone>& zones) = 0;  // as edited; the preview is dropped
   virtual void preview_plan(const PlanForm& form) = 0;
   virtual void accept_plan() = 0;  // the previewed plan: set and accepted
   virtual void start_treatment() = 0;

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <array>
+#include <vector>
 
 #include "meso/gui/actions.hpp"
 #include "meso/station/screening.hpp"
+#include "meso/vision/zones.hpp"
 
 namespace meso::gui {
 
@@ -24,6 +26,12 @@ struct Forms {
   TextField assessment_notes{};
   int assessment_density = 0;  // hairs per cm2 from the close-up; 0 when not measured
   PlanForm plan;
+  // Planning: the zones while a vertex is dragged (drawn instead of the view's until the drop), and which.
+  std::vector<vision::Zone> zone_draft;
+  int drag_zone = -1;  // -1: nothing dragged
+  int drag_vertex = -1;
+  // Where the camera image was drawn last: its top-left corner on the screen and screen px per image px.
+  float image_x = 0, image_y = 0, image_scale = 0;
   // Audit: the filters, the chosen session, where an export goes.
   TextField audit_patient{};
   int audit_tag = 0;  // 0 any, then journal::Tag + 1

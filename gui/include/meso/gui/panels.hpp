@@ -42,6 +42,10 @@ struct CameraOverlay {
   bool zones = false;
   bool plan = false;  // planned, done and next points, from the snapshot's plan (or the preview's)
   bool tip = false;
+  // Zones editable by mouse or touch: drag a vertex, drag an edge's midpoint to add one, right-click a
+  // vertex to remove it. Each drop goes to Actions::set_zones. Null: the zones are only shown.
+  Forms* edit_forms = nullptr;
+  Actions* edit_actions = nullptr;
 };
 // The camera image fitted into `size` with its overlays drawn in plane mm mapped to the screen.
 void draw_camera_view(const ConsoleView& view, ImVec2 size, const CameraOverlay& overlay);
