@@ -93,6 +93,27 @@ Settings resolve(const PlanRequest& r) {
   return s;
 }
 
+double cross(PointMm o, PointMm a, PointMm b) {
+  return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
+
+// Edges ab and cd cross at a point inside both (touching at an end does not count).
+bool edges_cross(PointMm a, PointMm b, PointMm c, PointMm d) {
+  const double d1 = cross(c, d, a), d2 = cross(c, d, b), d3 = cross(a, b, c), d4 = cross(a, b, d);
+  return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
+}
+
+// A dragged vertex can fold a zone over itself; the inside of such an outline means nothing clinically.
+bool crosses_itself(const PolygonMm& polygon) {
+  const std::size_t n = polygon.size();
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 2; j < n; ++j) {
+      if (i == 0 && j == n - 1) continue;  // neighbours through the closing edge
+      if (edges_cross(polygon[i], polygon[i + 1], polygon[j], polygon[(j + 1) % n])) return true;
+    }
+  return false;
+}
+
 void check_zones(const std::vector<Zone>& zones) {
   if (zones.empty()) throw PlanRefused("no zones to plan: draw, suggest or load at least one treatment zone");
   std::set<std::string> names;
@@ -107,6 +128,9 @@ void check_zones(const std::vector<Zone>& zones) {
     for (const PointMm& p : z.polygon_mm)
       if (!std::isfinite(p.x) || !std::isfinite(p.y))
         throw PlanRefused("zone '" + z.name + "' has a vertex that is not a finite number: redraw it");
+    if (crosses_itself(z.polygon_mm))
+      throw PlanRefused("zone '" + z.name +
+                        "' crosses itself: move its vertices so that its outline does not cross");
   }
 }
 

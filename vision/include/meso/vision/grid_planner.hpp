@@ -61,7 +61,8 @@ struct GridPlan {
 };
 
 // A plan that cannot be made: a spacing, depth or dose outside the technique's range, a zone too small for
-// its margin, or a volume over the cap ("the plan needs 12.40 ml, 2.40 ml over the 10.00 ml session cap").
+// its margin or whose outline crosses itself, or a volume over the cap ("the plan needs 12.40 ml, 2.40 ml
+// over the 10.00 ml session cap").
 struct PlanRefused : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
