@@ -19,18 +19,18 @@ void draw_status_bar(const ConsoleView& view, Actions& actions) {
                              "] | " + std::string(station::to_string(s.state));
     ImGui::TextUnformatted(sess.c_str());
   }
+  // The buttons open the second line, so a long session line never pushes them under the E-STOP.
   if (view.user) {
-    ImGui::SameLine();
     if (ImGui::SmallButton("Lock (Ctrl+L)")) actions.lock();
+    ImGui::SameLine();
     if (!in_session(view)) {
-      ImGui::SameLine();
       if (ImGui::SmallButton("Log out (F12)")) actions.logout();
     } else {
-      ImGui::SameLine();
       // Aborting ends the session for good: Ctrl must be held, so a stray click cannot do it.
       if (ImGui::SmallButton("Abort (Ctrl+click)") && ImGui::GetIO().KeyCtrl)
         actions.abort_session("aborted from the console by " + view.user->name);
     }
+    if (!s.last_message.empty()) ImGui::SameLine();
   }
   if (!s.last_message.empty()) {
     const bool refused = s.last_message.find("refused") != std::string::npos;
