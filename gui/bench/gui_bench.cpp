@@ -250,6 +250,7 @@ class NoActions final : public gui::Actions {
   void record_screening(const station::ScreeningAnswers&) override {}
   void record_assessment(const nlohmann::json&) override {}
   void suggest_zones() override {}
+  void set_zones(const std::vector<meso::vision::Zone>&) override {}
   void preview_plan(const gui::PlanForm&) override {}
   void accept_plan() override {}
   void start_treatment() override {}
