@@ -251,6 +251,7 @@ class NoActions final : public gui::Actions {
   void record_assessment(const nlohmann::json&) override {}
   void suggest_zones() override {}
   void set_zones(const std::vector<meso::vision::Zone>&) override {}
+  void attest(std::uint32_t, bool, const std::string&) override {}
   void preview_plan(const gui::PlanForm&) override {}
   void accept_plan() override {}
   void start_treatment() override {}

@@ -55,7 +55,7 @@ void draw_screen(Screen screen, const ConsoleView& view, Forms& forms, Actions& 
       draw_planning(view, forms, actions);
       break;
     case Screen::treatment:
-      draw_treatment(view, actions);
+      draw_treatment(view, forms, actions);
       break;
     case Screen::post_care:
       draw_post_care(view, forms, actions);
@@ -97,7 +97,7 @@ void draw_console(const ConsoleView& view, Forms& forms, Actions& actions) {
   const float bar_w =
       ImGui::GetContentRegionAvail().x - (session ? estop.x + ImGui::GetStyle().ItemSpacing.x : 0);
   ImGui::BeginChild("status_bar", ImVec2(bar_w, estop.y));
-  draw_status_bar(view, actions);
+  draw_status_bar(view, forms, actions);
   ImGui::EndChild();
   if (session) {
     ImGui::SameLine();

@@ -475,6 +475,13 @@ void ConsoleRuntime::abort_session(const std::string& reason) {
   command([this, reason] { station_->abort(reason); });
 }
 
+void ConsoleRuntime::attest(std::uint32_t command_id, bool delivered, const std::string& reason) {
+  command([this, command_id, delivered, reason] {
+    station_->attest(command_id, delivered ? hal::FireOutcome::delivered : hal::FireOutcome::not_delivered,
+                     reason);
+  });
+}
+
 void ConsoleRuntime::dismiss_session() {
   notify([](ConsoleView& v) {
     v.session_dismissed = true;

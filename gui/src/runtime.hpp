@@ -109,6 +109,7 @@ class ConsoleRuntime final : public Actions {
   void estop(const std::string& source) override;
   void sign_and_close(const std::string& password) override;
   void abort_session(const std::string& reason) override;
+  void attest(std::uint32_t command_id, bool delivered, const std::string& reason) override;
   void dismiss_session() override;
   void open_tool(Tool tool) override;
   void list_sessions(const AuditFilter& filter) override;

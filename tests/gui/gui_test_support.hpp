@@ -55,7 +55,11 @@ class RecordingActions final : public Actions {
   }
   void estop(const std::string& source) override { calls.push_back("estop " + source); }
   void sign_and_close(const std::string& password) override { calls.push_back("sign_and_close " + password); }
-  void abort_session(const std::string&) override { calls.emplace_back("abort_session"); }
+  void abort_session(const std::string& reason) override { calls.push_back("abort_session " + reason); }
+  void attest(std::uint32_t id, bool delivered, const std::string& reason) override {
+    calls.push_back("attest " + std::to_string(id) + (delivered ? " delivered " : " not_delivered ") +
+                    reason);
+  }
   void dismiss_session() override { calls.emplace_back("dismiss_session"); }
   void open_tool(Tool tool) override {
     calls.push_back("open_tool " + std::to_string(static_cast<int>(tool)));

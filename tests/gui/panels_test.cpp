@@ -80,6 +80,39 @@ TEST(GuiPanels, ArmIsDisabledWhileDosingIsLocked) {
   EXPECT_EQ(actions.count("arm"), 1);
 }
 
+TEST(GuiPanels, AnUncertainFireIsAttestedWithTheCliniciansReasonAndNotWithout) {
+  HeadlessImGui imgui;
+  RecordingActions actions;
+  Forms forms;
+  auto view = session_view(SessionState::treating);
+  view.snap.dosing_locked = "a fire's outcome is unknown";
+  view.snap.uncertain.push_back({7, 0, 1, "the link dropped before the answer"});
+  EXPECT_TRUE(imgui.click("Fire 7 DELIVERED", view, forms, actions));
+  EXPECT_FALSE(actions.called("attest")) << "no reason typed: the buttons wait";
+  EXPECT_TRUE(imgui.shows("Fire 7 outcome unknown: the link dropped before the answer"));
+  set(forms.attest_reason, "drop seen on the scalp");
+  EXPECT_TRUE(imgui.click("Fire 7 NOT delivered", view, forms, actions));
+  EXPECT_TRUE(actions.called("attest 7 not_delivered drop seen on the scalp"));
+  EXPECT_EQ(forms.attest_reason[0], '\0') << "the reason is not reused for the next fire";
+}
+
+TEST(GuiPanels, AnAbortNeedsItsTypedReasonAndSendsIt) {
+  HeadlessImGui imgui;
+  RecordingActions actions;
+  Forms forms;
+  auto view = session_view(SessionState::treating);
+  imgui.frame(view, forms, actions);
+  EXPECT_FALSE(imgui.click("Abort session", view, forms, actions)) << "no abort row before Ctrl+click";
+  forms.aborting = true;  // what Ctrl+click on "Abort (Ctrl+click)" opens
+  EXPECT_TRUE(imgui.click("Abort session", view, forms, actions));
+  EXPECT_FALSE(actions.called("abort_session")) << "no reason typed: nothing is aborted";
+  set(forms.abort_reason, "patient fainted");
+  EXPECT_TRUE(imgui.click("Abort session", view, forms, actions));
+  EXPECT_TRUE(actions.called("abort_session patient fainted"));
+  EXPECT_FALSE(forms.aborting);
+  EXPECT_TRUE(imgui.click("E-STOP", view, forms, actions)) << "E-STOP stays on screen throughout";
+}
+
 TEST(GuiPanels, TreatmentKeysDriveTheStation) {
   HeadlessImGui imgui;
   RecordingActions actions;

@@ -5,7 +5,27 @@
 
 namespace meso::gui {
 
-void draw_status_bar(const ConsoleView& view, Actions& actions) {
+namespace {
+
+// Inline rather than a modal dialog: a modal would block the E-STOP button while the reason is typed.
+void abort_row(Forms& forms, Actions& actions) {
+  ui::coloured_text(ui::colour::red, "Abort for good, why?");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 16);
+  ImGui::InputTextWithHint("##abort_reason", "the reason, for the record", forms.abort_reason.data(),
+                           forms.abort_reason.size());
+  ImGui::SameLine();
+  if (ui::big_button("Abort session", ImVec2(0, 0), ui::colour::red, forms.abort_reason[0] != '\0')) {
+    actions.abort_session(forms.abort_reason.data());
+    forms.aborting = false;
+  }
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Cancel")) forms.aborting = false;
+}
+
+}  // namespace
+
+void draw_status_bar(const ConsoleView& view, Forms& forms, Actions& actions) {
   const auto& s = view.snap;
   if (view.demo) {
     ui::coloured_text(ui::colour::amber, "DEMO");
@@ -26,9 +46,17 @@ void draw_status_bar(const ConsoleView& view, Actions& actions) {
     if (!in_session(view)) {
       if (ImGui::SmallButton("Log out (F12)")) actions.logout();
     } else {
-      // Aborting ends the session for good: Ctrl must be held, so a stray click cannot do it.
-      if (ImGui::SmallButton("Abort (Ctrl+click)") && ImGui::GetIO().KeyCtrl)
-        actions.abort_session("aborted from the console by " + view.user->name);
+      // Aborting ends the session for good: Ctrl must be held, so a stray click cannot start it, and the
+      // reason is typed.
+      if (ImGui::SmallButton("Abort (Ctrl+click)") && ImGui::GetIO().KeyCtrl) {
+        forms.aborting = true;
+        clear(forms.abort_reason);
+      }
+    }
+    if (forms.aborting && in_session(view)) {
+      ImGui::SameLine();
+      abort_row(forms, actions);  // in place of the station's message while the reason is typed
+      return;
     }
     if (!s.last_message.empty()) ImGui::SameLine();
   }

@@ -44,8 +44,33 @@ void buttons(const ConsoleView& view, Actions& actions) {
   }
   if (!s.dosing_locked.empty() && treating)
     ui::coloured_text(ui::colour::amber, "Dosing locked: " + s.dosing_locked);
+}
+
+// A fire the device's records could not settle: the clinician says what happened and how they know (the
+// journal keeps both under their name); until then dosing stays locked.
+void uncertain_fires(const ConsoleView& view, Forms& forms, Actions& actions) {
+  const auto& s = view.snap;
+  if (s.uncertain.empty()) return;
+  ImGui::Separator();
   for (const auto& u : s.uncertain)
     ui::coloured_text(ui::colour::red, "Fire " + std::to_string(u.command_id) + " outcome unknown: " + u.why);
+  ImGui::SetNextItemWidth(-1);
+  ImGui::InputTextWithHint("##attest_reason", "how you know (e.g. drop seen on the scalp)",
+                           forms.attest_reason.data(), forms.attest_reason.size());
+  const bool reason = forms.attest_reason[0] != '\0';
+  const auto& u = s.uncertain.front();
+  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+  const ImVec2 size(half, ImGui::GetFontSize() * 1.8f);
+  const std::string id = std::to_string(u.command_id);
+  if (ui::big_button(("Fire " + id + " DELIVERED").c_str(), size, ui::colour::amber, reason)) {
+    actions.attest(u.command_id, true, forms.attest_reason.data());
+    clear(forms.attest_reason);
+  }
+  ImGui::SameLine();
+  if (ui::big_button(("Fire " + id + " NOT delivered").c_str(), size, ui::colour::grey, reason)) {
+    actions.attest(u.command_id, false, forms.attest_reason.data());
+    clear(forms.attest_reason);
+  }
 }
 
 }  // namespace
@@ -66,7 +91,7 @@ void draw_registration_status(const ConsoleView& view) {
              std::to_string(g.not_seen));
 }
 
-void draw_treatment(const ConsoleView& view, Actions& actions) {
+void draw_treatment(const ConsoleView& view, Forms& forms, Actions& actions) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float left = avail.x * 0.65f;
   const float trends_h = avail.y * 0.2f;
@@ -84,6 +109,7 @@ void draw_treatment(const ConsoleView& view, Actions& actions) {
   draw_dose_meter(view);
   draw_shot_counter(view);
   buttons(view, actions);
+  uncertain_fires(view, forms, actions);
   ImGui::Separator();
   draw_device_panel(view);
   ImGui::Separator();

@@ -94,6 +94,8 @@ class Actions {
   virtual void next_step() = 0;
   virtual void finish_treatment() = 0;
   virtual void acknowledge_alarm(std::uint32_t id) = 0;
+  // A fire whose outcome is unknown, settled by the clinician who saw the handpiece (with why they know).
+  virtual void attest(std::uint32_t command_id, bool delivered, const std::string& reason) = 0;
   virtual void estop(const std::string& source) = 0;
   // Sign-off.
   virtual void sign_and_close(const std::string& password) = 0;

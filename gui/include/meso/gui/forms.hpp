@@ -38,7 +38,10 @@ struct Forms {
   TextField audit_from{};
   TextField audit_to{};
   TextField export_path{};
-  int export_format = 0;  // journal::ExportFormat
+  int export_format = 0;      // journal::ExportFormat
+  bool aborting = false;      // the abort row is open in the status bar
+  TextField abort_reason{};   // typed there; the journal keeps it
+  TextField attest_reason{};  // how the clinician knows what an uncertain fire did
   // QA: the line faults as set on the sliders.
   QaFault qa_line;
   bool focus_user = true;  // put the cursor in the first field of the screen once

@@ -22,14 +22,14 @@ void draw_patients(const ConsoleView& view, Forms& forms, Actions& actions);
 void draw_screening(const ConsoleView& view, Forms& forms, Actions& actions);
 void draw_assessment(const ConsoleView& view, Forms& forms, Actions& actions);
 void draw_planning(const ConsoleView& view, Forms& forms, Actions& actions);
-void draw_treatment(const ConsoleView& view, Actions& actions);
+void draw_treatment(const ConsoleView& view, Forms& forms, Actions& actions);
 void draw_post_care(const ConsoleView& view, Forms& forms, Actions& actions);
 void draw_closed(const ConsoleView& view, Actions& actions);
 void draw_audit(const ConsoleView& view, Forms& forms, Actions& actions);
 void draw_qa(const ConsoleView& view, Forms& forms, Actions& actions);
 
 // Shared pieces.
-void draw_status_bar(const ConsoleView& view, Actions& actions);
+void draw_status_bar(const ConsoleView& view, Forms& forms, Actions& actions);
 void draw_estop_button(const ConsoleView& view, Actions& actions, ImVec2 size);
 void draw_dose_meter(const ConsoleView& view);
 void draw_shot_counter(const ConsoleView& view);
