@@ -249,6 +249,7 @@ class NoActions final : public gui::Actions {
   void open_session(const std::string&) override {}
   void record_screening(const station::ScreeningAnswers&) override {}
   void record_assessment(const nlohmann::json&) override {}
+  void capture_assessment_photo() override {}
   void suggest_zones() override {}
   void set_zones(const std::vector<meso::vision::Zone>&) override {}
   void attest(std::uint32_t, bool, const std::string&) override {}

@@ -115,6 +115,17 @@ void take_camera_frame(ConsoleRuntime& runtime, Texture& texture, ConsoleView& v
   changed = true;
 }
 
+// The assessment's photos, uploaded once per capture (render thread).
+void take_assessment_photos(ConsoleView& view, Texture& now, Texture& before, std::uint64_t& shown) {
+  auto& a = view.assessment;
+  if (a.version == shown) return;
+  shown = a.version;
+  if (!a.now_rgba.empty()) now.upload(a.now_rgba);
+  if (!a.before_rgba.empty()) before.upload(a.before_rgba);
+  a.now_texture = a.now_rgba.empty() ? 0 : now.id();
+  a.before_texture = a.before_rgba.empty() ? 0 : before.id();
+}
+
 void render(GLFWwindow* window, const ConsoleView& view, Forms& forms, Actions& actions) {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
@@ -141,12 +152,16 @@ std::string title_of(const ConsoleView& view) {
   if (view.busy) t += " - busy";
   if (!view.zones.empty()) t += " - zones";
   if (view.preview.ready) t += " - preview";
+  if (!view.assessment.photo_file.empty()) t += " - photo";
   return t;
 }
 
 void run_loop(GLFWwindow* window, ConsoleRuntime& runtime, ConsoleView& view, Forms& forms) {
   InputState& input = state_of(window);
   Texture texture;
+  Texture photo_now;
+  Texture photo_before;
+  std::uint64_t photos_shown = 0;
   int frames_left = 0;
   std::string title;
   while (glfwWindowShouldClose(window) == 0) {
@@ -156,6 +171,7 @@ void run_loop(GLFWwindow* window, ConsoleRuntime& runtime, ConsoleView& view, Fo
       glfwWaitEventsTimeout(1.0);  // the timeout only checks the inactivity lock
     bool changed = runtime.refresh(view);
     take_camera_frame(runtime, texture, view, changed);
+    take_assessment_photos(view, photo_now, photo_before, photos_shown);
     changed = changed || input.dirty;
     input.dirty = false;
     view.idle_s = std::chrono::duration<double>(Clock::now() - input.last_input).count();

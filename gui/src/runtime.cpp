@@ -1,7 +1,11 @@
 #include "runtime.hpp"
 
+#include <filesystem>
 #include <iostream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
+#include "assessment_photo.hpp"
 #include "demo_plan.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
 #include "meso/station/course_schedule.hpp"
@@ -162,6 +166,9 @@ bool ConsoleRuntime::refresh(ConsoleView& view) {
       view.zones_message.clear();
       view.preview = {};
       view.appointments.clear();
+      const auto version = view.assessment.version;
+      view.assessment = {};
+      view.assessment.version = version + 1;  // the render thread drops the last session's photos
     }
     if (snap->state == station::SessionState::post_care && last_state_ != station::SessionState::post_care) {
       try {
@@ -343,6 +350,39 @@ void ConsoleRuntime::record_screening(const station::ScreeningAnswers& answers) 
 
 void ConsoleRuntime::record_assessment(const nlohmann::json& findings) {
   command([this, findings] { station_->record_assessment(findings); });
+}
+
+void ConsoleRuntime::capture_assessment_photo() {
+  if (!may_command() || !last_.session_open) return;
+  busy("taking the assessment photo");
+  const std::string patient = last_.patient;
+  const std::int64_t session = last_.session_id;
+  worker_->post([this, patient, session] {
+    AssessmentView a;
+    const std::filesystem::path dir = options_.db.string() + ".photos";
+    try {
+      const auto photo = save_assessment_photo(planning_photo(), layout_, dir, patient, session);
+      a.photo_file = photo.file.string();
+      a.photo_sha256 = photo.sha256;
+      cv::cvtColor(photo.plane_bgr, a.now_rgba, cv::COLOR_BGR2RGBA);
+      a.message = "photo saved: " + a.photo_file;
+      if (const auto before = previous_photo(dir, patient, session)) {
+        const cv::Mat earlier = cv::imread(before->string(), cv::IMREAD_COLOR);
+        if (!earlier.empty()) {
+          cv::cvtColor(earlier, a.before_rgba, cv::COLOR_BGR2RGBA);
+          a.before_label = before->stem().string();
+        }
+      }
+    } catch (const std::exception& e) {
+      a.message = std::string("no photo: ") + e.what();
+    }
+    measure_demo_density(a);
+    notify([a = std::move(a)](ConsoleView& v) mutable {
+      v.busy = false;
+      a.version = v.assessment.version + 1;
+      v.assessment = std::move(a);
+    });
+  });
 }
 
 // Planning.

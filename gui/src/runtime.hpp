@@ -91,6 +91,7 @@ class ConsoleRuntime final : public Actions {
   void open_session(const std::string& pseudonym) override;
   void record_screening(const station::ScreeningAnswers& answers) override;
   void record_assessment(const nlohmann::json& findings) override;
+  void capture_assessment_photo() override;
   void suggest_zones() override;
   void set_zones(const std::vector<vision::Zone>& zones) override;
   void preview_plan(const PlanForm& form) override;
@@ -139,6 +140,9 @@ class ConsoleRuntime final : public Actions {
   void setup_demo();
   void setup_real();
   cv::Mat planning_photo();  // worker thread: an image of the scalp without the handpiece
+  // Worker thread, demo only: a simulated phototrichogram close-up and its counted density. A real station
+  // has no close-up source yet, and says so.
+  void measure_demo_density(AssessmentView& a);
   void setup_camera();
   void demo_hand_path();  // demo: the synthetic hand visits the points still to do
   void on_frame(const vision::FrameResult& result, std::chrono::steady_clock::time_point at,

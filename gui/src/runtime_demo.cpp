@@ -8,6 +8,8 @@
 #include "meso/hal/memory_stream.hpp"
 #include "meso/hal/stream_openers.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
+#include "meso/sim/synthetic_closeup.hpp"
+#include "meso/vision/progress.hpp"
 #include "runtime.hpp"
 
 namespace meso::gui {
@@ -114,6 +116,24 @@ void ConsoleRuntime::setup_real() {
         [this](const vision::FrameResult& r, std::chrono::steady_clock::time_point at,
                vision::FrameSource& s) { on_frame(r, at, s); },
         wake_);
+  }
+}
+
+void ConsoleRuntime::measure_demo_density(AssessmentView& a) {
+  if (!demo_camera_) {
+    a.message += "; no close-up camera: enter the hair count by hand";
+    return;
+  }
+  // The demo's close-up is rendered at 150 hairs per cm2, a thinning crown.
+  cv::Mat closeup;
+  const double px_per_mm = 50;
+  sim::render_closeup(closeup, 150, px_per_mm, 7);
+  try {
+    const auto estimate = vision::estimate_hair_density(closeup, px_per_mm);
+    a.density_per_cm2 = estimate.hairs_per_cm2;
+    a.density_method = estimate.method;
+  } catch (const std::exception& e) {
+    a.message += std::string("; no density: ") + e.what();
   }
 }
 

@@ -63,7 +63,8 @@ void handle_shortcuts(const ConsoleView& view, Forms& forms, Actions& actions) {
       if (f2 && state == station::SessionState::screening) actions.record_screening(screening_answers(forms));
       break;
     case Screen::assessment:
-      if (f2) actions.record_assessment(assessment_findings(forms));
+      if (pressed(keys::f3) && !view.busy) actions.capture_assessment_photo();
+      if (f2) actions.record_assessment(assessment_findings(forms, view.assessment));
       break;
     case Screen::planning:
       if (state == station::SessionState::planning && !view.busy) {

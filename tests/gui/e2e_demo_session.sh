@@ -51,6 +51,8 @@ xdotool type --delay 40 P-E2E-0001; xdotool key F2
 wait_title "screening - screening"; snap 2-screening
 step "screening passed (the demo patient is cleared), on to assessment and planning"
 xdotool key F2; wait_title "assessment - assessment"
+step "the scalp photo (registered to the headband) and the close-up's density"
+xdotool key F3; wait_title "assessment - photo" 60; snap 2-assessment
 xdotool key F2; wait_title "planning - planning"
 xdotool key F3; wait_title "planning - zones" 120
 xdotool key F4; wait_title "planning - zones - preview" 120; snap 3-planning
@@ -78,4 +80,8 @@ for kind in session.transition screening.recorded plan.set device.armed shot.rec
   grep -q "$kind" "$out/session.txt" || { step "the journal lacks $kind"; exit 1; }
 done
 grep -q '"placed"' "$out/session.txt" || { step "no shot was placed by the camera"; exit 1; }
+photo="$db.photos/P-E2E-0001/session-1.png"
+[ -f "$photo" ] || { step "no assessment photo at $photo"; exit 1; }
+grep -q "$(sha256sum "$photo" | cut -d' ' -f1)" "$out/session.txt" ||
+  { step "the assessment's findings do not cite the photo's SHA-256"; exit 1; }
 step "passed: $(grep -c shot.recorded "$out/session.txt") shots journaled, verify intact"

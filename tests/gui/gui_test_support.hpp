@@ -32,7 +32,11 @@ class RecordingActions final : public Actions {
     screening = a;
     calls.emplace_back("record_screening");
   }
-  void record_assessment(const nlohmann::json&) override { calls.emplace_back("record_assessment"); }
+  void record_assessment(const nlohmann::json& f) override {
+    findings = f;
+    calls.emplace_back("record_assessment");
+  }
+  void capture_assessment_photo() override { calls.emplace_back("capture_assessment_photo"); }
   void suggest_zones() override { calls.emplace_back("suggest_zones"); }
   void set_zones(const std::vector<vision::Zone>& z) override {
     zones = z;
@@ -81,6 +85,7 @@ class RecordingActions final : public Actions {
   station::ScreeningAnswers screening;
   std::vector<QaFault> faults;
   std::vector<vision::Zone> zones;  // the last set_zones
+  nlohmann::json findings;          // the last record_assessment
 };
 
 // An ImGui context with no backend, 1280x720, its font atlas built; destroyed with the fixture.

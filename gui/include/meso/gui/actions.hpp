@@ -77,6 +77,9 @@ class Actions {
   virtual void open_session(const std::string& pseudonym) = 0;  // adds the patient when new
   virtual void record_screening(const station::ScreeningAnswers& answers) = 0;
   virtual void record_assessment(const nlohmann::json& findings) = 0;
+  // The scalp photo of this session, registered and saved, beside the patient's previous one; in demo mode
+  // also a simulated close-up's hair density. Lands in the view's assessment.
+  virtual void capture_assessment_photo() = 0;
   // Planning.
   virtual void suggest_zones() = 0;
   virtual void set_zones(const std::vector<vision::Zone>& zones) = 0;  // as edited; the preview is dropped

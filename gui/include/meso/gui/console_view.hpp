@@ -109,6 +109,22 @@ struct AuditView {
   std::string error;          // the last query's failure
 };
 
+// The assessment's photos: this session's and the latest earlier one of the patient, both in the headband's
+// plane frame at the same scale (they line up), and the close-up's density estimate.
+struct AssessmentView {
+  std::uint64_t version = 0;  // bumped with each capture: the render thread uploads the images again
+  std::string message;        // what the last capture did, or why it failed
+  std::string photo_file;     // saved; cited in the findings with its hash
+  std::string photo_sha256;
+  cv::Mat now_rgba;  // render thread uploads these, then the textures below show them
+  cv::Mat before_rgba;
+  std::string before_label;  // "session 12", or empty when the patient has no earlier photo
+  std::uintptr_t now_texture = 0;
+  std::uintptr_t before_texture = 0;
+  double density_per_cm2 = 0;  // 0: not measured
+  std::string density_method;
+};
+
 // What the QA screen shows beside the snapshot's link counters: the last fault injected.
 struct QaView {
   std::string last;
@@ -140,6 +156,7 @@ struct ConsoleView {
   std::vector<station::Appointment> appointments;
   std::vector<std::string> instructions;
 
+  AssessmentView assessment;
   AuditView audit;
   QaView qa;
 

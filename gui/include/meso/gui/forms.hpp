@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "meso/gui/actions.hpp"
+#include "meso/gui/console_view.hpp"
 #include "meso/station/screening.hpp"
 #include "meso/vision/zones.hpp"
 
@@ -24,7 +25,8 @@ struct Forms {
   TextField precautions_reason{};
   int patch_test = 0;  // station::PatchTest
   TextField assessment_notes{};
-  int assessment_density = 0;  // hairs per cm2 from the close-up; 0 when not measured
+  int assessment_density = 0;            // hairs per cm2 from the close-up; 0 when not measured
+  std::uint64_t assessment_version = 0;  // the capture whose measured density was copied in
   PlanForm plan;
   // Planning: the zones while a vertex is dragged (drawn instead of the view's until the drop), and which.
   std::vector<vision::Zone> zone_draft;
@@ -53,8 +55,8 @@ struct Forms {
 void clear(TextField& field);
 // The screening answers as ticked (allergies split at commas).
 station::ScreeningAnswers screening_answers(const Forms& forms);
-// The assessment's findings as entered.
-nlohmann::json assessment_findings(const Forms& forms);
+// The assessment's findings as entered, with the photo (file and hash) and the measured density when taken.
+nlohmann::json assessment_findings(const Forms& forms, const AssessmentView& taken);
 void set(TextField& field, const char* text);
 
 }  // namespace meso::gui
