@@ -247,6 +247,7 @@ class NoActions final : public gui::Actions {
   void unlock(const std::string&) override {}
   void find_patient(const std::string&) override {}
   void open_session(const std::string&) override {}
+  void recover_session() override {}
   void record_screening(const station::ScreeningAnswers&) override {}
   void record_assessment(const nlohmann::json&) override {}
   void capture_assessment_photo() override {}

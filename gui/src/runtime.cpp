@@ -9,6 +9,7 @@
 #include "demo_plan.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
 #include "meso/station/course_schedule.hpp"
+#include "meso/station/recovery_inputs.hpp"
 
 namespace meso::gui {
 
@@ -55,6 +56,7 @@ ConsoleRuntime::ConsoleRuntime(const ConsoleOptions& options, std::function<void
                options.key.empty() ? std::filesystem::path(options.db.string() + ".key") : options.key, 256}),
       port_(io_, writer_),
       worker_(std::make_unique<Worker>()) {
+  find_left_open();
   if (options_.demo)
     setup_demo();
   else
@@ -106,6 +108,9 @@ void ConsoleRuntime::init_view(ConsoleView& view) const {
   view.limits = config_.limits;
   view.lock_after_s = options_.lock_minutes * 60.0;
   view.camera.source = camera_ ? (options_.demo ? "synthetic camera" : options_.camera) : "";
+  if (left_open_)
+    view.left_open = LeftOpenSession{left_open_->id, left_open_->patient_pseudonym, left_open_->opened_utc,
+                                     left_open_->user_name};
 }
 
 namespace {
@@ -306,6 +311,12 @@ void ConsoleRuntime::find_patient(const std::string& pseudonym) {
 
 void ConsoleRuntime::open_session(const std::string& pseudonym) {
   if (!may_command()) return;
+  if (left_open_) {
+    notify([id = left_open_->id](ConsoleView& v) {
+      v.notice = "session " + std::to_string(id) + " is still open in the journal: recover it first";
+    });
+    return;
+  }
   busy("opening the session");
   const std::string tag = options_.demo ? "demo" : "real";
   worker_->post([this, pseudonym, tag, user = *user_] {
@@ -341,6 +352,44 @@ void ConsoleRuntime::open_session(const std::string& pseudonym) {
         v.notice = "cannot open a session: " + error;
       });
     }
+  });
+}
+
+void ConsoleRuntime::recover_session() {
+  if (!may_command() || !left_open_) return;
+  busy("recovering session " + std::to_string(left_open_->id));
+  worker_->post([this, info = *left_open_, user = *user_] {
+    // Its chain first: a session whose journal was altered is an auditor's matter, not something to resume.
+    journal::VerifyOptions only_this;
+    only_this.session = info.id;
+    if (const auto report = reader().verify(only_this); !report.ok()) {
+      notify([id = info.id, why = journal::describe(report)](ConsoleView& v) {
+        v.busy = false;
+        v.notice = "session " + std::to_string(id) + " was left open and its journal does not verify (" +
+                   why + "): nothing continues until an auditor has looked (mesoaudit verify)";
+      });
+      return;
+    }
+    journal::SessionFilter filter;
+    filter.patient = info.patient_pseudonym;
+    std::uint32_t course = 1;
+    for (const auto& s : reader().list_sessions(filter))
+      if (s.state == journal::SessionState::sealed) ++course;
+    auto events = station::session_events(reader(), info.id);
+    const station::SessionStart start{info.id,
+                                      info.patient_pseudonym,
+                                      std::string(journal::to_string(info.tag)),
+                                      user.name,
+                                      user.id,
+                                      user.role,
+                                      course};
+    on_station([this, start, events = std::move(events)] { station_->recover(start, events); });
+    notify([this, course](ConsoleView& v) {
+      v.busy = false;
+      v.left_open.reset();
+      left_open_.reset();
+      course_session_ = course;
+    });
   });
 }
 

@@ -89,6 +89,7 @@ class ConsoleRuntime final : public Actions {
   void unlock(const std::string& password) override;
   void find_patient(const std::string& pseudonym) override;
   void open_session(const std::string& pseudonym) override;
+  void recover_session() override;
   void record_screening(const station::ScreeningAnswers& answers) override;
   void record_assessment(const nlohmann::json& findings) override;
   void capture_assessment_photo() override;
@@ -137,6 +138,8 @@ class ConsoleRuntime final : public Actions {
   void busy(const std::string& what);
   void notify(ViewQueue::Update update);
   journal::JournalReader& reader();  // worker thread only
+  void find_left_open();             // constructor: the journal's open session, before the driver is built
+  hal::MesogunDriverOptions driver_options() const;
   void setup_demo();
   void setup_real();
   cv::Mat planning_photo();  // worker thread: an image of the scalp without the handpiece
@@ -173,6 +176,11 @@ class ConsoleRuntime final : public Actions {
   std::optional<sim::SyntheticCameraOptions> demo_camera_;  // demo: the scene the camera renders
   std::atomic<bool> demo_hand_{false};
   std::atomic<int> hand_fires_to_skip_{0};  // the hand's lead-in stop is not a planned point
+
+  // From the journal at start-up (find_left_open); left_open_ is the render thread's afterwards.
+  std::optional<journal::SessionInfo> left_open_;
+  std::optional<std::uint32_t> accounted_counter_;
+  std::vector<std::uint32_t> unsettled_fires_;
 
   // Render thread only.
   std::optional<LoggedIn> user_;

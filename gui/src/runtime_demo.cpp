@@ -9,6 +9,7 @@
 #include "meso/hal/stream_openers.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
 #include "meso/sim/synthetic_closeup.hpp"
+#include "meso/station/recovery_inputs.hpp"
 #include "meso/vision/progress.hpp"
 #include "runtime.hpp"
 
@@ -72,8 +73,6 @@ void ConsoleRuntime::setup_demo() {
   sc.line.seed = 7;
   sc.line.baud = 0;
   sim_ = std::make_unique<sim::SimulatedMesogun>(io_, nullptr, sc);
-  hal::MesogunDriverOptions driver_options;
-  driver_options.limits = {1000, 4000, 50'000, 0, 0, 150};
   gun_ = std::make_unique<hal::MesogunDriver>(
       io_,
       [this](const hal::StreamReady& ready) {
@@ -85,7 +84,7 @@ void ConsoleRuntime::setup_demo() {
         sim_->attach(std::move(device_end));
         ready(std::move(station_end), "");
       },
-      driver_options);
+      driver_options());
   sim::SyntheticCameraOptions camera;
   camera.fps = kDemoFps;
   camera.seed = 7;
@@ -100,13 +99,28 @@ void ConsoleRuntime::setup_demo() {
       wake_);
 }
 
+void ConsoleRuntime::find_left_open() {
+  const journal::JournalReader reader(options_.db);
+  accounted_counter_ = station::accounted_shot_counter(reader);
+  const auto open = reader.open_sessions();
+  if (open.empty()) return;
+  left_open_ = open.front();
+  unsettled_fires_ = station::unsettled_intents(station::session_events(reader, open.front().id));
+}
+
+hal::MesogunDriverOptions ConsoleRuntime::driver_options() const {
+  hal::MesogunDriverOptions o;
+  o.limits = {1000, 4000, 50'000, 0, 0, 150};
+  o.known_last_counter = accounted_counter_;
+  o.uncertain_fires = unsettled_fires_;  // the left-open session's: settled from the device's records
+  return o;
+}
+
 void ConsoleRuntime::setup_real() {
   if (!options_.port.empty()) {
     hal::SerialSettings serial;
     serial.path = options_.port;
-    hal::MesogunDriverOptions driver_options;
-    driver_options.limits = {1000, 4000, 50'000, 0, 0, 150};
-    gun_ = std::make_unique<hal::MesogunDriver>(io_, hal::serial_opener(io_, serial), driver_options);
+    gun_ = std::make_unique<hal::MesogunDriver>(io_, hal::serial_opener(io_, serial), driver_options());
   } else {
     std::cerr << "mesostation: no mesogun port given (--port PATH): the console runs without a device\n";
   }

@@ -54,7 +54,7 @@ void handle_shortcuts(const ConsoleView& view, Forms& forms, Actions& actions) {
     case Screen::patients:
       tool_keys(view, actions);
       if (pressed(keys::f12)) actions.logout();
-      if (forms.pseudonym[0] != '\0' && !view.busy) {
+      if (forms.pseudonym[0] != '\0' && !view.busy && !view.left_open) {
         if (f2) actions.open_session(forms.pseudonym.data());
         if (pressed(keys::f3)) actions.find_patient(forms.pseudonym.data());
       }

@@ -125,7 +125,7 @@ Outcome Station::open_session(const SessionStart& start) {
   snap_.state = SessionState::check_in;
   snap_.session_open = true;
   // The device's shot counter as the session starts: after a crash, every later shot is this session's, even
-  // one fired before any shot was journaled (shot_baseline.hpp).
+  // one fired before any shot was journaled (recovery_inputs.hpp).
   nlohmann::json devices = nlohmann::json::array();
   for (const auto& [kind, view] : snap_.devices)
     if (kind == hal::DeviceKind::mesogun && view.identity)

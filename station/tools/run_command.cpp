@@ -19,7 +19,7 @@
 #include "meso/sim/scenario.hpp"
 #include "meso/sim/shot_log.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
-#include "meso/station/shot_baseline.hpp"
+#include "meso/station/recovery_inputs.hpp"
 #include "meso/station/sqlite_journal_port.hpp"
 #include "meso/station/station.hpp"
 #include "run_scenario.hpp"
@@ -86,13 +86,6 @@ journal::PatientId patient_id(journal::JournalWriter& writer, const std::filesys
 }
 
 // The last shot counter the journal holds (every session), so that the driver recovers only what is new.
-std::vector<JournalDraft> station_events(const journal::JournalReader& reader, journal::SessionId id) {
-  std::vector<JournalDraft> out;
-  for (const auto& e : reader.timeline(id))
-    out.push_back({e.session, e.user, e.user_name, e.role, e.kind, nlohmann::json::parse(e.payload)});
-  return out;
-}
-
 // Drives one station through a session and watches its snapshots; the clinician's acts are scripted.
 class Runner {
  public:
@@ -239,15 +232,8 @@ int run(const RunOptions& o) {
            journal::describe(report) + "): nothing continues until an auditor has looked (mesoaudit verify)");
     progress("session " + std::to_string(open.id) + " was left open; its chain verifies");
     recovered = open;
-    recovered_events = station_events(reader, open.id);
-    // Intents without an outcome: the driver settles them from the device's records like any uncertain FIRE.
-    std::set<std::uint32_t> open_intents;
-    for (const auto& e : recovered_events) {
-      if (e.kind == "fire.intent") open_intents.insert(e.payload.at("command_id").get<std::uint32_t>());
-      if ((e.kind == "fire.resolved" && e.payload.at("outcome") != "unknown") || e.kind == "fire.attested")
-        open_intents.erase(e.payload.at("command_id").get<std::uint32_t>());
-    }
-    driver_options.uncertain_fires.assign(open_intents.begin(), open_intents.end());
+    recovered_events = session_events(reader, open.id);
+    driver_options.uncertain_fires = unsettled_intents(recovered_events);
     break;
   }
 

@@ -233,5 +233,34 @@ TEST_F(DemoRuntime, QaInjectsFaultsIntoTheSimulatorAndAClinicianCannot) {
   ASSERT_TRUE(wait([&] { return view_.qa.last.find("dup=0.5") != std::string::npos; })) << view_.qa.last;
 }
 
+// The console closed (or killed) during a session leaves it open in the journal. The next console finds it,
+// lets nothing else open, and recovers it into the state it was left in, journaling the recovery.
+TEST_F(DemoRuntime, ASessionLeftOpenIsRecoveredBeforeAnotherCanOpen) {
+  login("demo");
+  runtime_->open_session("P-LEFT");
+  ASSERT_TRUE(wait([&] { return view_.snap.state == station::SessionState::screening; }));
+  const auto id = view_.snap.session_id;
+  runtime_.reset();  // the console goes away mid-session
+  view_ = {};
+  runtime_ = std::make_unique<ConsoleRuntime>(options_, nullptr);
+  runtime_->start();
+  runtime_->init_view(view_);
+  ASSERT_TRUE(view_.left_open);
+  EXPECT_EQ(view_.left_open->id, id);
+  EXPECT_EQ(view_.left_open->patient, "P-LEFT");
+  login("demo");
+  runtime_->open_session("P-OTHER");
+  ASSERT_TRUE(wait([&] { return view_.notice.find("recover it first") != std::string::npos; }))
+      << view_.notice;
+  runtime_->recover_session();
+  ASSERT_TRUE(wait([&] { return view_.snap.session_open && view_.snap.session_id == id; }));
+  EXPECT_FALSE(view_.left_open);
+  EXPECT_EQ(view_.snap.state, station::SessionState::screening);
+  EXPECT_EQ(view_.snap.patient, "P-LEFT");
+  ASSERT_TRUE(wait(
+      [&] { return !journal::JournalReader(options_.db).events_of_kind(id, "session.recovered").empty(); }));
+  EXPECT_EQ(journal::JournalReader(options_.db).list_sessions().size(), 1U) << "no second session opened";
+}
+
 }  // namespace
 }  // namespace meso::gui

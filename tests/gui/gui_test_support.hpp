@@ -28,6 +28,7 @@ class RecordingActions final : public Actions {
   void unlock(const std::string&) override { calls.emplace_back("unlock"); }
   void find_patient(const std::string& p) override { calls.push_back("find_patient " + p); }
   void open_session(const std::string& p) override { calls.push_back("open_session " + p); }
+  void recover_session() override { calls.emplace_back("recover_session"); }
   void record_screening(const station::ScreeningAnswers& a) override {
     screening = a;
     calls.emplace_back("record_screening");

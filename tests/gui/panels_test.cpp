@@ -113,6 +113,22 @@ TEST(GuiPanels, AnAbortNeedsItsTypedReasonAndSendsIt) {
   EXPECT_TRUE(imgui.click("E-STOP", view, forms, actions)) << "E-STOP stays on screen throughout";
 }
 
+TEST(GuiPanels, ASessionLeftOpenIsOfferedForRecoveryAndNothingElseOpens) {
+  HeadlessImGui imgui;
+  RecordingActions actions;
+  Forms forms;
+  ConsoleView view;
+  view.user = LoggedIn{1, "dr.test", "clinician"};
+  view.left_open = LeftOpenSession{4, "P-LEFT", "2026-11-26T10:00:00.000Z", "dr.ines"};
+  set(forms.pseudonym, "P-NEW");
+  EXPECT_TRUE(imgui.click("Open session", view, forms, actions));
+  imgui.press(keys::f2, view, forms, actions);
+  EXPECT_FALSE(actions.called("open_session")) << "a new session waits for the one left open";
+  EXPECT_TRUE(imgui.shows("Session 4 of P-LEFT"));
+  EXPECT_TRUE(imgui.click("Recover session 4", view, forms, actions));
+  EXPECT_TRUE(actions.called("recover_session"));
+}
+
 TEST(GuiPanels, TreatmentKeysDriveTheStation) {
   HeadlessImGui imgui;
   RecordingActions actions;

@@ -13,7 +13,7 @@
 #include "meso/journal/reader.hpp"
 #include "meso/journal/writer.hpp"
 #include "meso/sim/simulated_pen.hpp"
-#include "meso/station/shot_baseline.hpp"
+#include "meso/station/recovery_inputs.hpp"
 #include "meso/station/sqlite_journal_port.hpp"
 #include "sim_rig.hpp"
 

@@ -44,8 +44,28 @@ station::ScreeningAnswers screening_answers(const Forms& forms) {
   return a;
 }
 
+namespace {
+
+// A session left open comes first: it is recovered (paused, never treating) and ended before another opens.
+void left_open_banner(const ConsoleView& view, Actions& actions, float width) {
+  const auto& l = *view.left_open;
+  ui::coloured_text(ui::colour::red, "Session " + std::to_string(l.id) + " of " + l.patient + " (opened " +
+                                         l.opened_utc + " by " + l.opened_by +
+                                         ") was left open: the station stopped during it.");
+  ui::text(
+      "Recover it to see where it stopped, settle any fire whose outcome is unknown, then finish or "
+      "abort it. Nothing else opens before.");
+  if (ui::big_button(("Recover session " + std::to_string(l.id)).c_str(), ImVec2(width * 0.35f, 0),
+                     ui::colour::amber, !view.busy))
+    actions.recover_session();
+  ImGui::Separator();
+}
+
+}  // namespace
+
 void draw_patients(const ConsoleView& view, Forms& forms, Actions& actions) {
   const float width = ImGui::GetContentRegionAvail().x;
+  if (view.left_open) left_open_banner(view, actions, width);
   ui::heading("Patient");
   ui::text("Find or add the patient by pseudonymous id (never a name), then open the session.");
   ImGui::PushItemWidth(width * 0.35f);
@@ -56,7 +76,7 @@ void draw_patients(const ConsoleView& view, Forms& forms, Actions& actions) {
   const bool enter = ImGui::InputText("Pseudonym", forms.pseudonym.data(), forms.pseudonym.size(),
                                       ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::PopItemWidth();
-  const bool has = forms.pseudonym[0] != '\0';
+  const bool has = forms.pseudonym[0] != '\0' && !view.left_open;
   if (ui::big_button("Find (F3)", ImVec2(width * 0.17f, 0), ui::colour::cyan, has && !view.busy))
     actions.find_patient(forms.pseudonym.data());
   ImGui::SameLine();

@@ -75,6 +75,9 @@ class Actions {
   // Patients and the session.
   virtual void find_patient(const std::string& pseudonym) = 0;
   virtual void open_session(const std::string& pseudonym) = 0;  // adds the patient when new
+  // The session left open (view.left_open): its chain verified, its events replayed, the device's records
+  // reconciled; it comes back paused, never treating.
+  virtual void recover_session() = 0;
   virtual void record_screening(const station::ScreeningAnswers& answers) = 0;
   virtual void record_assessment(const nlohmann::json& findings) = 0;
   // The scalp photo of this session, registered and saved, beside the patient's previous one; in demo mode

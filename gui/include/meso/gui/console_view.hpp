@@ -37,6 +37,15 @@ struct LoggedIn {
   std::string role;  // clinician, qa, auditor, admin
 };
 
+// A session the journal still holds open: the console (or station) stopped during it. It is recovered, not
+// left behind: nothing else opens until a clinician has recovered it and ended it properly.
+struct LeftOpenSession {
+  std::int64_t id = 0;
+  std::string patient;
+  std::string opened_utc;
+  std::string opened_by;
+};
+
 // The latest camera frame as the GPU holds it, with what the vision pipeline made of it.
 struct CameraView {
   std::uintptr_t texture = 0;  // 0: no frame yet
@@ -145,6 +154,7 @@ struct ConsoleView {
   station::StationSnapshot snap;
   bool session_dismissed = false;  // the closed session was put away: back to the patients screen
   std::optional<PatientLookup> lookup;
+  std::optional<LeftOpenSession> left_open;
 
   station::Catalog catalog;
   station::ClinicalLimits limits;

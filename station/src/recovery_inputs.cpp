@@ -1,7 +1,8 @@
-#include "meso/station/shot_baseline.hpp"
+#include "meso/station/recovery_inputs.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 namespace meso::station {
@@ -30,6 +31,23 @@ std::optional<std::uint32_t> accounted_shot_counter(const journal::JournalReader
     }
   }
   return best;
+}
+
+std::vector<JournalDraft> session_events(const journal::JournalReader& reader, journal::SessionId id) {
+  std::vector<JournalDraft> out;
+  for (const auto& e : reader.timeline(id))
+    out.push_back({e.session, e.user, e.user_name, e.role, e.kind, nlohmann::json::parse(e.payload)});
+  return out;
+}
+
+std::vector<std::uint32_t> unsettled_intents(const std::vector<JournalDraft>& events) {
+  std::set<std::uint32_t> open;
+  for (const auto& e : events) {
+    if (e.kind == "fire.intent") open.insert(e.payload.at("command_id").get<std::uint32_t>());
+    if ((e.kind == "fire.resolved" && e.payload.at("outcome") != "unknown") || e.kind == "fire.attested")
+      open.erase(e.payload.at("command_id").get<std::uint32_t>());
+  }
+  return {open.begin(), open.end()};
 }
 
 }  // namespace meso::station
