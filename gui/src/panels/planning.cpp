@@ -85,7 +85,7 @@ void zone_list(const ConsoleView& view, Actions& actions, bool editable) {
     actions.set_zones(zones);
   }
   ImGui::SameLine();
-  ui::text("drag corners on the image; right-click one to remove it");
+  ui::text("drag corners; right-click removes one");
 }
 
 }  // namespace
