@@ -435,13 +435,18 @@ TEST(Station, AfterARestartAnIntentWithoutOutcomeLocksDosingUntilSettled) {
   EXPECT_EQ(journal2.of_kind("fire.attested").size(), 1U);
 }
 
+// An empty directory of this test process's own, for a journal.
+std::filesystem::path fresh_dir(const std::string& prefix) {
+  const auto dir = std::filesystem::path(::testing::TempDir()) / (prefix + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
 // The same session through the real SQLite journal (its writer thread, WAL, synchronous=FULL): every event is
 // durable and chained, the session is sealed, and verify finds it intact.
 TEST(StationWithSqliteJournal, AWholeSessionIsDurableChainedAndSealed) {
-  const auto dir =
-      std::filesystem::path(::testing::TempDir()) / ("meso_station_sqlite_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const auto dir = fresh_dir("meso_station_sqlite_");
   const auto db = dir / "journal.db";
   MesogunSimRig sim;
   journal::JournalWriter writer({db, dir / "station.key", 256});
@@ -504,10 +509,7 @@ TEST(StationWithSqliteJournal, AWholeSessionIsDurableChainedAndSealed) {
 // yet it must say where the session's shots begin, or the restarted driver takes the device's counter (which
 // already includes that shot) as the past and never journals the shot.
 TEST(StationWithSqliteJournal, ASessionStartNamesTheDeviceCounterSoAShotBeforeAnyJournaledOneIsRecovered) {
-  const auto dir =
-      std::filesystem::path(::testing::TempDir()) / ("meso_station_baseline_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const auto dir = fresh_dir("meso_station_baseline_");
   const auto db = dir / "journal.db";
   MesogunSimRig sim;
   journal::JournalWriter writer({db, dir / "station.key", 256});
