@@ -2,6 +2,7 @@
 // the headband and shown beside the patient's previous one at the same scale and place (before and after
 // line up), the close-up's hair density, and the clinician's notes.
 #include <algorithm>
+#include <cmath>
 
 #include "meso/gui/panels.hpp"
 #include "panels/widgets.hpp"
@@ -11,7 +12,8 @@ namespace meso::gui {
 nlohmann::json assessment_findings(const Forms& forms, const AssessmentView& taken) {
   nlohmann::json j{{"notes", forms.assessment_notes.data()}};
   if (forms.assessment_density > 0) j["density_per_cm2"] = forms.assessment_density;
-  if (taken.density_per_cm2 > 0 && forms.assessment_density == static_cast<int>(taken.density_per_cm2 + 0.5))
+  if (taken.density_per_cm2 > 0 &&
+      forms.assessment_density == static_cast<int>(std::lround(taken.density_per_cm2)))
     j["density_method"] = taken.density_method;  // measured, not typed over
   if (!taken.photo_file.empty()) j["photo"] = {{"file", taken.photo_file}, {"sha256", taken.photo_sha256}};
   return j;
@@ -58,7 +60,7 @@ void draw_assessment(const ConsoleView& view, Forms& forms, Actions& actions) {
   // A measured density fills the field once per capture; the clinician may still type over it.
   if (a.version != forms.assessment_version) {
     forms.assessment_version = a.version;
-    if (a.density_per_cm2 > 0) forms.assessment_density = static_cast<int>(a.density_per_cm2 + 0.5);
+    if (a.density_per_cm2 > 0) forms.assessment_density = static_cast<int>(std::lround(a.density_per_cm2));
   }
   const float width = ImGui::GetContentRegionAvail().x;
   ImGui::BeginChild("assessment_form", ImVec2(width * 0.4f, 0));
