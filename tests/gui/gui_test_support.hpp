@@ -34,7 +34,7 @@ class RecordingActions final : public Actions {
     calls.emplace_back("record_screening");
   }
   void record_assessment(const nlohmann::json& f) override {
-    findings = f;
+    findings = f.dump();
     calls.emplace_back("record_assessment");
   }
   void capture_assessment_photo() override { calls.emplace_back("capture_assessment_photo"); }
@@ -86,7 +86,7 @@ class RecordingActions final : public Actions {
   station::ScreeningAnswers screening;
   std::vector<QaFault> faults;
   std::vector<vision::Zone> zones;  // the last set_zones
-  nlohmann::json findings;          // the last record_assessment
+  std::string findings;             // the last record_assessment, as JSON text
 };
 
 // An ImGui context with no backend, 1280x720, its font atlas built; destroyed with the fixture.
