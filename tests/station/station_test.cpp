@@ -437,7 +437,7 @@ TEST(Station, AfterARestartAnIntentWithoutOutcomeLocksDosingUntilSettled) {
 
 // An empty directory of this test process's own, for a journal.
 std::filesystem::path fresh_dir(const std::string& prefix) {
-  const auto dir = std::filesystem::path(::testing::TempDir()) / (prefix + std::to_string(::getpid()));
+  auto dir = std::filesystem::path(::testing::TempDir()) / (prefix + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
