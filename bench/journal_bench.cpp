@@ -23,6 +23,7 @@
 #include "meso/journal/merkle.hpp"
 #include "meso/journal/reader.hpp"
 #include "meso/journal/writer.hpp"
+#include "percentile.hpp"
 
 namespace {
 
@@ -80,12 +81,6 @@ void open_bare_table(sqlite3*& db, const std::filesystem::path& path) {
         db, "create bare");
 }
 
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1));
-  return values[index];
-}
-
 void BM_JournalAppendDurable(benchmark::State& state, Setup& setup) {
   const std::string run = std::to_string(++setup.append_runs);
   JournalWriter writer(WriterOptions{setup.dir / ("append" + run + ".db"), setup.dir / "station.key"});
@@ -137,10 +132,10 @@ void BM_JournalAppendDurable(benchmark::State& state, Setup& setup) {
   sqlite3_finalize(insert);
   sqlite3_close(bare);
   if (journal_us.empty()) return;
-  const double journal_p50 = percentile(journal_us, 0.50);
-  const double journal_p99 = percentile(journal_us, 0.99);
-  const double bare_p50 = percentile(bare_us, 0.50);
-  const double bare_p99 = percentile(bare_us, 0.99);
+  const double journal_p50 = meso::bench::percentile(journal_us, 0.50);
+  const double journal_p99 = meso::bench::percentile(journal_us, 0.99);
+  const double bare_p50 = meso::bench::percentile(bare_us, 0.50);
+  const double bare_p99 = meso::bench::percentile(bare_us, 0.99);
   state.counters["journal_p50_us"] = journal_p50;
   state.counters["journal_p99_us"] = journal_p99;
   state.counters["bare_p50_us"] = bare_p50;

@@ -17,6 +17,7 @@
 #include "meso/hal/mesogun_link.hpp"
 #include "meso/hal/pty.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
+#include "percentile.hpp"
 
 namespace {
 
@@ -95,11 +96,6 @@ struct Rig {
   std::size_t reply_bytes = 0;
 };
 
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
 double wire_ms(std::size_t bytes, std::uint32_t baud) {
   return baud == 0 ? 0.0 : static_cast<double>(bytes) * 10.0 * 1000.0 / baud;
 }
@@ -129,9 +125,9 @@ void round_trip(std::uint32_t baud, int rounds) {
   // Only the device's side is paced (the simulator's pacer); the host's writes cross the pty at once, as
   // they would over a real line only at infinite baud. So the baseline is the reply's wire time.
   const double wire = wire_ms(reply, baud);
-  const double p50 = percentile(rtts, 0.5);
-  const double p99 = percentile(rtts, 0.99);
-  const double beyond_p99 = percentile(beyond_line, 0.99);
+  const double p50 = meso::bench::percentile(rtts, 0.5);
+  const double p99 = meso::bench::percentile(rtts, 0.99);
+  const double beyond_p99 = meso::bench::percentile(beyond_line, 0.99);
   std::printf("| round trip, %s | %zu + %zu | %.3f | %.3f | %.3f | %s | %.3f | %s |\n",
               baud == 0 ? "unpaced" : (std::to_string(baud) + " baud").c_str(), request_bytes, reply, wire,
               p50, p99, baud == 0 ? "n/a" : (std::to_string(p99 - wire).substr(0, 5) + " ms").c_str(),

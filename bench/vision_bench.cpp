@@ -15,24 +15,12 @@
 #include "meso/vision/coverage.hpp"
 #include "meso/vision/grid_planner.hpp"
 #include "meso/vision/vision_pipeline.hpp"
+#include "percentile.hpp"
 
 namespace {
 
 using namespace meso;  // NOLINT(google-build-using-namespace): a benchmark's main file
 using Clock = std::chrono::steady_clock;
-
-struct Stats {
-  double p50_ms = 0;
-  double p95_ms = 0;
-};
-
-Stats stats_of(std::vector<double> ms) {
-  std::sort(ms.begin(), ms.end());
-  const auto at = [&](double q) {
-    return ms[static_cast<std::size_t>(q * static_cast<double>(ms.size() - 1))];
-  };
-  return {at(0.50), at(0.95)};
-}
 
 double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
@@ -84,8 +72,8 @@ int main(int argc, char** argv) {
     cv::aruco::detectMarkers(frame.image, dictionary, corners, ids, defaults);
     plain_ms.push_back(ms_since(t));
   }
-  const Stats p = stats_of(pipeline_ms);
-  const Stats b = stats_of(plain_ms);
+  const meso::bench::Spread p = meso::bench::p50_p95(pipeline_ms);
+  const meso::bench::Spread b = meso::bench::p50_p95(plain_ms);
   std::printf("%d frames %dx%d, %d registered, %d with the tip in view\n\n", count, frames[0].image.cols,
               frames[0].image.rows, registered, tips);
   std::printf("| measure | p50 ms | p95 ms |\n|---|---|---|\n");

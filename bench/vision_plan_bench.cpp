@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "meso/vision/grid_planner.hpp"
+#include "percentile.hpp"
 
 namespace {
 
@@ -53,11 +54,6 @@ std::vector<PointMm> cropped_lattice(const std::vector<Zone>& zones, double spac
   return points;
 }
 
-double percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
 struct Timing {
   double p50 = 0, p95 = 0;
 };
@@ -70,7 +66,7 @@ Timing time_ms(int reps, const std::function<void()>& run) {
     run();
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
-  return {percentile(ms, 0.5), percentile(ms, 0.95)};
+  return {meso::bench::percentile(ms, 0.5), meso::bench::percentile(ms, 0.95)};
 }
 
 }  // namespace

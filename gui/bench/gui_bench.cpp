@@ -32,6 +32,7 @@
 #include "meso/gui/panels.hpp"
 #include "meso/sim/synthetic_camera.hpp"
 #include "meso/station/clinical_limits.hpp"
+#include "percentile.hpp"
 
 namespace {
 
@@ -41,19 +42,6 @@ using Clock = std::chrono::steady_clock;
 constexpr int kWidth = 1280;
 constexpr int kHeight = 720;
 constexpr int kWarmup = 20;
-
-struct Stats {
-  double p50_ms = 0;
-  double p95_ms = 0;
-};
-
-Stats stats_of(std::vector<double> ms) {
-  std::sort(ms.begin(), ms.end());
-  const auto at = [&](double q) {
-    return ms[static_cast<std::size_t>(q * static_cast<double>(ms.size() - 1))];
-  };
-  return {at(0.50), at(0.95)};
-}
 
 double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
@@ -397,10 +385,10 @@ int main(int argc, char** argv) {
               count, frames[0].rgba.cols, frames[0].rgba.rows, kWarmup, fb_w, fb_h,
               renderer != nullptr ? renderer : "?", version != nullptr ? version : "?");
   std::printf("treatment frame: %d vertices in %d draw lists\n\n", vertices, lists);
-  const Stats b = stats_of(bare_ms);
-  const Stats t = stats_of(treat_ms);
-  const Stats bs = stats_of(bare_swap_ms);
-  const Stats ts = stats_of(treat_swap_ms);
+  const meso::bench::Spread b = meso::bench::p50_p95(bare_ms);
+  const meso::bench::Spread t = meso::bench::p50_p95(treat_ms);
+  const meso::bench::Spread bs = meso::bench::p50_p95(bare_swap_ms);
+  const meso::bench::Spread ts = meso::bench::p50_p95(treat_swap_ms);
   std::printf("| measure | p50 ms | p95 ms | swap p50 ms | swap p95 ms |\n|---|---:|---:|---:|---:|\n");
   std::printf("| treatment screen (`draw_console`, treating) | %.2f | %.2f | %.2f | %.2f |\n", t.p50_ms,
               t.p95_ms, ts.p50_ms, ts.p95_ms);
