@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "fonts.hpp"
+#include "gl_frame.hpp"
 #include "meso/gui/panels.hpp"
 #include "meso/sim/synthetic_camera.hpp"
 #include "meso/station/clinical_limits.hpp"
@@ -196,14 +197,7 @@ void upload(GLuint texture, const cv::Mat& rgba) {
 }
 
 void draw_and_finish(GLFWwindow* window) {
-  ImGui::Render();
-  int w = 0;
-  int h = 0;
-  glfwGetFramebufferSize(window, &w, &h);
-  glViewport(0, 0, w, h);
-  glClearColor(0.08f, 0.08f, 0.08f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  gui::draw_imgui_frame(window);
   glFinish();
 }
 

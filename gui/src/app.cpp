@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fonts.hpp"
+#include "gl_frame.hpp"
 #include "meso/gui/console.hpp"
 #include "meso/gui/keys.hpp"
 #include "meso/gui/panels.hpp"
@@ -131,14 +132,7 @@ void render(GLFWwindow* window, const ConsoleView& view, Forms& forms, Actions& 
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
   draw_console(view, forms, actions);
-  ImGui::Render();
-  int w = 0;
-  int h = 0;
-  glfwGetFramebufferSize(window, &w, &h);
-  glViewport(0, 0, w, h);
-  glClearColor(0.08f, 0.08f, 0.08f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  draw_imgui_frame(window);
   glfwSwapBuffers(window);
 }
 
