@@ -328,11 +328,7 @@ void ConsoleRuntime::open_session(const std::string& pseudonym) {
         if (!added) throw std::runtime_error(added.error().message);
         id = added.value();
       }
-      journal::SessionFilter filter;
-      filter.patient = pseudonym;
-      std::uint32_t course = 1;
-      for (const auto& s : reader().list_sessions(filter))
-        if (s.state == journal::SessionState::sealed) ++course;
+      const std::uint32_t course = course_session_of(pseudonym);
       const auto created = writer_.create_session_sync({*id, user.id, journal_tag, std::nullopt});
       if (!created) throw std::runtime_error(created.error().message);
       const station::SessionStart start{created.value(), pseudonym, tag,   user.name,
@@ -355,6 +351,15 @@ void ConsoleRuntime::open_session(const std::string& pseudonym) {
   });
 }
 
+std::uint32_t ConsoleRuntime::course_session_of(const std::string& pseudonym) {
+  journal::SessionFilter filter;
+  filter.patient = pseudonym;
+  std::uint32_t course = 1;  // the patient's sealed sessions come before this one
+  for (const auto& s : reader().list_sessions(filter))
+    if (s.state == journal::SessionState::sealed) ++course;
+  return course;
+}
+
 void ConsoleRuntime::recover_session() {
   if (!may_command() || !left_open_) return;
   busy("recovering session " + std::to_string(left_open_->id));
@@ -370,11 +375,7 @@ void ConsoleRuntime::recover_session() {
       });
       return;
     }
-    journal::SessionFilter filter;
-    filter.patient = info.patient_pseudonym;
-    std::uint32_t course = 1;
-    for (const auto& s : reader().list_sessions(filter))
-      if (s.state == journal::SessionState::sealed) ++course;
+    const std::uint32_t course = course_session_of(info.patient_pseudonym);
     auto events = station::session_events(reader(), info.id);
     const station::SessionStart start{info.id,
                                       info.patient_pseudonym,

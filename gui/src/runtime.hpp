@@ -137,8 +137,9 @@ class ConsoleRuntime final : public Actions {
   void apply_fault(const QaFault& fault);  // station thread
   void busy(const std::string& what);
   void notify(ViewQueue::Update update);
-  journal::JournalReader& reader();  // worker thread only
-  void find_left_open();             // constructor: the journal's open session, before the driver is built
+  journal::JournalReader& reader();                               // worker thread only
+  std::uint32_t course_session_of(const std::string& pseudonym);  // worker thread: its place in the course
+  void find_left_open();  // constructor: the journal's open session, before the driver is built
   hal::MesogunDriverOptions driver_options() const;
   void setup_demo();
   void setup_real();
