@@ -4,7 +4,9 @@
 // zones, a refused plan), 2 when the inputs cannot be read.
 #include "plan_command.hpp"
 
+#include <cmath>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 #include <opencv2/imgcodecs.hpp>
@@ -65,9 +67,15 @@ void print_text(const vision::Registration& registration, const std::vector<visi
     std::cout << "  " << z.name << ": " << vision::area_mm2(z.polygon_mm) << " mm2\n";
   std::cout << vision::to_string(plan.technique) << " plan, spacing " << plan.spacing_mm << " mm, margin "
             << plan.margin_mm << " mm\n";
-  for (const auto& z : plan.zones)
+  for (const auto& z : plan.zones) {
     std::cout << "  " << z.name << ": " << z.points << " points, " << static_cast<double>(z.volume_nl) / 1e6
-              << " ml\n";
+              << " ml";
+    if (plan.technique != vision::Technique::pen)
+      std::cout << std::fixed << std::setprecision(2) << ", every point within " << z.coverage_mm
+                << " mm of a planned point (goal " << plan.spacing_mm / std::sqrt(3.0) + 0.5 << " mm)"
+                << std::defaultfloat << std::setprecision(6);
+    std::cout << '\n';
+  }
   std::cout << "total: " << plan.points.size() << " points, " << static_cast<double>(plan.volume_nl) / 1e6
             << " ml of the " << options.cap_ml << " ml session cap\n";
 }

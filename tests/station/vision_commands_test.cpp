@@ -106,6 +106,11 @@ TEST(PlanCommand, APhotoBecomesAMetricPlanInJson) {
     EXPECT_NEAR(px[1] / px[2], p["v_px"].get<double>(), 0.05);
   }
   EXPECT_EQ(j["totals"]["volume_nl"], volume);
+  // The default point spacing is 10 mm: the goal is 10/sqrt(3) + 0.5 mm, and no plan covers its zone more
+  // tightly than a lattice cell, 10/sqrt(3) mm.
+  const auto& crown = j["totals"]["zones"][0];
+  EXPECT_NEAR(crown["coverage_goal_mm"].get<double>(), 6.27, 0.005);
+  EXPECT_GE(crown["coverage_mm"].get<double>(), 5.77);
   EXPECT_FALSE(cv::imread(overlay.string()).empty());
 }
 

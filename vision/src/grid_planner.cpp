@@ -330,9 +330,10 @@ std::vector<PointMm> seed_lattice(Sites& sites, const PointIndex& index, const L
 }
 
 // Sample grid over the cells of the open lattice vertices, within the area or a sliver around it (so that
-// every point of the area is near a sample), that the points placed so far leave uncovered: the holes.
-std::vector<PointMm> holes(const Sites& sites, const PointIndex& index, const Lattice& lattice,
-                           const std::vector<PointMm>& open, const ZoneJob& job, bool& any_inside) {
+// every point of the area is near a sample). A point in a placed vertex's cell is within spacing/sqrt(3) of
+// it, so only these samples can be holes.
+std::vector<PointMm> border_samples(const Lattice& lattice, const std::vector<PointMm>& open,
+                                    const ZoneJob& job, bool& any_inside) {
   std::vector<PointMm> out;
   const double h = job.sample_step;
   const double slack = 0.71 * h;
@@ -342,12 +343,27 @@ std::vector<PointMm> holes(const Sites& sites, const PointIndex& index, const La
     for (long y = floor_of((v.y - cell_radius) / h); y <= ceil_of((v.y + cell_radius) / h); ++y)
       for (long x = floor_of((v.x - cell_radius) / h); x <= ceil_of((v.x + cell_radius) / h); ++x) {
         const PointMm q{static_cast<double>(x) * h, static_cast<double>(y) * h};
-        if (lattice.nearest(q) != own || index.nearest(sites, q) <= job.reach) continue;
+        if (lattice.nearest(q) != own) continue;
         const double phi = job.area.phi(q);
         if (phi <= 0) any_inside = true;
-        if (phi <= slack) out.push_back(q);
+        if (phi <= 0) {
+          out.push_back(q);
+        } else if (phi <= slack) {
+          // A sample just outside stands for the area's points near it: its foot inside (tips of the area
+          // narrower than the grid have no sample of their own).
+          if (const auto p = job.area.pull_inside(q)) out.push_back(*p);
+        }
       }
   }
+  return out;
+}
+
+// The samples that the points placed so far leave uncovered: the holes.
+std::vector<PointMm> holes(const Sites& sites, const PointIndex& index, const std::vector<PointMm>& samples,
+                           const ZoneJob& job) {
+  std::vector<PointMm> out;
+  for (const PointMm& q : samples)
+    if (index.nearest(sites, q) > job.reach) out.push_back(q);
   return out;
 }
 
@@ -370,15 +386,35 @@ void fill_holes(Sites& sites, PointIndex& index, const std::vector<PointMm>& sam
   }
 }
 
-// Plans one zone into `sites`; returns false when the zone has no treatable area.
-bool plan_zone(Sites& sites, const BoxMm& box, const Lattice& lattice, const ZoneJob& job) {
+// Plans one zone into `sites`; returns the samples that bound its coverage (see border_samples), or nullopt
+// when the zone has no treatable area.
+std::optional<std::vector<PointMm>> plan_zone(Sites& sites, const BoxMm& box, const Lattice& lattice,
+                                              const ZoneJob& job) {
   PointIndex index(box, job.spacing);
   index.rebuild(sites);
   bool any_inside = false;
   const auto open = seed_lattice(sites, index, lattice, job, any_inside);
   index.rebuild(sites);
-  fill_holes(sites, index, holes(sites, index, lattice, open, job, any_inside), job);
-  return any_inside;
+  auto samples = border_samples(lattice, open, job, any_inside);
+  fill_holes(sites, index, holes(sites, index, samples, job), job);
+  if (!any_inside) return std::nullopt;
+  return samples;
+}
+
+// The farthest a point of the zone's treatable area lies from a planned point of any zone: within a placed
+// lattice vertex's cell, at most the cell's circumradius; elsewhere, the worst sample plus the sample grid's
+// half-diagonal.
+double coverage_radius(const Sites& sites, const PointIndex& index, const std::vector<PointMm>& samples,
+                       double spacing, double sample_step) {
+  double worst = 0;
+  for (const PointMm& q : samples) {
+    double d = index.nearest(sites, q);
+    if (!std::isfinite(d))  // no point within one bucket: look at them all
+      for (const PointMm& p : sites.pos)
+        d = std::min(d, distance(p, q));
+    worst = std::max(worst, d);
+  }
+  return std::max(spacing / kSqrt3, worst + sample_step * std::sqrt(0.5));
 }
 
 BoxMm union_box(const std::vector<Zone>& zones, double pad) {
@@ -402,11 +438,17 @@ double sample_step_for(double spacing) {
   return spacing <= 4 ? 0.375 : 0.25;
 }
 
-std::vector<std::vector<PointMm>> place_points(const std::vector<Zone>& zones, const Settings& st) {
+struct PlacedPoints {
+  std::vector<std::vector<PointMm>> per_zone;
+  std::vector<double> coverage_mm;  // per zone
+};
+
+PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st) {
   const Lattice lattice{st.spacing, st.spacing * kSqrt3 / 2};
   const BoxMm box = union_box(zones, st.spacing);
   const double step = sample_step_for(st.spacing);
   Sites sites;
+  std::vector<std::vector<PointMm>> samples;
   for (std::size_t z = 0; z < zones.size(); ++z) {
     const Treatable area(zones[z].polygon_mm, st.margin);
     const ZoneJob job{area,
@@ -415,12 +457,19 @@ std::vector<std::vector<PointMm>> place_points(const std::vector<Zone>& zones, c
                       0.9 * st.spacing + 1e-9,
                       st.spacing / kSqrt3 + 0.5 - 0.71 * step,
                       step};
-    if (!plan_zone(sites, box, lattice, job)) throw PlanRefused(no_area(zones[z], st.margin));
+    auto zone_samples = plan_zone(sites, box, lattice, job);
+    if (!zone_samples) throw PlanRefused(no_area(zones[z], st.margin));
+    samples.push_back(std::move(*zone_samples));
   }
-  std::vector<std::vector<PointMm>> per_zone(zones.size());
+  PlacedPoints out{std::vector<std::vector<PointMm>>(zones.size()), {}};
   for (std::size_t i = 0; i < sites.size(); ++i)
-    per_zone[static_cast<std::size_t>(sites.zone[i])].push_back(sites.pos[i]);
-  return per_zone;
+    out.per_zone[static_cast<std::size_t>(sites.zone[i])].push_back(sites.pos[i]);
+  // Measured once every zone is placed: a later zone's points may cover an earlier zone's border.
+  PointIndex index(box, st.spacing);
+  index.rebuild(sites);
+  for (const auto& zone_samples : samples)
+    out.coverage_mm.push_back(coverage_radius(sites, index, zone_samples, st.spacing, step));
+  return out;
 }
 
 // The stretches of row y inside the area, refined to 0.01 mm.
@@ -517,12 +566,12 @@ GridPlan plan_grid(const std::vector<Zone>& zones, const PlanRequest& request) {
   const Settings st = resolve(request);
   check_zones(zones);
   if (st.technique == Technique::pen) return plan_pen(zones, st);
-  const auto per_zone = place_points(zones, st);
+  const auto [per_zone, coverage_mm] = place_points(zones, st);
   GridPlan plan{st.technique, st.spacing, st.margin, {}, {}, {}, 0};
   for (std::size_t z = 0; z < zones.size(); ++z) {
     const auto count = static_cast<std::int64_t>(per_zone[z].size());
-    plan.zones.push_back(
-        {zones[z].name, static_cast<int>(count), count * st.dose, area_mm2(zones[z].polygon_mm)});
+    plan.zones.push_back({zones[z].name, static_cast<int>(count), count * st.dose,
+                          area_mm2(zones[z].polygon_mm), coverage_mm[z]});
     plan.volume_nl += count * st.dose;
   }
   check_volume(plan.volume_nl, st.cap);

@@ -49,8 +49,14 @@ nlohmann::json plan_report_json(const Registration& registration, const std::vec
                       {"dose_nl", p.dose_nl}});
   }
   nlohmann::json per_zone = nlohmann::json::array();
-  for (const auto& z : plan.zones)
-    per_zone.push_back({{"name", z.name}, {"points", z.points}, {"volume_nl", z.volume_nl}});
+  for (const auto& z : plan.zones) {
+    nlohmann::json zone{{"name", z.name}, {"points", z.points}, {"volume_nl", z.volume_nl}};
+    if (plan.technique != Technique::pen) {
+      zone["coverage_mm"] = round_to(z.coverage_mm, 0.01);
+      zone["coverage_goal_mm"] = round_to(plan.spacing_mm / std::sqrt(3.0) + 0.5, 0.01);
+    }
+    per_zone.push_back(zone);
+  }
   nlohmann::json passes = nlohmann::json::array();
   for (const auto& pass : plan.passes) {
     nlohmann::json path = nlohmann::json::array();

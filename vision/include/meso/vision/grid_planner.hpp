@@ -48,6 +48,9 @@ struct ZoneTotals {
   int points = 0;
   std::int64_t volume_nl = 0;
   double area_mm2 = 0;  // of the zone's polygon, margin included
+  // Point and nappage: every point of the zone's treatable area lies within this of a planned point (an
+  // upper bound, measured on a sample grid); the goal is spacing/sqrt(3) + 0.5 mm. Pen: 0.
+  double coverage_mm = 0;
 };
 
 struct GridPlan {
@@ -74,7 +77,8 @@ struct PlanRefused : std::invalid_argument {
 // Guaranteed (tests/vision/grid_planner_test.cpp): every planned point lies in its zone's treatable area,
 // and no two planned points (across zones too) are closer than 0.9 x spacing.
 // NOT yet guaranteed: that every point of the treatable area lies within spacing/sqrt(3) + 0.5 mm of a
-// planned point. The interior is; along the margin some holes stay (the disabled test measures them).
+// planned point. The interior is; along the margin some holes stay (the disabled test measures them), so
+// each zone's totals state the radius the plan does cover (ZoneTotals::coverage_mm).
 GridPlan plan_grid(const std::vector<Zone>& zones, const PlanRequest& request);
 
 // Rows `row_height_mm` apart, in boustrophedon order (every other row runs back); the visiting order as
