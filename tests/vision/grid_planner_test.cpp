@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -140,37 +141,59 @@ bool crosses(const PolygonMm& p) {
   return false;
 }
 
-// Plans each random case once; `check` asserts on the plan.
+struct RandomPlan {
+  Case c;
+  std::optional<GridPlan> plan;
+  std::string refusal;
+};
+
+// The 200 random cases, planned once for every test here (a small zone's relaxation takes its time).
+const std::vector<RandomPlan>& random_plans() {
+  static const std::vector<RandomPlan> plans = [] {
+    std::vector<RandomPlan> out;
+    std::mt19937 rng(20240517);
+    for (int i = 0; i < 200; ++i) {
+      RandomPlan r{random_case(rng, i), std::nullopt, {}};
+      try {
+        r.plan = plan_grid({{"z", r.c.polygon}}, request_for(r.c));
+      } catch (const PlanRefused& e) {
+        r.refusal = e.what();
+      }
+      out.push_back(std::move(r));
+    }
+    return out;
+  }();
+  return plans;
+}
+
+// Runs `check` on each random case's plan; returns how many were planned.
 template <class Check>
-int plan_random_cases(int count, Check check) {
-  std::mt19937 rng(20240517);
+int plan_random_cases(Check check) {
   int planned = 0;
-  for (int i = 0; i < count; ++i) {
-    const Case c = random_case(rng, i);
-    SCOPED_TRACE("case " + std::to_string(i) + ", spacing " + std::to_string(c.spacing) + ", margin " +
+  int i = 0;
+  for (const RandomPlan& r : random_plans()) {
+    const Case& c = r.c;
+    SCOPED_TRACE("case " + std::to_string(i++) + ", spacing " + std::to_string(c.spacing) + ", margin " +
                  std::to_string(c.margin));
-    GridPlan plan;
-    try {
-      plan = plan_grid({{"z", c.polygon}}, request_for(c));
-    } catch (const PlanRefused& e) {
+    if (!r.plan) {
       // Only refused when nothing of the zone is treatable, or when the random outline crosses itself (a
       // star around its centre whose vertices leave a gap wider than half a turn can).
-      if (std::string(e.what()).find("crosses itself") != std::string::npos) {
-        EXPECT_TRUE(crosses(c.polygon)) << e.what();
+      if (r.refusal.find("crosses itself") != std::string::npos) {
+        EXPECT_TRUE(crosses(c.polygon)) << r.refusal;
       } else {
-        EXPECT_NE(std::string(e.what()).find("no treatable area"), std::string::npos) << e.what();
+        EXPECT_NE(r.refusal.find("no treatable area"), std::string::npos) << r.refusal;
         EXPECT_EQ(worst_gap(c.polygon, c.margin, {{1e9, 1e9}}), 0.0);
       }
       continue;
     }
     ++planned;
-    check(c, plan);
+    check(c, *r.plan);
   }
   return planned;
 }
 
 TEST(GridPlanner, RandomShapesKeepTheSpacingWithEveryPointInsideTheTreatableArea) {
-  const int planned = plan_random_cases(200, [](const Case& c, const GridPlan& plan) {
+  const int planned = plan_random_cases([](const Case& c, const GridPlan& plan) {
     const auto points = positions(plan);
     ASSERT_FALSE(points.empty());
     for (const PointMm& p : points)
@@ -180,12 +203,23 @@ TEST(GridPlanner, RandomShapesKeepTheSpacingWithEveryPointInsideTheTreatableArea
   EXPECT_GE(planned, 190);
 }
 
-// KNOWN FAILING, so disabled (run it with --gtest_also_run_disabled_tests): the greedy hole filling keeps
-// the spacing but cannot always fill a hole along the margin without moving its neighbours.
+// KNOWN FAILING, so disabled (run it with --gtest_also_run_disabled_tests): zones over 1000 points are not
+// relaxed, and the relaxation does not settle every small zone (7 of the 197 keep a hole).
 TEST(GridPlanner, DISABLED_RandomShapesAreCoveredWithinSpacingOverSqrt3PlusHalfAMillimetre) {
-  plan_random_cases(200, [](const Case& c, const GridPlan& plan) {
+  plan_random_cases([](const Case& c, const GridPlan& plan) {
     EXPECT_LE(worst_gap(c.polygon, c.margin, positions(plan)), c.spacing / kSqrt3 + 0.5);
   });
+}
+
+// Where the guarantee stands: the zones that meet it, counted with the independent checker. The lattice and
+// greedy fill alone met it on 7 of the 197 planned zones; relaxing the small zones that kept a hole brought
+// that to 190. A change that loses more than a few of them is a regression.
+TEST(GridPlanner, MostRandomShapesMeetTheCoverageGoal) {
+  int met = 0;
+  const int planned = plan_random_cases([&](const Case& c, const GridPlan& plan) {
+    met += worst_gap(c.polygon, c.margin, positions(plan)) <= c.spacing / kSqrt3 + 0.5 ? 1 : 0;
+  });
+  EXPECT_GE(met, planned - 12) << met << " of " << planned << " zones meet the coverage goal";
 }
 
 // Until the guarantee above holds, each zone states the radius it does cover: never less than the gap the
@@ -193,7 +227,7 @@ TEST(GridPlanner, DISABLED_RandomShapesAreCoveredWithinSpacingOverSqrt3PlusHalfA
 // every 0.25 mm, 0.375 mm for nappage, and adds the half-diagonal), or than a lattice cell's circumradius,
 // spacing/sqrt(3), which bounds the cells it does not sample.
 TEST(GridPlanner, EachZoneStatesACoverageRadiusThatBoundsTheMeasuredGap) {
-  plan_random_cases(200, [](const Case& c, const GridPlan& plan) {
+  plan_random_cases([](const Case& c, const GridPlan& plan) {
     ASSERT_EQ(plan.zones.size(), 1U);
     const double stated = plan.zones[0].coverage_mm;
     const double measured = worst_gap(c.polygon, c.margin, positions(plan));

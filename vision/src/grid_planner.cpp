@@ -2,7 +2,8 @@
 // (touching zones then agree along their common border), cropped to each zone's treatable area; the lattice
 // alone leaves holes along the margin, so the holes are then filled greedily, deepest first, wherever a point
 // fits without coming closer than 0.9 x spacing to another. Only the lattice cells near the margin are
-// sampled for holes, so the work is proportional to the border, not to the area.
+// sampled for holes, so the work is proportional to the border, not to the area. A hole that stays (no
+// point fits without moving its neighbours) sends a small zone to border_relaxation.hpp, which moves them.
 #include "meso/vision/grid_planner.hpp"
 
 #include <algorithm>
@@ -15,13 +16,17 @@
 #include <utility>
 #include <vector>
 
+#include "border_relaxation.hpp"
+#include "treatable_area.hpp"
+
 namespace meso::vision {
 
 namespace {
 
+using planning::kInside;
+using planning::TreatableArea;
+
 constexpr double kSqrt3 = 1.7320508075688772;
-// Planned points sit this far inside the treatable area, so rounding never puts one on its edge.
-constexpr double kInside = 1e-6;
 
 struct Limits {
   double min_spacing, max_spacing, default_spacing;
@@ -134,80 +139,6 @@ void check_zones(const std::vector<Zone>& zones) {
   }
 }
 
-PointMm operator+(PointMm a, PointMm b) {
-  return {a.x + b.x, a.y + b.y};
-}
-PointMm operator-(PointMm a, PointMm b) {
-  return {a.x - b.x, a.y - b.y};
-}
-PointMm operator*(double k, PointMm a) {
-  return {k * a.x, k * a.y};
-}
-
-// The treatable area (the zone less its margin) as a signed distance phi: negative inside.
-class Treatable {
- public:
-  Treatable(const PolygonMm& polygon, double margin)
-      : polygon_(polygon), margin_(margin), box_(bounds(polygon)) {
-    double twice_area = 0;
-    for (std::size_t i = 0, j = polygon.size() - 1; i < polygon.size(); j = i++)
-      twice_area += polygon[j].x * polygon[i].y - polygon[i].x * polygon[j].y;
-    const double side = twice_area > 0 ? 1.0 : -1.0;  // the inward normal is on the left of a CCW edge
-    for (std::size_t i = 0, j = polygon.size() - 1; i < polygon.size(); j = i++) {
-      const PointMm e = polygon[i] - polygon[j];
-      const double len = std::max(std::hypot(e.x, e.y), 1e-12);
-      inward_.push_back({-side * e.y / len, side * e.x / len});
-    }
-    // The treatable area lies inside the polygon's box shrunk by the margin (a vertical or horizontal ray
-    // leaves the polygon before the box's edge).
-    box_ = {box_.min_x + margin, box_.min_y + margin, box_.max_x - margin, box_.max_y - margin};
-  }
-
-  double phi(PointMm p) const { return probe(p).phi; }
-  const BoxMm& box() const { return box_; }
-  double margin() const { return margin_; }
-
-  // Moves p into the area along phi's gradient (exact next to an edge); nullopt when that does not settle.
-  std::optional<PointMm> pull_inside(PointMm p) const {
-    for (int attempt = 0; attempt < 6; ++attempt) {
-      const Probe pr = probe(p);
-      if (pr.phi <= -kInside) return p;
-      p = p - (pr.phi + 2 * kInside) * pr.gradient;
-    }
-    return std::nullopt;
-  }
-
- private:
-  struct Probe {
-    double phi;
-    PointMm gradient;  // of phi: out of the area
-  };
-
-  Probe probe(PointMm p) const {
-    double best = std::numeric_limits<double>::infinity();
-    PointMm nearest;
-    std::size_t edge = 0;
-    for (std::size_t i = 0, j = polygon_.size() - 1; i < polygon_.size(); j = i++) {
-      const PointMm a = polygon_[j];
-      const PointMm e = polygon_[i] - a;
-      const double len2 = e.x * e.x + e.y * e.y;
-      const double t = len2 > 0 ? std::clamp(((p.x - a.x) * e.x + (p.y - a.y) * e.y) / len2, 0.0, 1.0) : 0.0;
-      const PointMm q = a + t * e;
-      const double d2 = (p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y);
-      if (d2 < best) best = d2, nearest = q, edge = i;
-    }
-    const double d = std::sqrt(best);
-    const bool inside = contains(polygon_, p);
-    const PointMm inward = d > 1e-9 ? (inside ? 1.0 / d : -1.0 / d) * (p - nearest) : inward_[edge];
-    return {margin_ - (inside ? d : -d), -1.0 * inward};
-  }
-
-  const PolygonMm& polygon_;
-  double margin_;
-  BoxMm box_;
-  std::vector<PointMm> inward_;  // per edge (vertex i-1 to vertex i)
-};
-
 long floor_of(double v) {
   return static_cast<long>(std::floor(v));
 }
@@ -297,7 +228,7 @@ class PointIndex {
 
 // What one zone's planning needs to know.
 struct ZoneJob {
-  const Treatable& area;
+  const TreatableArea& area;
   int zone;
   double spacing;
   double min_gap;  // no two points closer
@@ -386,10 +317,42 @@ void fill_holes(Sites& sites, PointIndex& index, const std::vector<PointMm>& sam
   }
 }
 
-// Plans one zone into `sites`; returns the samples that bound its coverage (see border_samples), or nullopt
-// when the zone has no treatable area.
-std::optional<std::vector<PointMm>> plan_zone(Sites& sites, const BoxMm& box, const Lattice& lattice,
-                                              const ZoneJob& job) {
+// The samples a zone's coverage is measured on: along the margin only (the lattice cells that got no point;
+// every other cell is within spacing/sqrt(3) of its vertex), or all of the area once the points moved.
+struct CoverageSamples {
+  std::vector<PointMm> samples;
+  bool whole_area = false;
+};
+
+// Relaxing a zone costs time in proportion to its area: up to this many points, about a second at most (the
+// 10,000-point nappage benchmark is four zones over it, and stays within its 50 ms).
+constexpr std::size_t kRelaxMaxPoints = 1000;
+
+// When the lattice and the greedy fill leave a hole, a small zone's points are relaxed as a whole
+// (border_relaxation.hpp), and the relaxed points replace them when they cover better.
+std::optional<CoverageSamples> relax_if_holed(Sites& sites, std::size_t first, const PointIndex& index,
+                                              const std::vector<PointMm>& samples, const ZoneJob& job) {
+  double worst = 0;
+  for (const PointMm& q : samples)
+    worst = std::max(worst, index.nearest(sites, q));
+  if (worst <= job.reach || sites.size() - first > kRelaxMaxPoints) return std::nullopt;
+  const std::vector<PointMm> fixed(sites.pos.begin(), sites.pos.begin() + static_cast<long>(first));
+  const std::vector<PointMm> own(sites.pos.begin() + static_cast<long>(first), sites.pos.end());
+  const planning::CoverageGoal goal{job.spacing, job.min_gap, job.reach, job.sample_step};
+  const planning::RelaxedPoints relaxed = planning::relax_zone(job.area, fixed, own, goal);
+  if (relaxed.points.empty() || relaxed.worst_gap >= worst) return std::nullopt;
+  sites.pos.resize(first);
+  sites.zone.resize(first);
+  for (const PointMm& p : relaxed.points)
+    sites.add(p, job.zone);
+  return CoverageSamples{planning::area_samples(job.area, job.sample_step), true};
+}
+
+// Plans one zone into `sites`; returns the samples its coverage is measured on, or nullopt when the zone
+// has no treatable area.
+std::optional<CoverageSamples> plan_zone(Sites& sites, const BoxMm& box, const Lattice& lattice,
+                                         const ZoneJob& job) {
+  const std::size_t first = sites.size();
   PointIndex index(box, job.spacing);
   index.rebuild(sites);
   bool any_inside = false;
@@ -398,23 +361,25 @@ std::optional<std::vector<PointMm>> plan_zone(Sites& sites, const BoxMm& box, co
   auto samples = border_samples(lattice, open, job, any_inside);
   fill_holes(sites, index, holes(sites, index, samples, job), job);
   if (!any_inside) return std::nullopt;
-  return samples;
+  if (auto relaxed = relax_if_holed(sites, first, index, samples, job)) return relaxed;
+  return CoverageSamples{std::move(samples), false};
 }
 
-// The farthest a point of the zone's treatable area lies from a planned point of any zone: within a placed
-// lattice vertex's cell, at most the cell's circumradius; elsewhere, the worst sample plus the sample grid's
-// half-diagonal.
-double coverage_radius(const Sites& sites, const PointIndex& index, const std::vector<PointMm>& samples,
+// The farthest a point of the zone's treatable area lies from a planned point of any zone: the worst sample
+// plus the sample grid's half-diagonal, and, when only the margin's cells were sampled, at least a lattice
+// cell's circumradius (which bounds the others).
+double coverage_radius(const Sites& sites, const PointIndex& index, const CoverageSamples& zone,
                        double spacing, double sample_step) {
   double worst = 0;
-  for (const PointMm& q : samples) {
+  for (const PointMm& q : zone.samples) {
     double d = index.nearest(sites, q);
     if (!std::isfinite(d))  // no point within one bucket: look at them all
       for (const PointMm& p : sites.pos)
         d = std::min(d, distance(p, q));
     worst = std::max(worst, d);
   }
-  return std::max(spacing / kSqrt3, worst + sample_step * std::sqrt(0.5));
+  const double bound = worst + sample_step * std::sqrt(0.5);
+  return zone.whole_area ? bound : std::max(spacing / kSqrt3, bound);
 }
 
 BoxMm union_box(const std::vector<Zone>& zones, double pad) {
@@ -448,9 +413,9 @@ PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st) {
   const BoxMm box = union_box(zones, st.spacing);
   const double step = sample_step_for(st.spacing);
   Sites sites;
-  std::vector<std::vector<PointMm>> samples;
+  std::vector<CoverageSamples> samples;
   for (std::size_t z = 0; z < zones.size(); ++z) {
-    const Treatable area(zones[z].polygon_mm, st.margin);
+    const TreatableArea area(zones[z].polygon_mm, st.margin);
     const ZoneJob job{area,
                       static_cast<int>(z),
                       st.spacing,
@@ -473,7 +438,7 @@ PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st) {
 }
 
 // The stretches of row y inside the area, refined to 0.01 mm.
-std::vector<std::pair<double, double>> row_runs(const Treatable& area, double y) {
+std::vector<std::pair<double, double>> row_runs(const TreatableArea& area, double y) {
   const BoxMm& b = area.box();
   const double step = 0.5;
   auto inside = [&](double x) { return area.phi({x, y}) <= -kInside; };
@@ -500,7 +465,7 @@ std::vector<std::pair<double, double>> row_runs(const Treatable& area, double y)
 }
 
 PenPass pen_pass(const Zone& zone, const Settings& st) {
-  const Treatable area(zone.polygon_mm, st.margin);
+  const TreatableArea area(zone.polygon_mm, st.margin);
   PenPass pass{zone.name, {}, st.depth};
   const BoxMm& b = area.box();
   if (b.height() < 0 || b.width() < 0) return pass;

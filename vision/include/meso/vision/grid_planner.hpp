@@ -71,14 +71,17 @@ struct PlanRefused : std::invalid_argument {
 };
 
 // Points: one hexagonal lattice shared by all zones, cropped to each zone's treatable area (the zone less
-// its margin), then holes along the margin filled greedily. Zones are planned in the given order and may
+// its margin), then holes along the margin filled greedily; a zone of at most 1000 points that still has a
+// hole is relaxed as a whole (its points moved, added or removed) and kept if it then covers better.
+// Zones are planned in the given order and may
 // touch or overlap: a later zone adds no point closer than 0.9 x spacing to an earlier zone's points, so an
 // area two zones share belongs to the first, and each point is counted (and dosed) once.
 // Guaranteed (tests/vision/grid_planner_test.cpp): every planned point lies in its zone's treatable area,
 // and no two planned points (across zones too) are closer than 0.9 x spacing.
 // NOT yet guaranteed: that every point of the treatable area lies within spacing/sqrt(3) + 0.5 mm of a
-// planned point. The interior is; along the margin some holes stay (the disabled test measures them), so
-// each zone's totals state the radius the plan does cover (ZoneTotals::coverage_mm).
+// planned point. The interior is; along the margin, zones over 1000 points and a few small zones keep holes
+// (the disabled test measures them), so each zone's totals state the radius the plan does cover
+// (ZoneTotals::coverage_mm). Relaxing costs time: up to a few seconds for one zone.
 GridPlan plan_grid(const std::vector<Zone>& zones, const PlanRequest& request);
 
 // Rows `row_height_mm` apart, in boustrophedon order (every other row runs back); the visiting order as

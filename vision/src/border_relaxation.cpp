@@ -1,0 +1,285 @@
+#include "border_relaxation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+
+namespace meso::vision::planning {
+
+namespace {
+
+constexpr int kLloydSteps = 10;      // per round: even the points out
+constexpr int kMinimaxSteps = 20;    // per round: then shrink each cell's farthest distance
+constexpr int kRounds = 10;          // each followed by one point added or removed
+constexpr double kCellSamples = 10;  // relaxation samples per spacing (the goal is checked on the finer grid)
+// A small zone whose own points do not settle starts again from points spread over it, one to two more than
+// it had; its few points leave the relaxation few ways out, and a restart there is cheap.
+constexpr std::size_t kRestartMaxPoints = 30;
+constexpr int kRestarts = 20;
+constexpr double kPushSlack =
+    1.02;  // points are pushed this much beyond the minimum gap, so rounding keeps it
+
+long floor_of(double v) {
+  return static_cast<long>(std::floor(v));
+}
+
+// Squared distance: the hot loops compare distances, and std::hypot's care for overflow costs most of
+// their time.
+double dist2(PointMm a, PointMm b) {
+  const double dx = a.x - b.x, dy = a.y - b.y;
+  return dx * dx + dy * dy;
+}
+
+// Points bucketed by a square grid over a box; nearest queries widen ring by ring.
+class Buckets {
+ public:
+  Buckets(const BoxMm& box, double cell, const std::vector<PointMm>& points)
+      : box_(box),
+        cell_(cell),
+        cols_(static_cast<long>(std::ceil(box.width() / cell)) + 1),
+        rows_(static_cast<long>(std::ceil(box.height() / cell)) + 1),
+        points_(points),
+        cells_(static_cast<std::size_t>(cols_ * rows_)) {
+    for (std::size_t i = 0; i < points.size(); ++i)
+      cells_[slot(points[i])].push_back(i);
+  }
+
+  // Calls f(i) for each point in the cells within `ring` cells of p's.
+  template <class F>
+  void near(PointMm p, long ring, F f) const {
+    const long x = col(p), y = row(p);
+    for (long yy = std::max(0L, y - ring); yy <= std::min(rows_ - 1, y + ring); ++yy)
+      for (long xx = std::max(0L, x - ring); xx <= std::min(cols_ - 1, x + ring); ++xx)
+        for (const std::size_t i : cells_[static_cast<std::size_t>(yy * cols_ + xx)])
+          f(i);
+  }
+
+  // The nearest point's index and distance. A point found within `ring` cells is the nearest once its
+  // distance is at most `ring` cells (nothing farther out can be nearer).
+  std::pair<std::size_t, double> nearest(PointMm p) const {
+    std::size_t best = 0;
+    double best_d2 = std::numeric_limits<double>::infinity();
+    for (long ring = 1; ring <= std::max(cols_, rows_); ++ring) {
+      near(p, ring, [&](std::size_t i) {
+        const double d2 = dist2(p, points_[i]);
+        if (d2 < best_d2) best_d2 = d2, best = i;
+      });
+      const double reach = static_cast<double>(ring) * cell_;
+      if (best_d2 <= reach * reach) break;
+    }
+    return {best, std::sqrt(best_d2)};
+  }
+
+ private:
+  long col(PointMm p) const { return std::clamp(floor_of((p.x - box_.min_x) / cell_), 0L, cols_ - 1); }
+  long row(PointMm p) const { return std::clamp(floor_of((p.y - box_.min_y) / cell_), 0L, rows_ - 1); }
+  std::size_t slot(PointMm p) const { return static_cast<std::size_t>(row(p) * cols_ + col(p)); }
+
+  BoxMm box_;
+  double cell_;
+  long cols_, rows_;
+  const std::vector<PointMm>& points_;
+  std::vector<std::vector<std::size_t>> cells_;
+};
+
+PointMm midpoint(PointMm a, PointMm b) {
+  return {(a.x + b.x) / 2, (a.y + b.y) / 2};
+}
+
+// The centre of the circle through a, b and c; nullopt when they are collinear.
+std::optional<PointMm> circumcentre(PointMm a, PointMm b, PointMm c) {
+  const double bx = b.x - a.x, by = b.y - a.y, cx = c.x - a.x, cy = c.y - a.y;
+  const double d = 2 * (bx * cy - by * cx);
+  if (std::abs(d) < 1e-12) return std::nullopt;
+  const double b2 = bx * bx + by * by, c2 = cx * cx + cy * cy;
+  return PointMm{a.x + (cy * b2 - by * c2) / d, a.y + (bx * c2 - cx * b2) / d};
+}
+
+// The centre of the smallest circle around `points` (Welzl's algorithm, iterative; the shuffle keeps its
+// expected time linear, and the seeded generator keeps plans reproducible).
+PointMm smallest_circle_centre(std::vector<PointMm> points, std::mt19937& rng) {
+  std::shuffle(points.begin(), points.end(), rng);
+  constexpr double eps = 1e-9;
+  PointMm c = points[0];
+  double r2 = 0;  // squared radius, widened by eps so points on the circle count as inside
+  const auto outside = [&](PointMm p) { return dist2(c, p) > r2; };
+  const auto around = [&](PointMm centre, PointMm on) {
+    c = centre;
+    r2 = dist2(centre, on) + eps;
+  };
+  for (std::size_t i = 1; i < points.size(); ++i) {
+    if (!outside(points[i])) continue;
+    around(points[i], points[i]);
+    for (std::size_t j = 0; j < i; ++j) {
+      if (!outside(points[j])) continue;
+      around(midpoint(points[i], points[j]), points[i]);
+      for (std::size_t k = 0; k < j; ++k) {
+        if (!outside(points[k])) continue;
+        if (const auto o = circumcentre(points[i], points[j], points[k])) around(*o, points[i]);
+      }
+    }
+  }
+  return c;
+}
+
+struct Job {
+  const TreatableArea& area;
+  const CoverageGoal& goal;
+  BoxMm box;
+  std::vector<PointMm> coarse;  // relaxation samples
+  std::vector<PointMm> fine;    // the goal's samples
+};
+
+// points[0, first) are fixed; the rest move.
+void relax_steps(std::vector<PointMm>& points, std::size_t first, const Job& job, std::mt19937& rng) {
+  const double s = job.goal.spacing;
+  const double push = job.goal.min_gap * kPushSlack;
+  for (int step = 0; step < kLloydSteps + kMinimaxSteps; ++step) {
+    {
+      const Buckets buckets(job.box, s, points);
+      std::vector<std::vector<PointMm>> cells(points.size());
+      for (const PointMm& q : job.coarse) {
+        const std::size_t owner = buckets.nearest(q).first;
+        if (owner >= first) cells[owner].push_back(q);
+      }
+      for (std::size_t i = first; i < points.size(); ++i) {
+        if (cells[i].empty()) continue;
+        if (step < kLloydSteps) {
+          PointMm sum;
+          for (const PointMm& q : cells[i])
+            sum = sum + q;
+          points[i] = (1.0 / static_cast<double>(cells[i].size())) * sum;
+        } else {
+          points[i] = smallest_circle_centre(cells[i], rng);
+        }
+      }
+    }
+    for (int pass = 0; pass < 3; ++pass) {
+      const Buckets buckets(job.box, s, points);
+      for (std::size_t i = first; i < points.size(); ++i)
+        buckets.near(points[i], 1, [&](std::size_t j) {
+          if (j == i) return;
+          const double d2 = dist2(points[i], points[j]);
+          if (d2 >= push * push) return;
+          const double d = std::sqrt(d2);
+          const PointMm away = d < 1e-9 ? PointMm{1, 0} : (1.0 / d) * (points[i] - points[j]);
+          if (j < first) {
+            points[i] = points[i] + (push - d) * away;
+          } else {
+            points[i] = points[i] + 0.5 * (push - d) * away;
+            points[j] = points[j] - 0.5 * (push - d) * away;
+          }
+        });
+    }
+    for (std::size_t i = first; i < points.size(); ++i)
+      if (const auto p = job.area.pull_inside(points[i])) points[i] = *p;
+  }
+}
+
+struct Check {
+  double worst = 0;
+  std::size_t worst_sample = 0;
+  double closest = std::numeric_limits<double>::infinity();
+  std::size_t crowded = 0;  // a moving point of the closest pair
+};
+
+Check check(const std::vector<PointMm>& points, std::size_t first, const Job& job) {
+  const Buckets buckets(job.box, job.goal.spacing, points);
+  Check c;
+  for (std::size_t k = 0; k < job.fine.size(); ++k) {
+    const double d = buckets.nearest(job.fine[k]).second;
+    if (d > c.worst) c.worst = d, c.worst_sample = k;
+  }
+  for (std::size_t i = first; i < points.size(); ++i) {
+    if (job.area.phi(points[i]) > -kInside) c.closest = 0, c.crowded = i;  // stuck outside: drop it
+    buckets.near(points[i], 1, [&](std::size_t j) {
+      if (j == i) return;
+      const double d = std::sqrt(dist2(points[i], points[j]));
+      if (d < c.closest) c.closest = d, c.crowded = i;
+    });
+  }
+  return c;
+}
+
+// `count` points spread over the area: farthest-point sampling from a random first sample.
+std::vector<PointMm> spread_points(const std::vector<PointMm>& fixed, std::size_t count, const Job& job,
+                                   std::mt19937& rng) {
+  std::vector<PointMm> points = fixed;
+  std::vector<double> gap(job.fine.size(), std::numeric_limits<double>::infinity());
+  for (const PointMm& f : fixed)
+    for (std::size_t k = 0; k < job.fine.size(); ++k)
+      gap[k] = std::min(gap[k], dist2(f, job.fine[k]));  // squared
+  std::size_t next = std::uniform_int_distribution<std::size_t>(0, job.fine.size() - 1)(rng);
+  for (std::size_t n = 0; n < count; ++n) {
+    const PointMm p = job.fine[next];
+    points.push_back(p);
+    for (std::size_t k = 0; k < job.fine.size(); ++k)
+      gap[k] = std::min(gap[k], dist2(p, job.fine[k]));
+    next = static_cast<std::size_t>(std::max_element(gap.begin(), gap.end()) - gap.begin());
+  }
+  return points;
+}
+
+}  // namespace
+
+std::vector<PointMm> area_samples(const TreatableArea& area, double step) {
+  std::vector<PointMm> out;
+  const BoxMm& b = area.box();
+  for (long y = floor_of(b.min_y / step); static_cast<double>(y) * step <= b.max_y; ++y)
+    for (long x = floor_of(b.min_x / step); static_cast<double>(x) * step <= b.max_x; ++x) {
+      const PointMm q{static_cast<double>(x) * step, static_cast<double>(y) * step};
+      const double phi = area.phi(q);
+      if (phi <= 0) {
+        out.push_back(q);
+      } else if (phi <= 0.71 * step) {
+        if (const auto p = area.pull_inside(q)) out.push_back(*p);
+      }
+    }
+  return out;
+}
+
+RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& fixed,
+                         const std::vector<PointMm>& start, const CoverageGoal& goal) {
+  const double s = goal.spacing;
+  const BoxMm& b = area.box();
+  Job job{area, goal, {b.min_x - 2 * s, b.min_y - 2 * s, b.max_x + 2 * s, b.max_y + 2 * s}, {}, {}};
+  job.coarse = area_samples(area, s / kCellSamples);
+  job.fine = area_samples(area, goal.sample_step);
+  RelaxedPoints best;
+  best.worst_gap = std::numeric_limits<double>::infinity();
+  if (job.fine.empty()) return best;
+  std::vector<PointMm> near_fixed;  // only the fixed points that can matter
+  for (const PointMm& p : fixed)
+    if (p.x >= job.box.min_x && p.x <= job.box.max_x && p.y >= job.box.min_y && p.y <= job.box.max_y)
+      near_fixed.push_back(p);
+  const std::size_t first = near_fixed.size();
+  std::mt19937 rng(1);
+  const int attempts = start.size() <= kRestartMaxPoints ? 1 + kRestarts : 1;
+  for (int attempt = 0; attempt < attempts && !best.met; ++attempt) {
+    std::vector<PointMm> points = near_fixed;
+    if (attempt == 0)
+      points.insert(points.end(), start.begin(), start.end());
+    else
+      points =
+          spread_points(near_fixed, start.size() + static_cast<std::size_t>((attempt - 1) % 3), job, rng);
+    if (points.size() == first) points.push_back(job.fine[job.fine.size() / 2]);
+    for (int round = 0; round < kRounds && !best.met; ++round) {
+      relax_steps(points, first, job, rng);
+      const Check c = check(points, first, job);
+      const bool spaced = c.closest >= goal.min_gap;
+      if (spaced && c.worst < best.worst_gap) {
+        best.points.assign(points.begin() + static_cast<long>(first), points.end());
+        best.worst_gap = c.worst;
+        best.met = c.worst <= goal.reach;
+      }
+      if (!spaced)
+        points.erase(points.begin() + static_cast<long>(c.crowded));
+      else if (const auto p = area.pull_inside(job.fine[c.worst_sample]))
+        points.push_back(*p);
+    }
+  }
+  return best;
+}
+
+}  // namespace meso::vision::planning
