@@ -259,6 +259,7 @@ class NoActions final : public gui::Actions {
   void verify_session(std::int64_t) override {}
   void export_session(std::int64_t, gui::ExportFormat, const std::string&) override {}
   void inject_fault(const gui::QaFault&) override {}
+  void choose_simulated_device(hal::DeviceKind) override {}
 };
 
 void treatment_frame(GLFWwindow* window, const gui::ConsoleView& view, gui::Forms& forms,

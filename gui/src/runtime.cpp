@@ -8,6 +8,7 @@
 #include "assessment_photo.hpp"
 #include "demo_plan.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
+#include "meso/sim/simulated_pen.hpp"
 #include "meso/station/course_schedule.hpp"
 #include "meso/station/recovery_inputs.hpp"
 
@@ -82,7 +83,9 @@ ConsoleRuntime::~ConsoleRuntime() {
     station_->set_observer({});
     station_->disarm("console closed");
     if (gun_) gun_->cleanup();
+    if (pen_) pen_->cleanup();
     if (sim_) sim_->stop();
+    if (sim_pen_) sim_pen_->stop();
   });
   guard_.reset();
   // Drain; a device that keeps a timer alive past its cleanup must not hold the console open.
@@ -506,7 +509,9 @@ void ConsoleRuntime::fire_next() {
 
 void ConsoleRuntime::pull_trigger() {
   if (!sim_) return;
-  command([this] { sim_->apply(sim::action::Trigger{1}); });
+  command([this] {
+    if (sim_device_ == hal::DeviceKind::mesogun) sim_->apply(sim::action::Trigger{1});
+  });
 }
 
 void ConsoleRuntime::set_demo_hand(bool on) {

@@ -82,6 +82,10 @@ class RecordingActions final : public Actions {
     faults.push_back(fault);
     calls.push_back("inject_fault " + std::to_string(static_cast<int>(fault.kind)));
   }
+  void choose_simulated_device(hal::DeviceKind kind) override {
+    calls.push_back(std::string("choose_simulated_device ") +
+                    (kind == hal::DeviceKind::pen ? "pen" : "mesogun"));
+  }
 
   station::ScreeningAnswers screening;
   std::vector<QaFault> faults;

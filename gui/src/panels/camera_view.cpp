@@ -166,6 +166,19 @@ void draw_points(ImDrawList& dl, const Mapping& map, const ConsoleView& view) {
   }
 }
 
+// A pen step's path: each stroke a line, the pen lifted between strokes. The path guides the hand only;
+// the station runs the pen, it does not target points.
+void draw_passes(ImDrawList& dl, const Mapping& map, const ConsoleView& view) {
+  const auto& snap = view.snap;
+  const bool pen_step = snap.plan ? snap.step < snap.plan->steps.size() &&
+                                        snap.plan->steps[snap.step].device() == hal::DeviceKind::pen
+                                  : view.preview.ready;
+  if (!pen_step) return;
+  for (const auto& pass : view.preview.passes)
+    for (std::size_t i = 1; i < pass.path.size(); i += 2)
+      dl.AddLine(map(pass.path[i - 1]), map(pass.path[i]), ui::colour::cyan, 2.0f);
+}
+
 void draw_tip(ImDrawList& dl, const Mapping& map, vision::PointMm tip) {
   const ImVec2 c = map(tip);
   const float arm = ImGui::GetFontSize() * 1.5f;
@@ -210,6 +223,7 @@ void draw_camera_view(const ConsoleView& view, ImVec2 size, const CameraOverlay&
     if (overlay.zones) draw_zones(dl, map, zones);
     if (editing) draw_grips(dl, map, zones);
     if (overlay.plan) draw_points(dl, map, view);
+    if (overlay.plan) draw_passes(dl, map, view);
     if (overlay.tip && cam.tip_mm) draw_tip(dl, map, *cam.tip_mm);
   } else {
     const std::string why =

@@ -67,6 +67,10 @@ struct PlanPreview {
   std::size_t points = 0;
   std::uint64_t volume_nl = 0;
   std::uint64_t cap_nl = 0;
+  // Microneedling: the planner's serpentine path over each zone, for the image (the station's pen step has
+  // no points: it runs the pen, it does not target).
+  std::vector<vision::PenPass> passes;
+  double path_mm = 0;  // one pass over every zone
 };
 
 struct PatientLookup {

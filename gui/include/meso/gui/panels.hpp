@@ -38,6 +38,10 @@ void draw_device_panel(const ConsoleView& view);
 void draw_trends(const ConsoleView& view, float height);
 void draw_registration_status(const ConsoleView& view);
 
+// The planning form's technique as offered (PlanForm::technique): microneedling when the pen is the device
+// connected, otherwise the mesogun's point by point or nappage.
+int offered_technique(const ConsoleView& view, int technique);
+
 struct CameraOverlay {
   bool zones = false;
   bool plan = false;  // planned, done and next points, from the snapshot's plan (or the preview's)
