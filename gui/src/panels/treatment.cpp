@@ -1,6 +1,9 @@
 // Treatment, the screen used most, read at arm's length: the live image with the planned, done and next
 // points and the tip (left), and everything the hand needs to know at a glance (right): guidance, dose,
 // shots, the device, alarms and the big buttons. E-STOP is drawn by the console on every session screen.
+#include <cmath>
+
+#include "camera_mapping.hpp"
 #include "meso/gui/panels.hpp"
 #include "panels/widgets.hpp"
 
@@ -100,6 +103,24 @@ void uncertain_fires(const ConsoleView& view, Forms& forms, Actions& actions) {
   }
 }
 
+// Zoom in, out and back to the full view: buttons a gloved finger can hit, and what the zoom is centred on.
+void zoom_buttons(const ConsoleView& view, float& zoom) {
+  const ImVec2 size(ImGui::GetFontSize() * 5.5f, ImGui::GetFontSize() * 1.8f);
+  if (ui::big_button("ZOOM IN", size, ui::colour::cyan, zoom < kMaxZoom)) zoom = zoom_by(zoom, 1);
+  ImGui::SameLine();
+  if (ui::big_button("ZOOM OUT", size, ui::colour::cyan, zoom > 1)) zoom = zoom_by(zoom, -1);
+  ImGui::SameLine();
+  if (ui::big_button("FULL VIEW", size, ui::colour::grey, zoom > 1)) zoom = 1;
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  const std::string label = zoom > 1
+                                ? "x" + std::to_string(static_cast<int>(std::lround(zoom * 10)) / 10) + "." +
+                                      std::to_string(static_cast<int>(std::lround(zoom * 10)) % 10) + " on " +
+                                      zoom_focus(view).what
+                                : std::string("full view");
+  ImGui::TextUnformatted(label.c_str());
+}
+
 }  // namespace
 
 void draw_registration_status(const ConsoleView& view) {
@@ -124,9 +145,14 @@ void draw_treatment(const ConsoleView& view, Forms& forms, Actions& actions) {
   // Line pressure and reservoir are the mesogun's: a pen step has no trend of its own to plot.
   const bool trends = pen_step(view) == nullptr;
   const float trends_h = trends ? avail.y * 0.2f : 0.0f;
-  ImGui::BeginChild("treatment_left", ImVec2(left, avail.y));
-  draw_camera_view(view, ImVec2(left, avail.y - (trends ? trends_h + ImGui::GetStyle().ItemSpacing.y : 0.0f)),
-                   CameraOverlay{false, true, true});
+  // Laid out to fit: no scrollbar, and the mouse wheel is the image's zoom, never a scroll.
+  ImGui::BeginChild("treatment_left", ImVec2(left, avail.y), false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  zoom_buttons(view, forms.treatment_zoom);
+  CameraOverlay overlay{false, true, true};
+  overlay.zoom = &forms.treatment_zoom;
+  const float below = trends ? trends_h + ImGui::GetStyle().ItemSpacing.y : 0.0f;
+  draw_camera_view(view, ImVec2(left, ImGui::GetContentRegionAvail().y - below), overlay);
   if (trends) draw_trends(view, trends_h);
   ImGui::EndChild();
   ImGui::SameLine();

@@ -34,6 +34,7 @@ struct Forms {
   std::vector<vision::Zone> zone_draft;
   int drag_zone = -1;  // -1: nothing dragged
   int drag_vertex = -1;
+  float treatment_zoom = 1;  // the treatment image: 1 the full view, more centres on the next target or tip
   // Where the camera image was drawn last: its top-left corner on the screen and screen px per image px.
   float image_x = 0, image_y = 0, image_scale = 0;
   // Audit: the filters, the chosen session, where an export goes.
