@@ -233,6 +233,7 @@ class NoActions final : public gui::Actions {
   void record_screening(const station::ScreeningAnswers&) override {}
   void record_assessment(const nlohmann::json&) override {}
   void capture_assessment_photo() override {}
+  void estimate_density_from_file(const std::string&, double) override {}
   void suggest_zones() override {}
   void set_zones(const std::vector<meso::vision::Zone>&) override {}
   void attest(std::uint32_t, bool, const std::string&) override {}

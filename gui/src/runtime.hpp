@@ -96,6 +96,7 @@ class ConsoleRuntime final : public Actions {
   void record_screening(const station::ScreeningAnswers& answers) override;
   void record_assessment(const nlohmann::json& findings) override;
   void capture_assessment_photo() override;
+  void estimate_density_from_file(const std::string& path, double px_per_mm) override;
   void suggest_zones() override;
   void set_zones(const std::vector<vision::Zone>& zones) override;
   void preview_plan(const PlanForm& form) override;
@@ -153,7 +154,7 @@ class ConsoleRuntime final : public Actions {
   void setup_real();
   cv::Mat planning_photo();  // worker thread: an image of the scalp without the handpiece
   // Worker thread, demo only: a simulated phototrichogram close-up and its counted density. A real station
-  // has no close-up source yet, and says so.
+  // has no close-up camera: it says to load a close-up file (estimate_density_from_file) or type the count.
   void measure_demo_density(AssessmentView& a);
   void setup_camera();
   void demo_hand_path();  // demo: the synthetic hand visits the points still to do

@@ -153,7 +153,7 @@ void ConsoleRuntime::setup_real() {
 
 void ConsoleRuntime::measure_demo_density(AssessmentView& a) {
   if (!demo_camera_) {
-    a.message += "; no close-up camera: enter the hair count by hand";
+    a.message += "; no close-up camera: load a close-up file or enter the hair count by hand";
     return;
   }
   // The demo's close-up is rendered at 150 hairs per cm2, a thinning crown.

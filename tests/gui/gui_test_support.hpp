@@ -38,6 +38,9 @@ class RecordingActions final : public Actions {
     calls.emplace_back("record_assessment");
   }
   void capture_assessment_photo() override { calls.emplace_back("capture_assessment_photo"); }
+  void estimate_density_from_file(const std::string& path, double px_per_mm) override {
+    calls.push_back("estimate_density_from_file " + path + " " + std::to_string(px_per_mm));
+  }
   void suggest_zones() override { calls.emplace_back("suggest_zones"); }
   void set_zones(const std::vector<vision::Zone>& z) override {
     zones = z;

@@ -14,8 +14,13 @@ nlohmann::json assessment_findings(const Forms& forms, const AssessmentView& tak
   nlohmann::json j{{"notes", forms.assessment_notes.data()}};
   if (forms.assessment_density > 0) j["density_per_cm2"] = forms.assessment_density;
   if (taken.density_per_cm2 > 0 &&
-      forms.assessment_density == static_cast<int>(std::lround(taken.density_per_cm2)))
+      forms.assessment_density == static_cast<int>(std::lround(taken.density_per_cm2))) {
     j["density_method"] = taken.density_method;  // measured, not typed over
+    if (!taken.density_file.empty())
+      j["density_closeup"] = {{"file", taken.density_file},
+                              {"sha256", taken.density_sha256},
+                              {"px_per_mm", taken.density_px_per_mm}};
+  }
   if (!taken.photo_file.empty()) j["photo"] = {{"file", taken.photo_file}, {"sha256", taken.photo_sha256}};
   return j;
 }
@@ -110,6 +115,24 @@ void photos(const ConsoleView& view, Forms& forms, ImVec2 avail) {
         ImVec2(half, avail.y));
 }
 
+// A station without a close-up camera counts the hairs of a close-up image file; its lens's calibration
+// gives the scale. Open on such a station; folded in demo mode, whose simulated close-up is counted already.
+void closeup_file(const ConsoleView& view, Forms& forms, Actions& actions) {
+  ImGui::SetNextItemOpen(!view.demo, ImGuiCond_Once);
+  if (!ImGui::CollapsingHeader("Density from a close-up file")) return;
+  ImGui::SetNextItemWidth(-1);
+  ImGui::InputTextWithHint("##closeup_path", "close-up image file (clipped hair, calibrated lens)",
+                           forms.closeup_path.data(), forms.closeup_path.size());
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
+  ImGui::InputFloat("px per mm (the lens's calibration)", &forms.closeup_px_per_mm, 0, 0, "%.1f");
+  const bool ready = forms.closeup_path[0] != '\0' && forms.closeup_px_per_mm > 0 && !view.busy;
+  if (ui::big_button("Count the close-up's hairs", ImVec2(-1, 0), ui::colour::cyan, ready))
+    actions.estimate_density_from_file(forms.closeup_path.data(), forms.closeup_px_per_mm);
+  const auto& a = view.assessment;
+  if (!a.closeup_message.empty())
+    ui::coloured_text(a.closeup_ok ? ui::colour::grey : ui::colour::amber, a.closeup_message);
+}
+
 }  // namespace
 
 void draw_assessment(const ConsoleView& view, Forms& forms, Actions& actions) {
@@ -131,7 +154,10 @@ void draw_assessment(const ConsoleView& view, Forms& forms, Actions& actions) {
     ImGui::Text("%.0f hairs/cm2", a.density_per_cm2);
     ImGui::PopFont();
     ui::text("close-up, 1 cm2 field: " + a.density_method);
+    if (!a.density_file.empty())
+      ui::text("from " + a.density_file + " (sha256 " + a.density_sha256.substr(0, 12) + "...)");
   }
+  closeup_file(view, forms, actions);
   ImGui::Separator();
   ImGui::InputTextMultiline("Notes", forms.assessment_notes.data(), forms.assessment_notes.size(),
                             ImVec2(-1, ImGui::GetTextLineHeight() * 5));

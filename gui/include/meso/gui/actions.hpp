@@ -90,6 +90,9 @@ class Actions {
   // The scalp photo of this session, registered and saved, beside the patient's previous one; in demo mode
   // also a simulated close-up's hair density. Lands in the view's assessment.
   virtual void capture_assessment_photo() = 0;
+  // The hair density from a close-up image file at the lens's calibrated scale (a station without a close-up
+  // camera); lands in the view's assessment, or says there why not, leaving what was measured before.
+  virtual void estimate_density_from_file(const std::string& path, double px_per_mm) = 0;
   // Planning.
   virtual void suggest_zones() = 0;
   virtual void set_zones(const std::vector<vision::Zone>& zones) = 0;  // as edited; the preview is dropped

@@ -136,6 +136,13 @@ struct AssessmentView {
   std::uintptr_t before_texture = 0;
   double density_per_cm2 = 0;  // 0: not measured
   std::string density_method;
+  // The close-up file the density was counted from (empty: the demo's simulated close-up), its hash, its
+  // scale.
+  std::string density_file;
+  std::string density_sha256;
+  double density_px_per_mm = 0;
+  std::string closeup_message;  // what the last close-up file gave, or why it gave nothing
+  bool closeup_ok = false;      // that file was measured
 };
 
 // What the QA screen shows beside the snapshot's link counters: the last fault injected.

@@ -27,6 +27,8 @@ struct Forms {
   TextField assessment_notes{};
   int assessment_density = 0;            // hairs per cm2 from the close-up; 0 when not measured
   std::uint64_t assessment_version = 0;  // the capture whose measured density was copied in
+  std::array<char, 512> closeup_path{};  // a close-up image file, on a station without a close-up camera
+  float closeup_px_per_mm = 0;           // its lens's calibrated scale; 0 until entered
   bool assessment_blend = false;         // before and now one over the other, instead of side by side
   float assessment_mix = 0.5f;           // the blend's slider: 0 before, 1 now
   PlanForm plan;
