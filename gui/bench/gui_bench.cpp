@@ -233,6 +233,7 @@ class NoActions final : public gui::Actions {
   void record_screening(const station::ScreeningAnswers&) override {}
   void record_assessment(const nlohmann::json&) override {}
   void capture_assessment_photo() override {}
+  void estimate_density_from_file(const std::string&, double) override {}
   void suggest_zones() override {}
   void set_zones(const std::vector<meso::vision::Zone>&) override {}
   void attest(std::uint32_t, bool, const std::string&) override {}
@@ -259,6 +260,7 @@ class NoActions final : public gui::Actions {
   void verify_session(std::int64_t) override {}
   void export_session(std::int64_t, gui::ExportFormat, const std::string&) override {}
   void inject_fault(const gui::QaFault&) override {}
+  void choose_simulated_device(hal::DeviceKind) override {}
 };
 
 void treatment_frame(GLFWwindow* window, const gui::ConsoleView& view, gui::Forms& forms,

@@ -1,5 +1,8 @@
 #include "demo_plan.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "meso/vision/grid_planner.hpp"
 #include "meso/vision/registration.hpp"
 #include "meso/vision/zones.hpp"
@@ -35,12 +38,15 @@ PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanForm&
     out.error = "no zones: suggest them from the image first";
     return out;
   }
+  const bool pen = form.technique == 2;
   vision::PlanRequest request;
-  request.technique = form.technique == 0 ? vision::Technique::point : vision::Technique::nappage;
+  request.technique = pen                   ? vision::Technique::pen
+                      : form.technique == 0 ? vision::Technique::point
+                                            : vision::Technique::nappage;
   request.spacing_mm = form.spacing_mm;
   request.margin_mm = form.margin_mm;
   request.depth_um = form.depth_um;
-  request.dose_nl = form.dose_nl;
+  request.dose_nl = pen ? 0 : form.dose_nl;  // the pen injects nothing
   request.session_cap_nl = static_cast<std::int64_t>(limits.session_volume_cap_nl);
   vision::GridPlan grid;
   try {
@@ -53,15 +59,23 @@ PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanForm&
     return out;
   }
   station::PlanStep step;
-  step.technique = form.technique == 0 ? station::Technique::point_by_point : station::Technique::nappage;
+  step.technique = pen                   ? station::Technique::microneedling
+                   : form.technique == 0 ? station::Technique::point_by_point
+                                         : station::Technique::nappage;
   step.name = std::string(station::to_string(step.technique));
   step.depth_um = static_cast<std::uint16_t>(form.depth_um);
-  step.dose_nl = static_cast<std::uint32_t>(form.dose_nl);
-  step.spacing_mm = grid.spacing_mm;
   for (const auto& z : grid.zones)
     step.zones.push_back(z.name);
-  for (const auto& p : grid.points)
-    step.points.push_back({p.mm.x, p.mm.y, p.zone});
+  if (pen) {
+    // The station's pen step runs the pen at this speed and depth; its path is the clinician's guide only.
+    step.speed_sps = static_cast<std::uint16_t>(std::clamp(form.speed_sps, 0, 0xffff));
+    step.passes = static_cast<std::uint32_t>(std::max(form.passes, 0));
+  } else {
+    step.dose_nl = static_cast<std::uint32_t>(form.dose_nl);
+    step.spacing_mm = grid.spacing_mm;
+    for (const auto& p : grid.points)
+      step.points.push_back({p.mm.x, p.mm.y, p.zone});
+  }
   station::TreatmentPlan plan;
   if (!catalog.products.empty()) {
     const auto& product = catalog.products[static_cast<std::size_t>(
@@ -86,6 +100,10 @@ PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanForm&
   out.points = plan.steps.front().points.size();
   out.volume_nl = plan.planned_volume_nl();
   out.zones = grid.zones;
+  for (const auto& pass : grid.passes)
+    for (std::size_t i = 1; i < pass.path.size(); i += 2)  // strokes: the pen is lifted between them
+      out.path_mm += std::hypot(pass.path[i].x - pass.path[i - 1].x, pass.path[i].y - pass.path[i - 1].y);
+  out.passes = std::move(grid.passes);
   out.plan = std::move(plan);
   return out;
 }

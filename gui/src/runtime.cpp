@@ -6,8 +6,10 @@
 #include <opencv2/imgproc.hpp>
 
 #include "assessment_photo.hpp"
+#include "closeup_density.hpp"
 #include "demo_plan.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
+#include "meso/sim/simulated_pen.hpp"
 #include "meso/station/course_schedule.hpp"
 #include "meso/station/recovery_inputs.hpp"
 
@@ -82,7 +84,9 @@ ConsoleRuntime::~ConsoleRuntime() {
     station_->set_observer({});
     station_->disarm("console closed");
     if (gun_) gun_->cleanup();
+    if (pen_) pen_->cleanup();
     if (sim_) sim_->stop();
+    if (sim_pen_) sim_pen_->stop();
   });
   guard_.reset();
   // Drain; a device that keeps a timer alive past its cleanup must not hold the console open.
@@ -430,7 +434,37 @@ void ConsoleRuntime::capture_assessment_photo() {
     notify([a = std::move(a)](ConsoleView& v) mutable {
       v.busy = false;
       a.version = v.assessment.version + 1;
+      // A density measured from a close-up file before this photo is not lost by it.
+      if (a.density_per_cm2 <= 0 && v.assessment.density_per_cm2 > 0) {
+        a.density_per_cm2 = v.assessment.density_per_cm2;
+        a.density_method = v.assessment.density_method;
+        a.density_file = v.assessment.density_file;
+        a.density_sha256 = v.assessment.density_sha256;
+        a.density_px_per_mm = v.assessment.density_px_per_mm;
+      }
+      a.closeup_message = v.assessment.closeup_message;
+      a.closeup_ok = v.assessment.closeup_ok;
       v.assessment = std::move(a);
+    });
+  });
+}
+
+void ConsoleRuntime::estimate_density_from_file(const std::string& path, double px_per_mm) {
+  if (!may_command() || !last_.session_open) return;
+  busy("counting the close-up's hairs");
+  worker_->post([this, path, px_per_mm] {
+    auto measured = density_from_closeup(path, px_per_mm);
+    notify([measured = std::move(measured), path, px_per_mm](ConsoleView& v) {
+      v.busy = false;
+      v.assessment.closeup_message = measured.message;
+      v.assessment.closeup_ok = measured.ok;
+      if (!measured.ok) return;  // the photo and any earlier density stay as they were
+      v.assessment.density_per_cm2 = measured.hairs_per_cm2;
+      v.assessment.density_method = measured.method;
+      v.assessment.density_file = path;
+      v.assessment.density_sha256 = measured.sha256;
+      v.assessment.density_px_per_mm = px_per_mm;
+      ++v.assessment.version;  // the count field takes the new measurement
     });
   });
 }
@@ -506,7 +540,9 @@ void ConsoleRuntime::fire_next() {
 
 void ConsoleRuntime::pull_trigger() {
   if (!sim_) return;
-  command([this] { sim_->apply(sim::action::Trigger{1}); });
+  command([this] {
+    if (sim_device_ == hal::DeviceKind::mesogun) sim_->apply(sim::action::Trigger{1});
+  });
 }
 
 void ConsoleRuntime::set_demo_hand(bool on) {

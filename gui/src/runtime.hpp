@@ -1,5 +1,5 @@
-// The console's runtime: the station thread (one io_context running the Station, the mesogun driver, the
-// in-process simulator in demo mode and the journal's answers), the camera thread, and a worker for the
+// The console's runtime: the station thread (one io_context running the Station, the device driver, the
+// in-process simulators in demo mode and the journal's answers), the camera thread, and a worker for the
 // journal queries that block (password checks, patients, new sessions). It implements Actions for the
 // panels: every call posts work and returns. What comes back reaches the render thread through two
 // one-way channels drained once per frame: the latest station snapshot, and a queue of view updates.
@@ -19,8 +19,10 @@
 #include "meso/gui/console_view.hpp"
 #include "meso/hal/asio.hpp"
 #include "meso/hal/mesogun_driver.hpp"
+#include "meso/hal/pen_driver.hpp"
 #include "meso/journal/reader.hpp"
 #include "meso/journal/writer.hpp"
+#include "meso/sim/scenario.hpp"
 #include "meso/sim/synthetic_camera.hpp"
 #include "meso/station/sqlite_journal_port.hpp"
 #include "meso/station/station.hpp"
@@ -28,7 +30,8 @@
 
 namespace meso::sim {
 class SimulatedMesogun;
-}
+class SimulatedPen;
+}  // namespace meso::sim
 
 namespace meso::gui {
 
@@ -93,6 +96,7 @@ class ConsoleRuntime final : public Actions {
   void record_screening(const station::ScreeningAnswers& answers) override;
   void record_assessment(const nlohmann::json& findings) override;
   void capture_assessment_photo() override;
+  void estimate_density_from_file(const std::string& path, double px_per_mm) override;
   void suggest_zones() override;
   void set_zones(const std::vector<vision::Zone>& zones) override;
   void preview_plan(const PlanForm& form) override;
@@ -119,6 +123,7 @@ class ConsoleRuntime final : public Actions {
   void verify_session(std::int64_t id) override;
   void export_session(std::int64_t id, ExportFormat format, const std::string& path) override;
   void inject_fault(const QaFault& fault) override;
+  void choose_simulated_device(hal::DeviceKind kind) override;
 
  private:
   // Runs on the station thread; the result's message shows in the snapshot.
@@ -135,6 +140,10 @@ class ConsoleRuntime final : public Actions {
   bool may_command();
   bool may_read_audit();                   // the same, for the audit's queries: auditor or admin
   void apply_fault(const QaFault& fault);  // station thread
+  // Station thread: `action` into the simulator the station is connected to; false (and said in the view)
+  // when it does not fit that device (an occlusion for the pen, a pen alarm for the mesogun).
+  bool apply_to_sim(const sim::ScenarioAction& action, bool for_pen, const std::string& what);
+  void switch_simulated_device(hal::DeviceKind kind);  // station thread
   void busy(const std::string& what);
   void notify(ViewQueue::Update update);
   journal::JournalReader& reader();                               // worker thread only
@@ -145,7 +154,7 @@ class ConsoleRuntime final : public Actions {
   void setup_real();
   cv::Mat planning_photo();  // worker thread: an image of the scalp without the handpiece
   // Worker thread, demo only: a simulated phototrichogram close-up and its counted density. A real station
-  // has no close-up source yet, and says so.
+  // has no close-up camera: it says to load a close-up file (estimate_density_from_file) or type the count.
   void measure_demo_density(AssessmentView& a);
   void setup_camera();
   void demo_hand_path();  // demo: the synthetic hand visits the points still to do
@@ -165,6 +174,11 @@ class ConsoleRuntime final : public Actions {
   std::unique_ptr<sim::SimulatedMesogun> sim_;  // demo only; station thread
   bool sim_unplugged_ = false;  // QA pulled the simulated cable: the driver's reconnects fail; station thread
   std::unique_ptr<hal::MesogunDriver> gun_;
+  // Demo only: the simulated pen and its driver, built with the mesogun's and kept for the runtime's life
+  // (a driver with I/O under way is not destroyed mid-run); the station is given the one QA chose.
+  std::unique_ptr<sim::SimulatedPen> sim_pen_;
+  std::unique_ptr<hal::PenDriver> pen_;
+  hal::DeviceKind sim_device_ = hal::DeviceKind::mesogun;  // the one the station has; station thread
   std::unique_ptr<station::Station> station_;
   std::thread station_thread_;
 

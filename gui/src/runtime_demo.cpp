@@ -1,5 +1,6 @@
-// How the runtime is set up: demo mode (the in-process simulated mesogun, the synthetic camera with a
-// thinning crown, a demo catalog and demo staff: clinician, auditor, QA) or the station's real devices.
+// How the runtime is set up: demo mode (the in-process simulated mesogun, and the pen QA may pick instead;
+// the synthetic camera with a thinning crown, a demo catalog and demo staff: clinician, auditor, QA) or the
+// station's real devices.
 #include <array>
 #include <cmath>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include "meso/hal/memory_stream.hpp"
 #include "meso/hal/stream_openers.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
+#include "meso/sim/simulated_pen.hpp"
 #include "meso/sim/synthetic_closeup.hpp"
 #include "meso/station/recovery_inputs.hpp"
 #include "meso/vision/progress.hpp"
@@ -85,6 +87,22 @@ void ConsoleRuntime::setup_demo() {
         ready(std::move(station_end), "");
       },
       driver_options());
+  sim::SimulatedPen::Config pc;
+  pc.line.seed = 7;
+  pc.line.baud = 0;
+  sim_pen_ = std::make_unique<sim::SimulatedPen>(io_, nullptr, pc);
+  pen_ = std::make_unique<hal::PenDriver>(
+      io_,
+      [this](const hal::StreamReady& ready) {
+        if (sim_unplugged_) {
+          ready(nullptr, "the simulated cable is out (QA)");
+          return;
+        }
+        auto [station_end, device_end] = hal::make_memory_pair(io_);
+        sim_pen_->attach(std::move(device_end));
+        ready(std::move(station_end), "");
+      },
+      hal::PenDriverOptions{});
   sim::SyntheticCameraOptions camera;
   camera.fps = kDemoFps;
   camera.seed = 7;
@@ -135,7 +153,7 @@ void ConsoleRuntime::setup_real() {
 
 void ConsoleRuntime::measure_demo_density(AssessmentView& a) {
   if (!demo_camera_) {
-    a.message += "; no close-up camera: enter the hair count by hand";
+    a.message += "; no close-up camera: load a close-up file or enter the hair count by hand";
     return;
   }
   // The demo's close-up is rendered at 150 hairs per cm2, a thinning crown.

@@ -1,14 +1,17 @@
 // The runtime's side of the audit and QA screens. Audit queries are journal reads: they run on the worker
 // (a verify hashes every event, an export may be large), never on the render thread, and reuse the
-// journal library's list/show/verify/export exactly as `mesoaudit` does. QA's faults touch the simulator,
-// which lives on the station thread: they are posted there. Both check the role here, whatever a panel
-// offered.
+// journal library's list/show/verify/export exactly as `mesoaudit` does. QA's faults and choice of simulated
+// device touch the simulators, which live on the station thread: they are posted there. Both check the role
+// here, whatever a panel offered.
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
 #include "meso/journal/event_reason.hpp"
 #include "meso/journal/export.hpp"
+#include "meso/protocols/enum_names.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
+#include "meso/sim/simulated_pen.hpp"
 #include "runtime.hpp"
 
 namespace meso::gui {
@@ -201,9 +204,28 @@ void ConsoleRuntime::inject_fault(const QaFault& fault) {
   on_station([this, fault] { apply_fault(fault); });
 }
 
+bool ConsoleRuntime::apply_to_sim(const sim::ScenarioAction& action, bool for_pen, const std::string& what) {
+  const bool pen = sim_device_ == hal::DeviceKind::pen;
+  if (for_pen != pen && !sim::is_line_action(action) &&
+      !std::holds_alternative<sim::action::Reboot>(action)) {
+    notify([what, pen](ConsoleView& v) {
+      v.qa.last = "refused: " + what + " is the " + (pen ? "mesogun" : "pen") + "'s; the " +
+                  (pen ? "pen" : "mesogun") + " is connected";
+    });
+    return false;
+  }
+  if (pen)
+    sim_pen_->apply(action);
+  else
+    sim_->apply(action);
+  return true;
+}
+
 void ConsoleRuntime::apply_fault(const QaFault& fault) {
   using Kind = QaFault::Kind;
+  std::optional<sim::ScenarioAction> action;
   std::string what;
+  bool for_pen = false;  // a device fault that only the pen has; ignored for line faults and reboots
   switch (fault.kind) {
     case Kind::line: {
       sim::FaultSpec spec;
@@ -213,14 +235,14 @@ void ConsoleRuntime::apply_fault(const QaFault& fault) {
       spec.dup = rate(fault.dup);
       spec.delay_mean = std::chrono::milliseconds(fault.delay_ms);
       spec.direction = static_cast<sim::FaultDirection>(fault.direction);
-      sim_->apply(sim::action::Faults{spec});
+      action = sim::action::Faults{spec};
       what = spec.any() ? "line faults " + sim::to_string(spec) : "clean line";
       break;
     }
     case Kind::unplug:
       // Stays out until Replug: the driver's reconnects fail meanwhile, as with a cable on the floor.
       sim_unplugged_ = true;
-      sim_->apply(sim::action::Unplug{});
+      action = sim::action::Unplug{};
       what = "cable unplugged";
       break;
     case Kind::replug:
@@ -228,35 +250,90 @@ void ConsoleRuntime::apply_fault(const QaFault& fault) {
       what = "cable plugged back in";
       break;
     case Kind::occlusion:
-      sim_->apply(sim::action::Occlusion{});
+      action = sim::action::Occlusion{};
       what = "occlusion";
       break;
     case Kind::clear_occlusion:
-      sim_->apply(sim::action::ClearOcclusion{});
+      action = sim::action::ClearOcclusion{};
       what = "occlusion cleared";
       break;
     case Kind::low_reservoir:
-      sim_->apply(sim::action::LowReservoir{});
+      action = sim::action::LowReservoir{};
       what = "low reservoir";
       break;
     case Kind::refill:
-      sim_->apply(sim::action::Refill{});
+      action = sim::action::Refill{};
       what = "refilled";
       break;
     case Kind::stuck_trigger:
-      sim_->apply(sim::action::StuckTrigger{});
+      action = sim::action::StuckTrigger{};
       what = "trigger stuck";
       break;
     case Kind::release_trigger:
-      sim_->apply(sim::action::ReleaseTrigger{});
+      action = sim::action::ReleaseTrigger{};
       what = "trigger released";
       break;
     case Kind::reboot:
-      sim_->apply(sim::action::Reboot{});
+      action = sim::action::Reboot{};
       what = "device rebooted";
       break;
+    case Kind::pen_alarm:
+    case Kind::clear_pen_alarm: {
+      const auto code = static_cast<protocols::pen::AlarmCode>(std::clamp(fault.pen_alarm_code, 0, 4));
+      const bool raise = fault.kind == Kind::pen_alarm;
+      action = sim::action::PenAlarm{code, raise};
+      what = std::string("pen alarm ") + std::string(protocols::to_name(code)) +
+             (raise ? " raised" : " cleared");
+      for_pen = true;
+      break;
+    }
   }
+  if (action && !apply_to_sim(*action, for_pen, what)) return;
   notify([what](ConsoleView& v) { v.qa.last = what; });
+}
+
+void ConsoleRuntime::choose_simulated_device(hal::DeviceKind kind) {
+  if (!user_ || !may_inject_faults(user_->role, options_.demo) || !sim_ || !sim_pen_) {
+    notify([](ConsoleView& v) { v.notice = "refused: the simulated device is QA's choice, in demo mode"; });
+    return;
+  }
+  if (left_open_) {
+    // Its recovery reconciles the mesogun's shot records: that device stays until it is recovered.
+    notify([id = left_open_->id](ConsoleView& v) {
+      v.qa.last =
+          "refused: session " + std::to_string(id) + " is still open in the journal: recover it first";
+    });
+    return;
+  }
+  on_station([this, kind] { switch_simulated_device(kind); });
+}
+
+void ConsoleRuntime::switch_simulated_device(hal::DeviceKind kind) {
+  const auto& snap = station_->snapshot();
+  if (snap.session_open && !station::is_final(snap.state)) {
+    notify([id = snap.session_id](ConsoleView& v) {
+      v.qa.last = "refused: session " + std::to_string(id) + " is open and keeps its device";
+    });
+    return;
+  }
+  const auto name = [](hal::DeviceKind k) { return k == hal::DeviceKind::pen ? "pen" : "mesogun"; };
+  if (kind == sim_device_) {
+    notify([n = name(kind)](ConsoleView& v) {
+      v.qa.last = std::string("the simulated ") + n + " is connected";
+    });
+    return;
+  }
+  hal::Device& from = sim_device_ == hal::DeviceKind::pen ? static_cast<hal::Device&>(*pen_) : *gun_;
+  hal::Device& to = kind == hal::DeviceKind::pen ? static_cast<hal::Device&>(*pen_) : *gun_;
+  station_->remove_device(sim_device_);  // disarmed, its events no longer reach the station
+  from.cleanup();
+  sim_unplugged_ = false;  // a cable QA pulled belonged to the other device
+  sim_device_ = kind;
+  station_->add_device(to);
+  to.configure();
+  notify([n = name(kind), o = name(from.kind())](ConsoleView& v) {
+    v.qa.last = std::string("simulated ") + n + " connected (" + o + " disconnected)";
+  });
 }
 
 }  // namespace meso::gui

@@ -124,14 +124,22 @@ Outcome Station::open_session(const SessionStart& start) {
   snap_.role = start.role;
   snap_.state = SessionState::check_in;
   snap_.session_open = true;
-  // The device's shot counter as the session starts: after a crash, every later shot is this session's, even
-  // one fired before any shot was journaled (recovery_inputs.hpp).
+  // The devices the session starts with: a device connected before the session (its device.connected went
+  // unjournaled) is named here. The mesogun's shot counter too: after a crash, every later shot is this
+  // session's, even one fired before any shot was journaled (recovery_inputs.hpp).
   nlohmann::json devices = nlohmann::json::array();
-  for (const auto& [kind, view] : snap_.devices)
-    if (kind == hal::DeviceKind::mesogun && view.identity)
+  for (const auto& [kind, view] : snap_.devices) {
+    if (!view.identity) continue;
+    if (kind == hal::DeviceKind::mesogun)
       devices.push_back({{"device", "mesogun"},
                          {"serial", view.identity->serial_number},
                          {"shot_counter", std::max(view.identity->shot_counter, view.status.shot_counter)}});
+    else
+      devices.push_back({{"device", "pen"},
+                         {"serial", view.identity->serial_number},
+                         {"model", view.identity->model},
+                         {"firmware", view.identity->firmware}});
+  }
   journal("session.started", {{"patient", start.patient},
                               {"tag", start.tag},
                               {"course_session", start.course_session},

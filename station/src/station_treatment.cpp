@@ -104,10 +104,12 @@ Outcome Station::arm() {
 }
 
 Outcome Station::disarm(const std::string& reason) {
-  for (auto& [kind, device] : devices_)
-    device->deactivate();
+  // Disarmed here first: a driver that stops at once (the pen) reports its state change from inside
+  // deactivate(), which must not read as the device disarming itself and take the place of this reason.
   const bool was = snap_.armed;
   snap_.armed = false;
+  for (auto& [kind, device] : devices_)
+    device->deactivate();
   if (was) journal("device.disarmed", {{"reason", reason}});
   publish("disarmed: " + reason);
   return Outcome::accepted();

@@ -8,14 +8,15 @@
 #include <filesystem>
 #include <thread>
 
+#include "demo_runtime.hpp"
 #include "gui_test_support.hpp"
 #include "meso/gui/keys.hpp"
 #include "meso/gui/panels.hpp"
-#include "runtime.hpp"
 
 namespace meso::gui {
 namespace {
 
+using testing::DemoRuntime;
 using testing::HeadlessImGui;
 using testing::RecordingActions;
 
@@ -157,44 +158,6 @@ TEST(GuiQa, OnlyInDemoMode) {
 }
 
 // The runtime itself, on a fresh demo journal: an auditor's station commands never leave it.
-class DemoRuntime : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("gui_audit_qa_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    options_.demo = true;
-    options_.db = dir_ / "demo.db";
-    runtime_ = std::make_unique<ConsoleRuntime>(options_, nullptr);
-    runtime_->start();
-    runtime_->init_view(view_);
-  }
-  void TearDown() override {
-    runtime_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  // Refreshes the view until `done` holds or 20 s have passed.
-  template <class Done>
-  bool wait(Done done) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < until) {
-      runtime_->refresh(view_);
-      if (done()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-  }
-  void login(const std::string& name) {
-    runtime_->login(name, name);
-    ASSERT_TRUE(wait([&] { return view_.user.has_value() && !view_.busy; })) << view_.login_error;
-  }
-
-  std::filesystem::path dir_;
-  ConsoleOptions options_;
-  std::unique_ptr<ConsoleRuntime> runtime_;
-  ConsoleView view_;
-};
-
 TEST_F(DemoRuntime, RefusesEveryStationCommandFromAnAuditor) {
   login("auditor");
   EXPECT_EQ(screen_for(view_), Screen::audit);

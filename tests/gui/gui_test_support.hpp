@@ -38,6 +38,9 @@ class RecordingActions final : public Actions {
     calls.emplace_back("record_assessment");
   }
   void capture_assessment_photo() override { calls.emplace_back("capture_assessment_photo"); }
+  void estimate_density_from_file(const std::string& path, double px_per_mm) override {
+    calls.push_back("estimate_density_from_file " + path + " " + std::to_string(px_per_mm));
+  }
   void suggest_zones() override { calls.emplace_back("suggest_zones"); }
   void set_zones(const std::vector<vision::Zone>& z) override {
     zones = z;
@@ -81,6 +84,10 @@ class RecordingActions final : public Actions {
   void inject_fault(const QaFault& fault) override {
     faults.push_back(fault);
     calls.push_back("inject_fault " + std::to_string(static_cast<int>(fault.kind)));
+  }
+  void choose_simulated_device(hal::DeviceKind kind) override {
+    calls.push_back(std::string("choose_simulated_device ") +
+                    (kind == hal::DeviceKind::pen ? "pen" : "mesogun"));
   }
 
   station::ScreeningAnswers screening;

@@ -580,6 +580,55 @@ TEST(Station, AMicroneedlingPassThenMesotherapyUseEachStepsOwnDevice) {
   rig.station.remove_device(hal::DeviceKind::pen);  // the pen goes before the station
 }
 
+// A session with the pen alone (the console's QA picked the simulated pen before it opened): the session's
+// start names the pen, since its device.connected came before the session and was not journaled; the pass
+// runs from arm to disarm, and the session finishes to post-care with nothing injected.
+TEST(Station, APenOnlySessionNamesThePenAtItsStartAndRunsThePassBetweenArmAndDisarm) {
+  StationRig rig;
+  rig.station.remove_device(hal::DeviceKind::mesogun);
+  auto [station_end, device_end] = hal::make_memory_pair(rig.sim.io);
+  sim::SimulatedPen pen_sim(rig.sim.io, std::move(device_end), {});
+  hal::PenDriver pen(rig.sim.io, hal::once_opener(std::move(station_end)), {});
+  rig.station.add_device(pen);
+  pen.configure();
+  ASSERT_TRUE(rig.sim.run_until([&] { return pen.state() == hal::DeviceState::configured; }));
+  PlanStep pass;
+  pass.name = "microneedling";
+  pass.technique = Technique::microneedling;
+  pass.depth_um = 1000;
+  pass.speed_sps = 100;
+  pass.zones = {"crown"};
+  auto plan = test_plan(0);
+  plan.steps = {pass};
+  ASSERT_TRUE(rig.station.open_session(test_start()).ok);
+  ASSERT_TRUE(rig.station.begin_screening().ok);
+  ASSERT_TRUE(rig.station.record_screening(cleared_screening()).ok);
+  ASSERT_TRUE(rig.station.record_assessment({{"density_per_cm2", 140}}).ok);
+  ASSERT_TRUE(rig.station.set_plan(plan).ok) << rig.station.snapshot().last_message;
+  ASSERT_TRUE(rig.station.accept_plan().ok);
+  ASSERT_TRUE(rig.station.start_treatment().ok);
+  const auto started = rig.journal.of_kind("session.started");
+  ASSERT_EQ(started.size(), 1U);
+  ASSERT_EQ(started[0].payload["devices"].size(), 1U) << started[0].payload.dump();
+  EXPECT_EQ(started[0].payload["devices"][0]["device"], "pen");
+  EXPECT_EQ(started[0].payload["devices"][0]["serial"], "SIM-PEN-000001");
+  EXPECT_FALSE(started[0].payload["devices"][0].contains("shot_counter")) << "a pen has no shot counter";
+
+  ASSERT_TRUE(rig.station.arm().ok) << rig.station.snapshot().last_message;
+  ASSERT_TRUE(rig.sim.run_until([&] { return pen_sim.model().running(); }));
+  ASSERT_TRUE(rig.sim.run_until([&] {
+    const auto& d = rig.station.snapshot().devices.at(hal::DeviceKind::pen);
+    return d.status.stamps_total > 0 && d.status.speed_sps == 100;
+  })) << "the snapshot shows the running pen's speed and stamps";
+  ASSERT_TRUE(rig.station.disarm("pass done").ok);
+  ASSERT_TRUE(rig.sim.run_until([&] { return !pen_sim.model().running(); }));
+  EXPECT_EQ(rig.journal.of_kind("device.disarmed").at(0).payload["reason"], "pass done");
+  ASSERT_TRUE(rig.station.finish_treatment("pass done").ok);
+  EXPECT_EQ(rig.station.snapshot().state, SessionState::post_care);
+  EXPECT_EQ(rig.station.snapshot().delivered_nl, 0U);
+  rig.station.remove_device(hal::DeviceKind::pen);
+}
+
 }  // namespace
 }  // namespace meso::station
 

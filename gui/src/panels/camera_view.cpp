@@ -1,10 +1,11 @@
 // The live image with its overlays. Overlays are drawn with ImGui's draw list in plane millimetres,
 // mapped to image pixels by the frame's registration (H, plane mm -> px) and then to the screen by the
-// image's placement: they stay on the scalp as the head moves.
+// image's placement and zoom (camera_mapping.hpp): they stay on the scalp as the head moves and at any zoom.
 #include <algorithm>
 #include <cmath>
 #include <optional>
 
+#include "camera_mapping.hpp"
 #include "meso/gui/panels.hpp"
 #include "panels/widgets.hpp"
 #include "zone_edits.hpp"
@@ -13,28 +14,7 @@ namespace meso::gui {
 
 namespace {
 
-struct Mapping {
-  ImVec2 origin;
-  float scale = 1;
-  std::array<double, 9> H{};
-  ImVec2 operator()(vision::PointMm p) const {
-    const double w = H[6] * p.x + H[7] * p.y + H[8];
-    const double x = (H[0] * p.x + H[1] * p.y + H[2]) / w;
-    const double y = (H[3] * p.x + H[4] * p.y + H[5]) / w;
-    return {origin.x + static_cast<float>(x) * scale, origin.y + static_cast<float>(y) * scale};
-  }
-  // The screen point back on the plane, through H's inverse (its adjugate: the scale cancels).
-  vision::PointMm to_mm(ImVec2 s) const {
-    const double u = (s.x - origin.x) / scale;
-    const double v = (s.y - origin.y) / scale;
-    const auto& h = H;
-    const double a[9] = {h[4] * h[8] - h[5] * h[7], h[2] * h[7] - h[1] * h[8], h[1] * h[5] - h[2] * h[4],
-                         h[5] * h[6] - h[3] * h[8], h[0] * h[8] - h[2] * h[6], h[2] * h[3] - h[0] * h[5],
-                         h[3] * h[7] - h[4] * h[6], h[1] * h[6] - h[0] * h[7], h[0] * h[4] - h[1] * h[3]};
-    const double w = a[6] * u + a[7] * v + a[8];
-    return {(a[0] * u + a[1] * v + a[2]) / w, (a[3] * u + a[4] * v + a[5]) / w};
-  }
-};
+using Mapping = CameraMapping;
 
 float distance2(ImVec2 a, ImVec2 b) {
   return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y);
@@ -166,6 +146,19 @@ void draw_points(ImDrawList& dl, const Mapping& map, const ConsoleView& view) {
   }
 }
 
+// A pen step's path: each stroke a line, the pen lifted between strokes. The path guides the hand only;
+// the station runs the pen, it does not target points.
+void draw_passes(ImDrawList& dl, const Mapping& map, const ConsoleView& view) {
+  const auto& snap = view.snap;
+  const bool pen_step = snap.plan ? snap.step < snap.plan->steps.size() &&
+                                        snap.plan->steps[snap.step].device() == hal::DeviceKind::pen
+                                  : view.preview.ready;
+  if (!pen_step) return;
+  for (const auto& pass : view.preview.passes)
+    for (std::size_t i = 1; i < pass.path.size(); i += 2)
+      dl.AddLine(map(pass.path[i - 1]), map(pass.path[i]), ui::colour::cyan, 2.0f);
+}
+
 void draw_tip(ImDrawList& dl, const Mapping& map, vision::PointMm tip) {
   const ImVec2 c = map(tip);
   const float arm = ImGui::GetFontSize() * 1.5f;
@@ -178,6 +171,19 @@ void draw_tip(ImDrawList& dl, const Mapping& map, vision::PointMm tip) {
 }
 
 }  // namespace
+
+ZoomFocus zoom_focus(const ConsoleView& view) {
+  const auto& s = view.snap;
+  const bool treating =
+      s.state == station::SessionState::treating || s.state == station::SessionState::paused;
+  if (treating && s.plan && s.step < s.plan->steps.size() &&
+      s.next_point < s.plan->steps[s.step].points.size()) {
+    const auto& p = s.plan->steps[s.step].points[s.next_point];
+    return {vision::PointMm{p.x_mm, p.y_mm}, "the next target"};
+  }
+  if (view.camera.tip_mm) return {*view.camera.tip_mm, "the tip"};
+  return {};
+}
 
 void draw_camera_view(const ConsoleView& view, ImVec2 size, const CameraOverlay& overlay) {
   ImDrawList& dl = *ImGui::GetWindowDrawList();
@@ -193,10 +199,21 @@ void draw_camera_view(const ConsoleView& view, ImVec2 size, const CameraOverlay&
       std::min(size.x / static_cast<float>(cam.width), size.y / static_cast<float>(cam.height));
   const ImVec2 image(static_cast<float>(cam.width) * scale, static_cast<float>(cam.height) * scale);
   const ImVec2 origin(at.x + (size.x - image.x) * 0.5f, at.y);
+  const float zoom = overlay.zoom != nullptr ? *overlay.zoom : 1.0f;
+  const Mapping full{origin, scale, ImVec2(0, 0), cam.H_px_from_mm};
+  std::optional<ImVec2> centre;
+  if (const auto focus = zoom_focus(view); focus.mm && cam.registered) centre = full.image_px(*focus.mm);
+  const ZoomWindow window = zoom_window(cam.width, cam.height, zoom, centre);
+  const auto w = static_cast<float>(cam.width);
+  const auto h = static_cast<float>(cam.height);
   ImGui::SetCursorScreenPos(origin);
   // ImTextureID is a pointer in 1.86; the GL texture name travels in it as an integer.
-  ImGui::Image(reinterpret_cast<ImTextureID>(cam.texture), image);  // NOLINT(performance-no-int-to-ptr)
-  const Mapping map{origin, scale, cam.H_px_from_mm};
+  ImGui::Image(reinterpret_cast<ImTextureID>(cam.texture), image,  // NOLINT(performance-no-int-to-ptr)
+               ImVec2(window.min.x / w, window.min.y / h),
+               ImVec2((window.min.x + window.size.x) / w, (window.min.y + window.size.y) / h));
+  if (overlay.zoom != nullptr && ImGui::IsItemHovered() && ImGui::GetIO().MouseWheel != 0)
+    *overlay.zoom = zoom_by(*overlay.zoom, ImGui::GetIO().MouseWheel);
+  const Mapping map{origin, image.x / window.size.x, window.min, cam.H_px_from_mm};
   dl.PushClipRect(origin, ImVec2(origin.x + image.x, origin.y + image.y), true);
   if (cam.registered) {
     const bool editing = overlay.zones && overlay.edit_forms != nullptr && overlay.edit_actions != nullptr;
@@ -210,6 +227,7 @@ void draw_camera_view(const ConsoleView& view, ImVec2 size, const CameraOverlay&
     if (overlay.zones) draw_zones(dl, map, zones);
     if (editing) draw_grips(dl, map, zones);
     if (overlay.plan) draw_points(dl, map, view);
+    if (overlay.plan) draw_passes(dl, map, view);
     if (overlay.tip && cam.tip_mm) draw_tip(dl, map, *cam.tip_mm);
   } else {
     const std::string why =

@@ -1,4 +1,5 @@
-// The device: connection and link quality, identity, reservoir, line pressure, battery, armed state.
+// The device: connection and link quality, identity, armed state; the mesogun's reservoir and line pressure,
+// the pen's depth, speed and stamps.
 #include <algorithm>
 
 #include "meso/gui/panels.hpp"
@@ -8,7 +9,7 @@ namespace meso::gui {
 
 namespace {
 
-const char* state_name(hal::DeviceState s) {
+const char* state_name(hal::DeviceState s, hal::DeviceKind kind) {
   switch (s) {
     case hal::DeviceState::disconnected:
       return "disconnected";
@@ -19,7 +20,7 @@ const char* state_name(hal::DeviceState s) {
     case hal::DeviceState::configured:
       return "connected";
     case hal::DeviceState::active:
-      return "ARMED";
+      return kind == hal::DeviceKind::pen ? "RUNNING" : "ARMED";
     case hal::DeviceState::fault:
       return "FAULT";
     case hal::DeviceState::estopped:
@@ -42,20 +43,46 @@ ImU32 state_colour(hal::DeviceState s) {
   }
 }
 
+// The device of the session's current step; otherwise the one connected (the mesogun first).
+const station::DeviceView* shown_device(const ConsoleView& view) {
+  const auto& s = view.snap;
+  const auto find = [&](hal::DeviceKind kind) -> const station::DeviceView* {
+    const auto it = s.devices.find(kind);
+    return it == s.devices.end() ? nullptr : &it->second;
+  };
+  if (s.plan && s.step < s.plan->steps.size())
+    if (const auto* d = find(s.plan->steps[s.step].device())) return d;
+  if (const auto* d = find(hal::DeviceKind::mesogun)) return d;
+  return find(hal::DeviceKind::pen);
+}
+
 }  // namespace
 
 void draw_device_panel(const ConsoleView& view) {
-  const auto it = view.snap.devices.find(hal::DeviceKind::mesogun);
-  if (it == view.snap.devices.end()) {
-    ui::coloured_text(ui::colour::grey, "Mesogun: not present");
+  const auto* shown = shown_device(view);
+  if (shown == nullptr) {
+    ui::coloured_text(ui::colour::grey, "No device connected");
     return;
   }
-  const auto& d = it->second;
-  ui::coloured_text(state_colour(d.state), std::string("Mesogun: ") + state_name(d.state) +
+  const auto& d = *shown;
+  const bool pen = d.kind == hal::DeviceKind::pen;
+  ui::coloured_text(state_colour(d.state), std::string(pen ? "Pen: " : "Mesogun: ") +
+                                               state_name(d.state, d.kind) +
                                                (d.state_reason.empty() ? "" : " (" + d.state_reason + ")"));
   if (d.identity)
     ui::text(d.identity->model + "  s/n " + d.identity->serial_number + "  fw " + d.identity->firmware);
   const auto& st = d.status;
+  if (pen) {
+    // The pen's own report: what the needles do now, not what was asked.
+    ui::text("Depth " + std::to_string(st.depth_actual_um) + " um   Speed " + std::to_string(st.speed_sps) +
+             " stamps/s   Stamps " + std::to_string(st.stamps_total) + "   Battery " +
+             std::to_string(st.battery_pct) + " %");
+    // The pen's NMEA line has no link layer of its own: the driver's 50 ms polls are its heartbeat.
+    ui::coloured_text(
+        d.state == hal::DeviceState::disconnected ? ui::colour::red : ui::colour::green,
+        std::string("Link ") + (d.state == hal::DeviceState::disconnected ? "lost" : "polled every 50 ms"));
+    return;
+  }
   ui::text("Reservoir " + ui::millilitres(st.reservoir_nl) + "   Pressure " +
            std::to_string(st.line_pressure_mbar) + " mbar   Battery " + std::to_string(st.battery_pct) +
            " %");

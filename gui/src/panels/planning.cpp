@@ -11,15 +11,57 @@ namespace meso::gui {
 
 namespace {
 
+// The pen is offered when it is the device connected (the mesogun's techniques when that one is): a plan
+// for a device the station does not have could not be armed.
+bool pen_connected(const ConsoleView& view) {
+  return view.snap.devices.contains(hal::DeviceKind::pen) &&
+         !view.snap.devices.contains(hal::DeviceKind::mesogun);
+}
+
+const station::TechniqueLimits& limits_of(const ConsoleView& view, int technique) {
+  return technique == 2   ? view.limits.microneedling
+         : technique == 1 ? view.limits.nappage
+                          : view.limits.point_by_point;
+}
+
+}  // namespace
+
+int offered_technique(const ConsoleView& view, int technique) {
+  if (pen_connected(view)) return 2;
+  return technique == 2 ? 0 : technique;
+}
+
+namespace {
+
 void form_fields(const ConsoleView& view, PlanForm& form) {
-  const char* techniques[] = {"point by point", "nappage"};
-  ImGui::Combo("Technique", &form.technique, techniques, 2);
-  const auto& lim = form.technique == 0 ? view.limits.point_by_point : view.limits.nappage;
-  ImGui::SliderFloat("Spacing mm", &form.spacing_mm, static_cast<float>(lim.spacing_min_mm),
-                     static_cast<float>(lim.spacing_max_mm), "%.1f");
+  const int offered = offered_technique(view, form.technique);
+  if (offered == 2 && form.technique != 2) {
+    // The mesogun's 2 mm would be deep for a pen: scalp microneedling studies use 0.5 to 1.5 mm (DOMAIN.md),
+    // and the planner's pen rows default to 8 mm apart.
+    form.depth_um = 1000;
+    form.spacing_mm = 8;
+  }
+  form.technique = offered;
+  if (form.technique == 2) {
+    ui::text("Technique: microneedling (pen connected)");
+  } else {
+    const char* techniques[] = {"point by point", "nappage"};
+    ImGui::Combo("Technique", &form.technique, techniques, 2);
+  }
+  const auto& lim = limits_of(view, form.technique);
+  // The planner keeps pen rows at least 2 mm apart whatever the clinical limit says.
+  const float spacing_min = form.technique == 2 ? std::max(2.0f, static_cast<float>(lim.spacing_min_mm))
+                                                : static_cast<float>(lim.spacing_min_mm);
+  ImGui::SliderFloat("Spacing mm", &form.spacing_mm, spacing_min, static_cast<float>(lim.spacing_max_mm),
+                     "%.1f");
   ImGui::SliderInt("Depth um", &form.depth_um, lim.depth_min_um, lim.depth_max_um);
-  ImGui::SliderInt("Dose nl", &form.dose_nl, static_cast<int>(lim.dose_min_nl),
-                   static_cast<int>(lim.dose_max_nl));
+  if (form.technique == 2) {
+    ImGui::SliderInt("Speed stamps/s", &form.speed_sps, 1, view.limits.pen_speed_max_sps);
+    ImGui::SliderInt("Passes per zone", &form.passes, 1, 4);
+  } else {
+    ImGui::SliderInt("Dose nl", &form.dose_nl, static_cast<int>(lim.dose_min_nl),
+                     static_cast<int>(lim.dose_max_nl));
+  }
   ImGui::SliderFloat("Margin mm", &form.margin_mm, 0.0f, 10.0f, "%.1f");
   const auto& products = view.catalog.products;
   if (products.empty()) {
@@ -51,6 +93,15 @@ void preview_summary(const ConsoleView& view) {
   const auto& p = view.preview;
   if (!p.error.empty()) ui::coloured_text(ui::colour::red, p.error);
   if (!p.ready) return;
+  if (!p.passes.empty()) {
+    const auto& step = p.plan.steps.front();
+    ImGui::PushFont(ui::big_font());
+    ui::text(std::to_string(step.passes) + " x " + std::to_string(p.passes.size()) + " zone pass" +
+             (p.passes.size() * step.passes == 1 ? "" : "es"));
+    ImGui::PopFont();
+    ui::text("path " + std::to_string(static_cast<int>(p.path_mm)) + " mm per pass; no injection");
+    return;
+  }
   ImGui::PushFont(ui::big_font());
   ImGui::Text("%zu points", p.points);
   ImGui::PopFont();

@@ -1,6 +1,7 @@
-// QA: faults into the demo's simulated mesogun, live, and the link counters the driver keeps meanwhile. The
-// runtime applies each fault on the station thread (where the simulator runs) and only for the QA role in
-// demo mode; this panel only asks and draws.
+// QA: which simulated device the station is connected to (the mesogun or the pen, chosen while no session is
+// open), faults into it, live, and the link counters the driver keeps meanwhile. The runtime applies each
+// choice and fault on the station thread (where the simulators run) and only for the QA role in demo mode;
+// this panel only asks and draws.
 #include <array>
 
 #include "meso/gui/panels.hpp"
@@ -10,7 +11,10 @@ namespace meso::gui {
 
 namespace {
 
-constexpr std::array<const char*, 1> kDevices{"mesogun (simulated)"};
+constexpr std::array<const char*, 2> kDevices{"mesogun (simulated)", "pen (simulated)"};
+// protocols::pen::AlarmCode's order.
+constexpr std::array<const char*, 5> kPenAlarms{"motor stall", "over temperature", "low battery",
+                                                "cartridge missing", "internal"};
 constexpr std::array<const char*, 3> kDirections{"device's output", "device's input", "both"};
 
 void fault_button(const char* label, QaFault::Kind kind, Actions& actions, ImU32 colour = ui::colour::amber) {
@@ -44,13 +48,36 @@ void draw_line_faults(Forms& forms, Actions& actions) {
   }
 }
 
-void draw_device_faults(Actions& actions) {
+void draw_pen_faults(Forms& forms, Actions& actions) {
+  ui::text("Pen alarms:");
+  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.35f);
+  ImGui::Combo("alarm", &forms.qa_line.pen_alarm_code, kPenAlarms.data(),
+               static_cast<int>(kPenAlarms.size()));
+  ImGui::PopItemWidth();
+  for (const auto kind : {QaFault::Kind::pen_alarm, QaFault::Kind::clear_pen_alarm}) {
+    const bool raise = kind == QaFault::Kind::pen_alarm;
+    if (raise ? ui::big_button("Raise alarm", ImVec2(0, 0), ui::colour::amber)
+              : ui::big_button("Clear alarm", ImVec2(0, 0), ui::colour::green)) {
+      QaFault fault;
+      fault.kind = kind;
+      fault.pen_alarm_code = forms.qa_line.pen_alarm_code;
+      actions.inject_fault(fault);
+    }
+    if (raise) ImGui::SameLine();
+  }
+}
+
+void draw_device_faults(bool pen, Forms& forms, Actions& actions) {
   ui::text("Cable and device:");
   fault_button("Unplug", QaFault::Kind::unplug, actions);
   ImGui::SameLine();
   fault_button("Replug", QaFault::Kind::replug, actions, ui::colour::green);
   ImGui::SameLine();
   fault_button("Reboot", QaFault::Kind::reboot, actions);
+  if (pen) {
+    draw_pen_faults(forms, actions);
+    return;
+  }
   fault_button("Occlusion", QaFault::Kind::occlusion, actions);
   ImGui::SameLine();
   fault_button("Clear occlusion", QaFault::Kind::clear_occlusion, actions, ui::colour::green);
@@ -73,6 +100,13 @@ void counter(const char* name, std::uint64_t value) {
 
 // The driver's side of the line, from the station's snapshot: what the faults did to the protocol.
 void draw_link_counters(const ConsoleView& view) {
+  if (view.snap.devices.contains(hal::DeviceKind::pen)) {
+    ui::text(
+        "The pen's line (NMEA sentences, protocol B) has no link layer to count: the driver repeats a "
+        "command until it is answered and takes 250 ms of silence as a lost link (the device panel "
+        "above shows its state).");
+    return;
+  }
   const auto it = view.snap.devices.find(hal::DeviceKind::mesogun);
   if (it == view.snap.devices.end()) {
     ui::text("No mesogun in the snapshot yet.");
@@ -99,19 +133,30 @@ void draw_link_counters(const ConsoleView& view) {
 }  // namespace
 
 void draw_qa(const ConsoleView& view, Forms& forms, Actions& actions) {
-  ui::heading("QA: fault injection (demo simulator)");
+  ui::heading("QA: simulated device and fault injection (demo simulator)");
   ui::text("Esc back to the patients, F12 log out.");
-  int device = 0;
-  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.3f);
-  ImGui::Combo("Device", &device, kDevices.data(), static_cast<int>(kDevices.size()));
-  ImGui::PopItemWidth();
+  const bool pen = view.snap.devices.contains(hal::DeviceKind::pen);
+  // A session keeps the device it started with: a swap under it would leave its plan without its device.
+  const bool session = view.snap.session_open && !station::is_final(view.snap.state);
+  ui::text("Simulated device:");
+  for (std::size_t i = 0; i < kDevices.size(); ++i) {
+    const bool chosen = (i == 1) == pen;
+    ImGui::SameLine();
+    // The connected one is green and does nothing; the other connects instead of it.
+    if (ui::big_button(kDevices[i], ImVec2(0, 0), chosen ? ui::colour::green : ui::colour::grey,
+                       !session && !chosen))
+      actions.choose_simulated_device(i == 1 ? hal::DeviceKind::pen : hal::DeviceKind::mesogun);
+  }
+  if (session)
+    ui::coloured_text(ui::colour::amber, "Session " + std::to_string(view.snap.session_id) +
+                                             " is open: it keeps its device until it ends.");
   // Always one line, so that the buttons below stay where the pointer was.
   ui::coloured_text(ui::colour::cyan, "Last: " + (view.qa.last.empty() ? "none" : view.qa.last));
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   ImGui::BeginChild("qa_faults", ImVec2(avail.x * 0.6f, avail.y), true);
   draw_line_faults(forms, actions);
   ImGui::Separator();
-  draw_device_faults(actions);
+  draw_device_faults(pen, forms, actions);
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("qa_link", ImVec2(0, avail.y), true);

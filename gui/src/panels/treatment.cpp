@@ -1,6 +1,9 @@
 // Treatment, the screen used most, read at arm's length: the live image with the planned, done and next
 // points and the tip (left), and everything the hand needs to know at a glance (right): guidance, dose,
 // shots, the device, alarms and the big buttons. E-STOP is drawn by the console on every session screen.
+#include <cmath>
+
+#include "camera_mapping.hpp"
 #include "meso/gui/panels.hpp"
 #include "panels/widgets.hpp"
 
@@ -8,22 +11,49 @@ namespace meso::gui {
 
 namespace {
 
+// The current step's, when it is a microneedling pass: the pen runs from arm to disarm.
+const station::PlanStep* pen_step(const ConsoleView& view) {
+  const auto& s = view.snap;
+  if (!s.plan || s.step >= s.plan->steps.size()) return nullptr;
+  const auto& step = s.plan->steps[s.step];
+  return step.device() == hal::DeviceKind::pen ? &step : nullptr;
+}
+
+// What the pen's pass is set to and what it has done, where the mesogun's dose meter would be.
+void pen_pass(const ConsoleView& view, const station::PlanStep& step) {
+  const auto it = view.snap.devices.find(hal::DeviceKind::pen);
+  const bool running = view.snap.armed;
+  ImGui::PushFont(ui::big_font());
+  ui::coloured_text(running ? ui::colour::amber : ui::colour::white, running ? "PEN RUNNING" : "Pen stopped");
+  ImGui::PopFont();
+  ui::text("Pass set: " + std::to_string(step.depth_um) + " um deep, " + std::to_string(step.speed_sps) +
+           " stamps/s, " + std::to_string(step.passes) + " pass" + (step.passes == 1 ? "" : "es") +
+           " over each zone; no injection");
+  if (it != view.snap.devices.end())
+    ui::text("Stamps since power-on " + std::to_string(it->second.status.stamps_total));
+}
+
 void buttons(const ConsoleView& view, Actions& actions) {
   const auto& s = view.snap;
   const bool treating = s.state == station::SessionState::treating;
   const bool paused = s.state == station::SessionState::paused;
+  const bool pen = pen_step(view) != nullptr;
   const float w = ImGui::GetContentRegionAvail().x;
   const float half = (w - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
   const ImVec2 big(half, ImGui::GetFontSize() * 2.4f);
   if (!s.armed) {
-    if (ui::big_button("ARM (A)", big, ui::colour::amber, treating && s.dosing_locked.empty())) actions.arm();
-  } else if (ui::big_button("DISARM (D)", big, ui::colour::grey)) {
+    if (ui::big_button(pen ? "START PASS (A)" : "ARM (A)", big, ui::colour::amber,
+                       treating && s.dosing_locked.empty()))
+      actions.arm();
+  } else if (ui::big_button(pen ? "STOP PASS (D)" : "DISARM (D)", big, ui::colour::grey)) {
     actions.disarm();
   }
-  ImGui::SameLine();
-  if (ui::big_button("FIRE NEXT (F)", big, ui::colour::red, treating && s.armed && s.dosing_locked.empty()))
-    actions.fire_next();
-  if (view.demo) {
+  if (!pen) {
+    ImGui::SameLine();
+    if (ui::big_button("FIRE NEXT (F)", big, ui::colour::red, treating && s.armed && s.dosing_locked.empty()))
+      actions.fire_next();
+  }
+  if (view.demo && !pen) {
     if (ui::big_button("TRIGGER (T)", big, ui::colour::red, treating && s.armed)) actions.pull_trigger();
     ImGui::SameLine();
     if (ui::big_button(view.demo_hand ? "DEMO HAND ON (H)" : "DEMO HAND OFF (H)", big,
@@ -73,6 +103,24 @@ void uncertain_fires(const ConsoleView& view, Forms& forms, Actions& actions) {
   }
 }
 
+// Zoom in, out and back to the full view: buttons a gloved finger can hit, and what the zoom is centred on.
+void zoom_buttons(const ConsoleView& view, float& zoom) {
+  const ImVec2 size(ImGui::GetFontSize() * 5.5f, ImGui::GetFontSize() * 1.8f);
+  if (ui::big_button("ZOOM IN", size, ui::colour::cyan, zoom < kMaxZoom)) zoom = zoom_by(zoom, 1);
+  ImGui::SameLine();
+  if (ui::big_button("ZOOM OUT", size, ui::colour::cyan, zoom > 1)) zoom = zoom_by(zoom, -1);
+  ImGui::SameLine();
+  if (ui::big_button("FULL VIEW", size, ui::colour::grey, zoom > 1)) zoom = 1;
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  const std::string label = zoom > 1
+                                ? "x" + std::to_string(static_cast<int>(std::lround(zoom * 10)) / 10) + "." +
+                                      std::to_string(static_cast<int>(std::lround(zoom * 10)) % 10) + " on " +
+                                      zoom_focus(view).what
+                                : std::string("full view");
+  ImGui::TextUnformatted(label.c_str());
+}
+
 }  // namespace
 
 void draw_registration_status(const ConsoleView& view) {
@@ -94,11 +142,18 @@ void draw_registration_status(const ConsoleView& view) {
 void draw_treatment(const ConsoleView& view, Forms& forms, Actions& actions) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float left = avail.x * 0.65f;
-  const float trends_h = avail.y * 0.2f;
-  ImGui::BeginChild("treatment_left", ImVec2(left, avail.y));
-  draw_camera_view(view, ImVec2(left, avail.y - trends_h - ImGui::GetStyle().ItemSpacing.y),
-                   CameraOverlay{false, true, true});
-  draw_trends(view, trends_h);
+  // Line pressure and reservoir are the mesogun's: a pen step has no trend of its own to plot.
+  const bool trends = pen_step(view) == nullptr;
+  const float trends_h = trends ? avail.y * 0.2f : 0.0f;
+  // Laid out to fit: no scrollbar, and the mouse wheel is the image's zoom, never a scroll.
+  ImGui::BeginChild("treatment_left", ImVec2(left, avail.y), false,
+                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  zoom_buttons(view, forms.treatment_zoom);
+  CameraOverlay overlay{false, true, true};
+  overlay.zoom = &forms.treatment_zoom;
+  const float below = trends ? trends_h + ImGui::GetStyle().ItemSpacing.y : 0.0f;
+  draw_camera_view(view, ImVec2(left, ImGui::GetContentRegionAvail().y - below), overlay);
+  if (trends) draw_trends(view, trends_h);
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("treatment_right", ImVec2(0, avail.y));
@@ -106,8 +161,12 @@ void draw_treatment(const ConsoleView& view, Forms& forms, Actions& actions) {
   if (s.state == station::SessionState::paused)
     ui::coloured_text(ui::colour::amber, "PAUSED: the device is disarmed");
   draw_registration_status(view);
-  draw_dose_meter(view);
-  draw_shot_counter(view);
+  if (const auto* step = pen_step(view)) {
+    pen_pass(view, *step);
+  } else {
+    draw_dose_meter(view);
+    draw_shot_counter(view);
+  }
   buttons(view, actions);
   uncertain_fires(view, forms, actions);
   ImGui::Separator();

@@ -7,16 +7,19 @@
 #include <string>
 #include <vector>
 
+#include "meso/hal/device.hpp"
 #include "meso/station/screening.hpp"
 #include "meso/vision/zones.hpp"
 
 namespace meso::gui {
 
 struct PlanForm {
-  int technique = 0;  // 0 point by point, 1 nappage
+  int technique = 0;  // 0 point by point, 1 nappage, 2 microneedling with the pen
   float spacing_mm = 12;
   int depth_um = 2000;
-  int dose_nl = 20000;
+  int dose_nl = 20000;  // mesotherapy only: the pen injects nothing
+  int speed_sps = 100;  // pen
+  int passes = 1;       // pen: passes over each zone
   float margin_mm = 2;
   int product = 0;  // index in the catalog
   int lot = 0;      // index in the product's lots
@@ -35,7 +38,8 @@ struct AuditFilter {
 };
 enum class ExportFormat : std::uint8_t { json, csv, html };  // journal::ExportFormat's order
 
-// Something QA does to the simulated mesogun or its line (sim/README.md's scenario actions).
+// Something QA does to the simulated device or its line (sim/README.md's scenario actions). The reservoir,
+// occlusion and trigger are the mesogun's; the pen alarms are the pen's; the rest fit both.
 struct QaFault {
   enum class Kind : std::uint8_t {
     line,  // the rates and delay below, from now on (all zero: a clean line again)
@@ -48,6 +52,8 @@ struct QaFault {
     stuck_trigger,
     release_trigger,
     reboot,
+    pen_alarm,  // pen_alarm_code below, raised
+    clear_pen_alarm,
   };
   Kind kind = Kind::line;
   float bitflip = 0;  // per byte
@@ -55,7 +61,8 @@ struct QaFault {
   float garbage = 0;  // per frame
   float dup = 0;      // per frame
   int delay_ms = 0;
-  int direction = 0;  // sim::FaultDirection: 0 device's output, 1 its input, 2 both
+  int direction = 0;       // sim::FaultDirection: 0 device's output, 1 its input, 2 both
+  int pen_alarm_code = 0;  // protocols::pen::AlarmCode
 };
 
 class Actions {
@@ -83,6 +90,9 @@ class Actions {
   // The scalp photo of this session, registered and saved, beside the patient's previous one; in demo mode
   // also a simulated close-up's hair density. Lands in the view's assessment.
   virtual void capture_assessment_photo() = 0;
+  // The hair density from a close-up image file at the lens's calibrated scale (a station without a close-up
+  // camera); lands in the view's assessment, or says there why not, leaving what was measured before.
+  virtual void estimate_density_from_file(const std::string& path, double px_per_mm) = 0;
   // Planning.
   virtual void suggest_zones() = 0;
   virtual void set_zones(const std::vector<vision::Zone>& zones) = 0;  // as edited; the preview is dropped
@@ -114,8 +124,11 @@ class Actions {
   virtual void show_session(std::int64_t id) = 0;  // its timeline and its verification
   virtual void verify_session(std::int64_t id) = 0;
   virtual void export_session(std::int64_t id, ExportFormat format, const std::string& path) = 0;
-  // QA, demo only: a fault into the simulated mesogun, now.
+  // QA, demo only: a fault into the simulated device, now.
   virtual void inject_fault(const QaFault& fault) = 0;
+  // QA, demo only, no session open: the simulated device the station is connected to (the mesogun or the
+  // pen); the other one is disconnected. Refused, with the reason in the view, otherwise.
+  virtual void choose_simulated_device(hal::DeviceKind kind) = 0;
 };
 
 }  // namespace meso::gui

@@ -67,6 +67,10 @@ struct PlanPreview {
   std::size_t points = 0;
   std::uint64_t volume_nl = 0;
   std::uint64_t cap_nl = 0;
+  // Microneedling: the planner's serpentine path over each zone, for the image (the station's pen step has
+  // no points: it runs the pen, it does not target).
+  std::vector<vision::PenPass> passes;
+  double path_mm = 0;  // one pass over every zone
 };
 
 struct PatientLookup {
@@ -132,6 +136,13 @@ struct AssessmentView {
   std::uintptr_t before_texture = 0;
   double density_per_cm2 = 0;  // 0: not measured
   std::string density_method;
+  // The close-up file the density was counted from (empty: the demo's simulated close-up), its hash, its
+  // scale.
+  std::string density_file;
+  std::string density_sha256;
+  double density_px_per_mm = 0;
+  std::string closeup_message;  // what the last close-up file gave, or why it gave nothing
+  bool closeup_ok = false;      // that file was measured
 };
 
 // What the QA screen shows beside the snapshot's link counters: the last fault injected.

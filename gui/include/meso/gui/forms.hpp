@@ -27,11 +27,16 @@ struct Forms {
   TextField assessment_notes{};
   int assessment_density = 0;            // hairs per cm2 from the close-up; 0 when not measured
   std::uint64_t assessment_version = 0;  // the capture whose measured density was copied in
+  std::array<char, 512> closeup_path{};  // a close-up image file, on a station without a close-up camera
+  float closeup_px_per_mm = 0;           // its lens's calibrated scale; 0 until entered
+  bool assessment_blend = false;         // before and now one over the other, instead of side by side
+  float assessment_mix = 0.5f;           // the blend's slider: 0 before, 1 now
   PlanForm plan;
   // Planning: the zones while a vertex is dragged (drawn instead of the view's until the drop), and which.
   std::vector<vision::Zone> zone_draft;
   int drag_zone = -1;  // -1: nothing dragged
   int drag_vertex = -1;
+  float treatment_zoom = 1;  // the treatment image: 1 the full view, more centres on the next target or tip
   // Where the camera image was drawn last: its top-left corner on the screen and screen px per image px.
   float image_x = 0, image_y = 0, image_scale = 0;
   // Audit: the filters, the chosen session, where an export goes.

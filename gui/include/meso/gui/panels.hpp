@@ -38,6 +38,10 @@ void draw_device_panel(const ConsoleView& view);
 void draw_trends(const ConsoleView& view, float height);
 void draw_registration_status(const ConsoleView& view);
 
+// The planning form's technique as offered (PlanForm::technique): microneedling when the pen is the device
+// connected, otherwise the mesogun's point by point or nappage.
+int offered_technique(const ConsoleView& view, int technique);
+
 struct CameraOverlay {
   bool zones = false;
   bool plan = false;  // planned, done and next points, from the snapshot's plan (or the preview's)
@@ -46,7 +50,17 @@ struct CameraOverlay {
   // vertex to remove it. Each drop goes to Actions::set_zones. Null: the zones are only shown.
   Forms* edit_forms = nullptr;
   Actions* edit_actions = nullptr;
+  // Zoomable (the mouse wheel over the image changes it), centred on zoom_focus; null: always the full view.
+  float* zoom = nullptr;
 };
+
+// Where a zoomed treatment image is centred: the next target while treating or paused, else the tip; none
+// (the image's centre) without either.
+struct ZoomFocus {
+  std::optional<vision::PointMm> mm;
+  const char* what = "the image's centre";
+};
+ZoomFocus zoom_focus(const ConsoleView& view);
 // The camera image fitted into `size` with its overlays drawn in plane mm mapped to the screen.
 void draw_camera_view(const ConsoleView& view, ImVec2 size, const CameraOverlay& overlay);
 
