@@ -233,6 +233,22 @@ TEST(GuiPanels, EachStepOfTheFlowHasItsKey) {
   EXPECT_TRUE(actions.called("dismiss_session"));
 }
 
+TEST(GuiPanels, ThePreviewStatesEachZonesCoverageAndMarksAZoneShortOfTheGoal) {
+  HeadlessImGui imgui;
+  RecordingActions actions;
+  Forms forms;
+  auto planning = session_view(SessionState::planning);
+  planning.preview.ready = true;
+  planning.preview.plan.steps.resize(1);
+  planning.preview.plan.steps[0].spacing_mm = 10;  // goal 10/sqrt(3) + 0.5 = 6.3 mm
+  planning.preview.zones = {{"crown", 30, 1'500'000, 3000, 6.1}, {"temple", 8, 400'000, 900, 7.4}};
+  planning.preview.points = 38;
+  imgui.frame(planning, forms, actions);
+  EXPECT_TRUE(imgui.shows("every point within 6.1 mm of a point"));
+  EXPECT_TRUE(imgui.shows("every point within 7.4 mm of a point (goal 6.3 mm: gaps along the margin)"));
+  EXPECT_FALSE(imgui.shows("6.1 mm of a point (goal"));
+}
+
 TEST(GuiPanels, AcceptWaitsForAPreview) {
   HeadlessImGui imgui;
   RecordingActions actions;

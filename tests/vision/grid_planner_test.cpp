@@ -192,15 +192,34 @@ int plan_random_cases(Check check) {
   return planned;
 }
 
-TEST(GridPlanner, RandomShapesKeepTheSpacingWithEveryPointInsideTheTreatableArea) {
-  const int planned = plan_random_cases([](const Case& c, const GridPlan& plan) {
+// One test over the random zones, so that they are planned once per process (ctest runs each test in its
+// own, and a small zone's relaxation takes its time, most of all under the sanitizers):
+// - every planned point lies in the treatable area, and no two are closer than 0.9 x spacing;
+// - each zone states the radius it covers: never less than the gap the independent 0.25 mm checker finds,
+//   and not more than a sample grid's worth above it (the planner samples every 0.25 mm, 0.375 mm for
+//   nappage, and adds the half-diagonal), or than a lattice cell's circumradius, spacing/sqrt(3), which
+//   bounds the cells it does not sample;
+// - where the coverage guarantee stands: the lattice and greedy fill alone met it on 7 of the 197 planned
+//   zones; relaxing the zones that kept a hole brought that to 190. Losing more than a few is a regression.
+TEST(GridPlanner, RandomShapesKeepTheSpacingInsideTheAreaAndStateTheCoverageTheyReach) {
+  int met = 0;
+  const int planned = plan_random_cases([&](const Case& c, const GridPlan& plan) {
     const auto points = positions(plan);
     ASSERT_FALSE(points.empty());
     for (const PointMm& p : points)
       EXPECT_TRUE(treatable(c.polygon, c.margin, p)) << p.x << ", " << p.y;
     EXPECT_GE(closest_pair(points), 0.9 * c.spacing);
+
+    ASSERT_EQ(plan.zones.size(), 1U);
+    const double stated = plan.zones[0].coverage_mm;
+    const double measured = worst_gap(c.polygon, c.margin, points);
+    EXPECT_GE(stated, measured);
+    const double step = c.technique == Technique::nappage ? 0.375 : 0.25;
+    EXPECT_LE(stated, std::max(measured + 2 * 0.71 * step + 0.2, c.spacing / kSqrt3 + 1e-9));
+    met += measured <= c.spacing / kSqrt3 + 0.5 ? 1 : 0;
   });
   EXPECT_GE(planned, 190);
+  EXPECT_GE(met, planned - 12) << met << " of " << planned << " zones meet the coverage goal";
 }
 
 // KNOWN FAILING, so disabled (run it with --gtest_also_run_disabled_tests): zones over 1000 points are not
@@ -208,32 +227,6 @@ TEST(GridPlanner, RandomShapesKeepTheSpacingWithEveryPointInsideTheTreatableArea
 TEST(GridPlanner, DISABLED_RandomShapesAreCoveredWithinSpacingOverSqrt3PlusHalfAMillimetre) {
   plan_random_cases([](const Case& c, const GridPlan& plan) {
     EXPECT_LE(worst_gap(c.polygon, c.margin, positions(plan)), c.spacing / kSqrt3 + 0.5);
-  });
-}
-
-// Where the guarantee stands: the zones that meet it, counted with the independent checker. The lattice and
-// greedy fill alone met it on 7 of the 197 planned zones; relaxing the small zones that kept a hole brought
-// that to 190. A change that loses more than a few of them is a regression.
-TEST(GridPlanner, MostRandomShapesMeetTheCoverageGoal) {
-  int met = 0;
-  const int planned = plan_random_cases([&](const Case& c, const GridPlan& plan) {
-    met += worst_gap(c.polygon, c.margin, positions(plan)) <= c.spacing / kSqrt3 + 0.5 ? 1 : 0;
-  });
-  EXPECT_GE(met, planned - 12) << met << " of " << planned << " zones meet the coverage goal";
-}
-
-// Until the guarantee above holds, each zone states the radius it does cover: never less than the gap the
-// independent 0.25 mm checker finds, and not more than a sample grid's worth above it (the planner samples
-// every 0.25 mm, 0.375 mm for nappage, and adds the half-diagonal), or than a lattice cell's circumradius,
-// spacing/sqrt(3), which bounds the cells it does not sample.
-TEST(GridPlanner, EachZoneStatesACoverageRadiusThatBoundsTheMeasuredGap) {
-  plan_random_cases([](const Case& c, const GridPlan& plan) {
-    ASSERT_EQ(plan.zones.size(), 1U);
-    const double stated = plan.zones[0].coverage_mm;
-    const double measured = worst_gap(c.polygon, c.margin, positions(plan));
-    EXPECT_GE(stated, measured);
-    const double step = c.technique == Technique::nappage ? 0.375 : 0.25;
-    EXPECT_LE(stated, std::max(measured + 2 * 0.71 * step + 0.2, c.spacing / kSqrt3 + 1e-9));
   });
 }
 
@@ -251,7 +244,7 @@ TEST(GridPlanner, TheCoverageCheckCatchesALatticeCroppedToTheArea) {
 TEST(GridPlanner, TouchingZonesKeepTheSpacingAcrossTheirCommonBorder) {
   std::mt19937 rng(7);
   std::uniform_real_distribution<double> unit(0, 1);
-  for (int i = 0; i < 20; ++i) {
+  for (int i = 0; i < 12; ++i) {
     const double split = 20 + 40 * unit(rng);
     const double spacing = 5 + 10 * unit(rng);
     const double margin = i % 2 == 0 ? 0.0 : 2 * unit(rng);

@@ -2,6 +2,10 @@
 // formulation and lot; the preview with its point count, total volume and the session cap. Accepting
 // sends the previewed plan to the station, which validates it against the clinical limits again.
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "meso/gui/panels.hpp"
 #include "panels/widgets.hpp"
@@ -89,6 +93,12 @@ void form_fields(const ConsoleView& view, PlanForm& form) {
   }
 }
 
+std::string one_decimal(double value) {
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), "%.1f", value);
+  return text.data();
+}
+
 void preview_summary(const ConsoleView& view) {
   const auto& p = view.preview;
   if (!p.error.empty()) ui::coloured_text(ui::colour::red, p.error);
@@ -109,9 +119,18 @@ void preview_summary(const ConsoleView& view) {
   ui::coloured_text(
       over ? ui::colour::red : ui::colour::white,
       "total " + ui::millilitres(p.volume_nl) + " of the " + ui::millilitres(p.cap_nl) + " cap");
-  for (const auto& z : p.zones)
+  // The planner's coverage goal: every point of a zone within spacing/sqrt(3) + 0.5 mm of a planned point.
+  const double goal = p.plan.steps.empty() ? 0 : p.plan.steps.front().spacing_mm / std::sqrt(3.0) + 0.5;
+  for (const auto& z : p.zones) {
     ui::text("  " + z.name + ": " + std::to_string(z.points) + " points, " +
              ui::millilitres(static_cast<std::uint64_t>(z.volume_nl)));
+    if (z.coverage_mm <= 0) continue;
+    const bool short_of_goal = z.coverage_mm > goal;
+    ui::coloured_text(
+        short_of_goal ? ui::colour::amber : ui::colour::white,
+        "    every point within " + one_decimal(z.coverage_mm) + " mm of a point" +
+            (short_of_goal ? " (goal " + one_decimal(goal) + " mm: gaps along the margin)" : ""));
+  }
 }
 
 // Each zone with its area and a Remove button; a new square zone to drag into shape. The image shows how:
