@@ -75,6 +75,11 @@ ConsoleRuntime::ConsoleRuntime(const ConsoleOptions& options, std::function<void
     station_->add_device(*gun_);
     gun_->configure();
   }
+  // A real pen is connected beside a real mesogun; the simulated one only when QA picks it.
+  if (pen_ && !sim_pen_) {
+    station_->add_device(*pen_);
+    pen_->configure();
+  }
 }
 
 ConsoleRuntime::~ConsoleRuntime() {

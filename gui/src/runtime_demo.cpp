@@ -139,9 +139,15 @@ void ConsoleRuntime::setup_real() {
     hal::SerialSettings serial;
     serial.path = options_.port;
     gun_ = std::make_unique<hal::MesogunDriver>(io_, hal::serial_opener(io_, serial), driver_options());
-  } else {
-    std::cerr << "mesostation: no mesogun port given (--port PATH): the console runs without a device\n";
   }
+  if (!options_.pen_port.empty()) {
+    hal::SerialSettings serial;
+    serial.path = options_.pen_port;
+    pen_ = std::make_unique<hal::PenDriver>(io_, hal::serial_opener(io_, serial), hal::PenDriverOptions{});
+  }
+  if (!gun_ && !pen_)
+    std::cerr << "mesostation: no device port given (--port PATH for the mesogun, --pen-port PATH for the "
+                 "pen): the console runs without a device\n";
   if (!options_.camera.empty()) {
     camera_ = std::make_unique<CameraWorker>(
         vision::open_frame_source(options_.camera, {1280, 720}), layout_, 30,

@@ -18,6 +18,7 @@ void add_console_command(CLI::App& app) {
                  "Console: the journal (default mesostation.db; with --demo mesostation-demo.db)");
   app.add_option("--key", *key, "Console: the station's signing key (default: DB.key)");
   app.add_option("--port", options->port, "Console: the mesogun's serial port");
+  app.add_option("--pen-port", options->pen_port, "Console: the microneedling pen's serial port");
   app.add_option("--camera", options->camera,
                  "Console: the camera (index, /dev/videoN, a video or a folder)");
   app.add_option("--lock-minutes", options->lock_minutes, "Console: lock after this long without input")

@@ -12,6 +12,7 @@ struct ConsoleOptions {
   std::filesystem::path db;   // the journal; created when missing
   std::filesystem::path key;  // the station's signing key (default: DB.key)
   std::string port;           // the mesogun's serial port (not in demo mode)
+  std::string pen_port;       // the microneedling pen's serial port (not in demo mode)
   std::string camera;         // a frame source spec (vision::open_frame_source); empty: none
   double lock_minutes = 5;    // the console locks after this long without input
   int width = 1280;
