@@ -71,38 +71,28 @@ void ConsoleRuntime::setup_demo() {
             << "' (clinician), or " << kDemoAuditor << "/" << kDemoAuditor << " (audit), " << kDemoQa << "/"
             << kDemoQa << " (QA)\n";
   config_.catalog = demo_catalog();
+  // Each simulated device's cable: a memory pair, unless QA pulled it out.
+  const auto cable = [this](auto& device) {
+    return [this, &device](const hal::StreamReady& ready) {
+      if (sim_unplugged_) {
+        ready(nullptr, "the simulated cable is out (QA)");
+        return;
+      }
+      auto [station_end, device_end] = hal::make_memory_pair(io_);
+      device.attach(std::move(device_end));
+      ready(std::move(station_end), "");
+    };
+  };
   sim::SimulatedMesogun::Config sc;
   sc.line.seed = 7;
   sc.line.baud = 0;
   sim_ = std::make_unique<sim::SimulatedMesogun>(io_, nullptr, sc);
-  gun_ = std::make_unique<hal::MesogunDriver>(
-      io_,
-      [this](const hal::StreamReady& ready) {
-        if (sim_unplugged_) {
-          ready(nullptr, "the simulated cable is out (QA)");
-          return;
-        }
-        auto [station_end, device_end] = hal::make_memory_pair(io_);
-        sim_->attach(std::move(device_end));
-        ready(std::move(station_end), "");
-      },
-      driver_options());
+  gun_ = std::make_unique<hal::MesogunDriver>(io_, cable(*sim_), driver_options());
   sim::SimulatedPen::Config pc;
   pc.line.seed = 7;
   pc.line.baud = 0;
   sim_pen_ = std::make_unique<sim::SimulatedPen>(io_, nullptr, pc);
-  pen_ = std::make_unique<hal::PenDriver>(
-      io_,
-      [this](const hal::StreamReady& ready) {
-        if (sim_unplugged_) {
-          ready(nullptr, "the simulated cable is out (QA)");
-          return;
-        }
-        auto [station_end, device_end] = hal::make_memory_pair(io_);
-        sim_pen_->attach(std::move(device_end));
-        ready(std::move(station_end), "");
-      },
-      hal::PenDriverOptions{});
+  pen_ = std::make_unique<hal::PenDriver>(io_, cable(*sim_pen_), hal::PenDriverOptions{});
   sim::SyntheticCameraOptions camera;
   camera.fps = kDemoFps;
   camera.seed = 7;
