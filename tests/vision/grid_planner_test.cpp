@@ -197,10 +197,11 @@ int plan_random_cases(Check check) {
 // - every planned point lies in the treatable area, and no two are closer than 0.9 x spacing;
 // - each zone states the radius it covers: never less than the gap the independent 0.25 mm checker finds,
 //   and not more than a sample grid's worth above it (the planner samples every 0.25 mm, 0.375 mm for
-//   nappage, and adds the half-diagonal), or than a lattice cell's circumradius, spacing/sqrt(3), which
-//   bounds the cells it does not sample;
+//   nappage, 0.125 mm once relaxed, and adds the half-diagonal), or than a lattice cell's circumradius,
+//   spacing/sqrt(3), which bounds the cells it does not sample;
 // - where the coverage guarantee stands: the lattice and greedy fill alone met it on 7 of the 197 planned
-//   zones; relaxing the zones that kept a hole brought that to 190. Losing more than a few is a regression.
+//   zones; relaxing the zones that kept a hole brings that to 192. The 5 that miss are small zones at 17.7 to
+//   19.2 mm spacing (1 to 4 points); see the disabled test below. Losing more than a couple is a regression.
 TEST(GridPlanner, RandomShapesKeepTheSpacingInsideTheAreaAndStateTheCoverageTheyReach) {
   int met = 0;
   const int planned = plan_random_cases([&](const Case& c, const GridPlan& plan) {
@@ -215,19 +216,92 @@ TEST(GridPlanner, RandomShapesKeepTheSpacingInsideTheAreaAndStateTheCoverageThey
     const double measured = worst_gap(c.polygon, c.margin, points);
     EXPECT_GE(stated, measured);
     const double step = c.technique == Technique::nappage ? 0.375 : 0.25;
-    EXPECT_LE(stated, std::max(measured + 2 * 0.71 * step + 0.2, c.spacing / kSqrt3 + 1e-9));
+    EXPECT_LE(stated, std::max(measured + 2 * 0.71 * step + 0.2, c.spacing / kSqrt3 + 0.71 * step + 1e-9));
     met += measured <= c.spacing / kSqrt3 + 0.5 ? 1 : 0;
   });
   EXPECT_GE(planned, 190);
-  EXPECT_GE(met, planned - 12) << met << " of " << planned << " zones meet the coverage goal";
+  EXPECT_GE(met, planned - 7) << met << " of " << planned << " zones meet the coverage goal";
 }
 
-// KNOWN FAILING, so disabled (run it with --gtest_also_run_disabled_tests): zones over 1000 points are not
-// relaxed, and the relaxation does not settle every small zone (7 of the 197 keep a hole).
+// KNOWN FAILING, so disabled (run it with --gtest_also_run_disabled_tests): 5 small zones keep a hole (cases
+// 9, 66, 81, 185 and 197). A search over every pair of positions 0.5 mm apart finds a 2-point plan for case
+// 185 within the goal, and a random search over triples a 3-point plan for case 81: the relaxation misses
+// them. For the other three it found none (it did not try 4 points).
 TEST(GridPlanner, DISABLED_RandomShapesAreCoveredWithinSpacingOverSqrt3PlusHalfAMillimetre) {
   plan_random_cases([](const Case& c, const GridPlan& plan) {
     EXPECT_LE(worst_gap(c.polygon, c.margin, positions(plan)), c.spacing / kSqrt3 + 0.5);
   });
+}
+
+PolygonMm ellipse(double a, double b, int vertices) {
+  PolygonMm polygon;
+  for (int i = 0; i < vertices; ++i) {
+    const double t = 2 * std::numbers::pi * i / vertices;
+    polygon.push_back({3 + a * std::cos(t), 7 + b * std::sin(t)});
+  }
+  return polygon;
+}
+
+// Zones as a clinician draws them: smooth outlines from a 30 x 22 mm temple to a 120 x 90 mm crown, at
+// spacings across the point technique's range and at nappage, with the default 2 mm margin. Each meets the
+// coverage goal, by the planner's own statement and by the independent checker. (docs/vision.md lists the
+// sizes that do not: 180 mm wide at 10 and 20 mm and at 3 mm nappage, 30 mm wide at 20 mm.)
+TEST(GridPlanner, SmoothZonesOfClinicalSizesMeetTheCoverageGoal) {
+  struct Sized {
+    Technique technique;
+    double spacing;
+    double half_width;
+  };
+  const std::vector<Sized> cases{
+      {Technique::point, 5, 30},   {Technique::point, 5, 60},    {Technique::point, 7.5, 30},
+      {Technique::point, 7.5, 60}, {Technique::point, 10, 15},   {Technique::point, 10, 30},
+      {Technique::point, 10, 60},  {Technique::point, 12.5, 30}, {Technique::point, 12.5, 60},
+      {Technique::point, 15, 30},  {Technique::point, 15, 60},   {Technique::point, 20, 30},
+      {Technique::point, 20, 60},  {Technique::nappage, 3, 15},  {Technique::nappage, 3, 30},
+      {Technique::nappage, 4, 30}};
+  for (const Sized& c : cases) {
+    SCOPED_TRACE(std::string(to_string(c.technique)) + " at " + std::to_string(c.spacing) + " mm, " +
+                 std::to_string(2 * c.half_width) + " mm wide");
+    const PolygonMm zone = ellipse(c.half_width, 0.75 * c.half_width, 32);
+    PlanRequest r;
+    r.technique = c.technique;
+    r.spacing_mm = c.spacing;
+    r.session_cap_nl = 1'000'000'000;
+    const GridPlan plan = plan_grid({{"z", zone}}, r);
+    const auto points = positions(plan);
+    const double goal = c.spacing / kSqrt3 + 0.5;
+    EXPECT_LE(plan.zones[0].coverage_mm, goal);
+    EXPECT_LE(worst_gap(zone, 2, points), goal);
+    EXPECT_GE(closest_pair(points), 0.9 * c.spacing);
+  }
+}
+
+// Why the guarantee cannot hold for every zone: a thin half-ring between radii 8.2 and 8.99 mm at 20 mm
+// spacing. No two of its points are 18 mm (0.9 x spacing) apart, so it holds one point p at radius r; its
+// two ends e1, e2 (at radius 8.99 mm, 17.98 mm apart) then lie at least
+// sqrt((|p-e1|^2 + |p-e2|^2) / 2) = sqrt(r^2 + 8.99^2) >= 12.16 mm from it, beyond the goal of
+// 20/sqrt(3) + 0.5 = 12.05 mm. The planner plans the one point and says how far it reaches.
+TEST(GridPlanner, AZoneNoPlanCanCoverStatesTheRadiusItReaches) {
+  PolygonMm ring;
+  constexpr int kSteps = 24;
+  for (int i = 0; i <= kSteps; ++i) {
+    const double t = std::numbers::pi * i / kSteps;
+    ring.push_back({8.99 * std::cos(t), 8.99 * std::sin(t)});
+  }
+  for (int i = kSteps; i >= 0; --i) {
+    const double t = std::numbers::pi * i / kSteps;
+    ring.push_back({8.2 * std::cos(t), 8.2 * std::sin(t)});
+  }
+  PlanRequest r;
+  r.spacing_mm = 20;
+  r.margin_mm = 0;
+  const GridPlan plan = plan_grid({{"hairline", ring}}, r);
+  ASSERT_EQ(plan.points.size(), 1U);
+  const PointMm p = plan.points[0].mm;
+  const double from_ends = std::max(distance(p, {8.99, 0}), distance(p, {-8.99, 0}));
+  EXPECT_GE(from_ends, 12.16);
+  EXPECT_GE(plan.zones[0].coverage_mm, from_ends);
+  EXPECT_GT(plan.zones[0].coverage_mm, 20 / kSqrt3 + 0.5);
 }
 
 TEST(GridPlanner, TheCoverageCheckCatchesALatticeCroppedToTheArea) {

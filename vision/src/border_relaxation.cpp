@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 
 namespace meso::vision::planning {
@@ -11,12 +12,15 @@ namespace {
 
 constexpr int kLloydSteps = 10;      // per round: even the points out
 constexpr int kMinimaxSteps = 20;    // per round: then shrink each cell's farthest distance
-constexpr int kRounds = 10;          // each followed by one point added or removed
+constexpr int kRounds = 25;          // each followed by one point added or removed
 constexpr double kCellSamples = 10;  // relaxation samples per spacing (the goal is checked on the finer grid)
 // A small zone whose own points do not settle starts again from points spread over it, one to two more than
-// it had; its few points leave the relaxation few ways out, and a restart there is cheap.
-constexpr std::size_t kRestartMaxPoints = 30;
+// it had; its few points leave the relaxation few ways out, and a restart there is cheap. The restarts stop
+// when the zone has used its budget of relaxation work (samples x steps), so that a zone that cannot settle
+// costs at most about a second.
+constexpr std::size_t kRestartMaxPoints = 60;
 constexpr int kRestarts = 20;
+constexpr double kRestartBudget = 40e6;  // sample-steps
 constexpr double kPushSlack =
     1.02;  // points are pushed this much beyond the minimum gap, so rounding keeps it
 
@@ -123,13 +127,40 @@ PointMm smallest_circle_centre(std::vector<PointMm> points, std::mt19937& rng) {
   return c;
 }
 
+// The goal's samples, grouped in square cells of the relaxation grid: a cell whose centre lies well within
+// reach of a point (with the cell's half-diagonal to spare) needs none of its samples checked.
+struct FineCell {
+  PointMm centre;
+  std::vector<PointMm> samples;
+};
+
 struct Job {
   const TreatableArea& area;
   const CoverageGoal& goal;
   BoxMm box;
   std::vector<PointMm> coarse;  // relaxation samples
-  std::vector<PointMm> fine;    // the goal's samples
+  double cell = 0;              // of the fine cells
+  std::vector<FineCell> fine;   // the goal's samples
 };
+
+std::vector<FineCell> fine_cells(const std::vector<PointMm>& samples, const BoxMm& box, double cell) {
+  const auto cols = static_cast<long>(std::ceil(box.width() / cell)) + 1;
+  std::vector<FineCell> cells;
+  std::vector<long> index(
+      static_cast<std::size_t>(cols * (static_cast<long>(std::ceil(box.height() / cell)) + 1)), -1);
+  for (const PointMm& q : samples) {
+    const long x = floor_of((q.x - box.min_x) / cell), y = floor_of((q.y - box.min_y) / cell);
+    long& slot = index[static_cast<std::size_t>(y * cols + x)];
+    if (slot < 0) {
+      slot = static_cast<long>(cells.size());
+      cells.push_back({{box.min_x + (static_cast<double>(x) + 0.5) * cell,
+                        box.min_y + (static_cast<double>(y) + 0.5) * cell},
+                       {}});
+    }
+    cells[static_cast<std::size_t>(slot)].samples.push_back(q);
+  }
+  return cells;
+}
 
 // points[0, first) are fixed; the rest move.
 void relax_steps(std::vector<PointMm>& points, std::size_t first, const Job& job, std::mt19937& rng) {
@@ -178,8 +209,8 @@ void relax_steps(std::vector<PointMm>& points, std::size_t first, const Job& job
 }
 
 struct Check {
-  double worst = 0;
-  std::size_t worst_sample = 0;
+  double worst = 0;  // over the goal's samples; exact when beyond reach, else an upper bound
+  PointMm worst_at;
   double closest = std::numeric_limits<double>::infinity();
   std::size_t crowded = 0;  // a moving point of the closest pair
 };
@@ -187,9 +218,17 @@ struct Check {
 Check check(const std::vector<PointMm>& points, std::size_t first, const Job& job) {
   const Buckets buckets(job.box, job.goal.spacing, points);
   Check c;
-  for (std::size_t k = 0; k < job.fine.size(); ++k) {
-    const double d = buckets.nearest(job.fine[k]).second;
-    if (d > c.worst) c.worst = d, c.worst_sample = k;
+  const double half_diagonal = job.cell * std::sqrt(0.5);
+  for (const FineCell& cell : job.fine) {
+    const double bound = buckets.nearest(cell.centre).second + half_diagonal;
+    if (bound <= job.goal.reach) {
+      c.worst = std::max(c.worst, bound);
+      continue;
+    }
+    for (const PointMm& q : cell.samples) {
+      const double d = buckets.nearest(q).second;
+      if (d > c.worst) c.worst = d, c.worst_at = q;
+    }
   }
   for (std::size_t i = first; i < points.size(); ++i) {
     if (job.area.phi(points[i]) > -kInside) c.closest = 0, c.crowded = i;  // stuck outside: drop it
@@ -202,20 +241,29 @@ Check check(const std::vector<PointMm>& points, std::size_t first, const Job& jo
   return c;
 }
 
+double worst_sample(const std::vector<PointMm>& points, const Job& job) {
+  const Buckets buckets(job.box, job.goal.spacing, points);
+  double worst = 0;
+  for (const FineCell& cell : job.fine)
+    for (const PointMm& q : cell.samples)
+      worst = std::max(worst, buckets.nearest(q).second);
+  return worst;
+}
+
 // `count` points spread over the area: farthest-point sampling from a random first sample.
 std::vector<PointMm> spread_points(const std::vector<PointMm>& fixed, std::size_t count, const Job& job,
                                    std::mt19937& rng) {
   std::vector<PointMm> points = fixed;
-  std::vector<double> gap(job.fine.size(), std::numeric_limits<double>::infinity());
+  std::vector<double> gap(job.coarse.size(), std::numeric_limits<double>::infinity());
   for (const PointMm& f : fixed)
-    for (std::size_t k = 0; k < job.fine.size(); ++k)
-      gap[k] = std::min(gap[k], dist2(f, job.fine[k]));  // squared
-  std::size_t next = std::uniform_int_distribution<std::size_t>(0, job.fine.size() - 1)(rng);
+    for (std::size_t k = 0; k < job.coarse.size(); ++k)
+      gap[k] = std::min(gap[k], dist2(f, job.coarse[k]));  // squared
+  std::size_t next = std::uniform_int_distribution<std::size_t>(0, job.coarse.size() - 1)(rng);
   for (std::size_t n = 0; n < count; ++n) {
-    const PointMm p = job.fine[next];
+    const PointMm p = job.area.pull_inside(job.coarse[next]).value_or(job.coarse[next]);
     points.push_back(p);
-    for (std::size_t k = 0; k < job.fine.size(); ++k)
-      gap[k] = std::min(gap[k], dist2(p, job.fine[k]));
+    for (std::size_t k = 0; k < job.coarse.size(); ++k)
+      gap[k] = std::min(gap[k], dist2(p, job.coarse[k]));
     next = static_cast<std::size_t>(std::max_element(gap.begin(), gap.end()) - gap.begin());
   }
   return points;
@@ -226,15 +274,10 @@ std::vector<PointMm> spread_points(const std::vector<PointMm>& fixed, std::size_
 std::vector<PointMm> area_samples(const TreatableArea& area, double step) {
   std::vector<PointMm> out;
   const BoxMm& b = area.box();
-  for (long y = floor_of(b.min_y / step); static_cast<double>(y) * step <= b.max_y; ++y)
-    for (long x = floor_of(b.min_x / step); static_cast<double>(x) * step <= b.max_x; ++x) {
+  for (long y = floor_of(b.min_y / step) - 1; static_cast<double>(y) * step <= b.max_y + step; ++y)
+    for (long x = floor_of(b.min_x / step) - 1; static_cast<double>(x) * step <= b.max_x + step; ++x) {
       const PointMm q{static_cast<double>(x) * step, static_cast<double>(y) * step};
-      const double phi = area.phi(q);
-      if (phi <= 0) {
-        out.push_back(q);
-      } else if (phi <= 0.71 * step) {
-        if (const auto p = area.pull_inside(q)) out.push_back(*p);
-      }
+      if (area.within(q, 0.71 * step)) out.push_back(q);
     }
   return out;
 }
@@ -243,29 +286,38 @@ RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& 
                          const std::vector<PointMm>& start, const CoverageGoal& goal) {
   const double s = goal.spacing;
   const BoxMm& b = area.box();
-  Job job{area, goal, {b.min_x - 2 * s, b.min_y - 2 * s, b.max_x + 2 * s, b.max_y + 2 * s}, {}, {}};
+  Job job{area, goal, {b.min_x - 2 * s, b.min_y - 2 * s, b.max_x + 2 * s, b.max_y + 2 * s}, {}, 0, {}};
   job.coarse = area_samples(area, s / kCellSamples);
-  job.fine = area_samples(area, goal.sample_step);
+  job.cell = s / kCellSamples;
+  job.fine = fine_cells(area_samples(area, goal.sample_step), job.box, job.cell);
   RelaxedPoints best;
   best.worst_gap = std::numeric_limits<double>::infinity();
-  if (job.fine.empty()) return best;
+  if (job.coarse.empty() || job.fine.empty()) return best;
   std::vector<PointMm> near_fixed;  // only the fixed points that can matter
   for (const PointMm& p : fixed)
     if (p.x >= job.box.min_x && p.x <= job.box.max_x && p.y >= job.box.min_y && p.y <= job.box.max_y)
       near_fixed.push_back(p);
   const std::size_t first = near_fixed.size();
+  std::optional<PointMm> seed;  // a point inside, for a zone left with none
+  for (std::size_t k = job.coarse.size() / 2; k < job.coarse.size() && !seed; ++k)
+    seed = area.pull_inside(job.coarse[k]);
+  if (!seed) return best;
   std::mt19937 rng(1);
   const int attempts = start.size() <= kRestartMaxPoints ? 1 + kRestarts : 1;
-  for (int attempt = 0; attempt < attempts && !best.met; ++attempt) {
+  const auto round_cost = static_cast<double>((kLloydSteps + kMinimaxSteps) * job.coarse.size());
+  double spent = 0;
+  for (int attempt = 0; attempt < attempts && !best.met && (attempt == 0 || spent < kRestartBudget);
+       ++attempt) {
     std::vector<PointMm> points = near_fixed;
     if (attempt == 0)
       points.insert(points.end(), start.begin(), start.end());
     else
       points =
           spread_points(near_fixed, start.size() + static_cast<std::size_t>((attempt - 1) % 3), job, rng);
-    if (points.size() == first) points.push_back(job.fine[job.fine.size() / 2]);
     for (int round = 0; round < kRounds && !best.met; ++round) {
+      if (points.size() == first) points.push_back(*seed);  // the last one was crowded out
       relax_steps(points, first, job, rng);
+      spent += round_cost;
       const Check c = check(points, first, job);
       const bool spaced = c.closest >= goal.min_gap;
       if (spaced && c.worst < best.worst_gap) {
@@ -275,9 +327,14 @@ RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& 
       }
       if (!spaced)
         points.erase(points.begin() + static_cast<long>(c.crowded));
-      else if (const auto p = area.pull_inside(job.fine[c.worst_sample]))
+      else if (const auto p = area.pull_inside(c.worst_at))
         points.push_back(*p);
     }
+  }
+  if (!best.points.empty()) {  // the checks stopped at the bound where they could: the exact figure, once
+    std::vector<PointMm> kept = near_fixed;
+    kept.insert(kept.end(), best.points.begin(), best.points.end());
+    best.worst_gap = worst_sample(kept, job);
   }
   return best;
 }

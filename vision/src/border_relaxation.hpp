@@ -30,7 +30,8 @@ struct RelaxedPoints {
 RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& fixed,
                          const std::vector<PointMm>& start, const CoverageGoal& goal);
 
-// Samples of the area every `step` (a sample just outside stands for its foot inside).
+// Samples of the area every `step`, with the grid points just outside it (within the half-diagonal): each
+// stands for the points of the area near it.
 std::vector<PointMm> area_samples(const TreatableArea& area, double step);
 
 }  // namespace meso::vision::planning

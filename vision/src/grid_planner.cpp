@@ -275,14 +275,11 @@ std::vector<PointMm> border_samples(const Lattice& lattice, const std::vector<Po
       for (long x = floor_of((v.x - cell_radius) / h); x <= ceil_of((v.x + cell_radius) / h); ++x) {
         const PointMm q{static_cast<double>(x) * h, static_cast<double>(y) * h};
         if (lattice.nearest(q) != own) continue;
-        const double phi = job.area.phi(q);
-        if (phi <= 0) any_inside = true;
-        if (phi <= 0) {
+        if (job.area.phi(q) <= 0) {
+          any_inside = true;
           out.push_back(q);
-        } else if (phi <= slack) {
-          // A sample just outside stands for the area's points near it: its foot inside (tips of the area
-          // narrower than the grid have no sample of their own).
-          if (const auto p = job.area.pull_inside(q)) out.push_back(*p);
+        } else if (job.area.within(q, slack)) {
+          out.push_back(q);
         }
       }
   }
@@ -317,41 +314,53 @@ void fill_holes(Sites& sites, PointIndex& index, const std::vector<PointMm>& sam
   }
 }
 
-// The samples a zone's coverage is measured on: along the margin only (the lattice cells that got no point;
-// every other cell is within spacing/sqrt(3) of its vertex), or all of the area once the points moved.
-struct CoverageSamples {
-  std::vector<PointMm> samples;
-  bool whole_area = false;
+// How a zone's coverage is known: from samples along the margin only (the lattice cells that got no point;
+// every other cell is within spacing/sqrt(3) of its vertex), measured once every zone is placed; or, once
+// its points moved, from the relaxation's own measure over all of its area.
+struct ZoneCoverage {
+  std::vector<PointMm> margin_samples;
+  std::optional<double> relaxed_worst;  // over samples kRelaxedSampleStep apart
 };
 
-// Relaxing a zone costs time in proportion to its area: up to this many points, about a second at most (the
-// 10,000-point nappage benchmark is four zones over it, and stays within its 50 ms).
-constexpr std::size_t kRelaxMaxPoints = 1000;
+// Relaxing a zone costs time in proportion to its area: up to this many points, about 1.5 s at most. At 3 mm
+// nappage a 90 x 70 mm crown has about 560 points, the whole top of a scalp (150 x 110 mm) about 1,600. The
+// 10,000-point nappage benchmark is four zones of about 2,400 points, over it: relaxed, they would take
+// about 6 s, against the benchmark's 50 ms.
+constexpr std::size_t kRelaxMaxPoints = 2000;
+// The relaxation checks its goal on a finer grid than the margin's samples: the goal it aims at is the
+// guarantee less this grid's half-diagonal, so a finer grid leaves the points more room.
+constexpr double kRelaxedSampleStep = 0.125;
+
+double relaxed_reach(double spacing) {
+  return spacing / kSqrt3 + 0.5 - kRelaxedSampleStep * std::sqrt(0.5);
+}
 
 // When the lattice and the greedy fill leave a hole, a small zone's points are relaxed as a whole
 // (border_relaxation.hpp), and the relaxed points replace them when they cover better.
-std::optional<CoverageSamples> relax_if_holed(Sites& sites, std::size_t first, const PointIndex& index,
-                                              const std::vector<PointMm>& samples, const ZoneJob& job) {
+std::optional<double> relax_if_holed(Sites& sites, std::size_t first, const PointIndex& index,
+                                     const std::vector<PointMm>& samples, const ZoneJob& job) {
   double worst = 0;
   for (const PointMm& q : samples)
     worst = std::max(worst, index.nearest(sites, q));
   if (worst <= job.reach || sites.size() - first > kRelaxMaxPoints) return std::nullopt;
   const std::vector<PointMm> fixed(sites.pos.begin(), sites.pos.begin() + static_cast<long>(first));
   const std::vector<PointMm> own(sites.pos.begin() + static_cast<long>(first), sites.pos.end());
-  const planning::CoverageGoal goal{job.spacing, job.min_gap, job.reach, job.sample_step};
+  const planning::CoverageGoal goal{job.spacing, job.min_gap, relaxed_reach(job.spacing), kRelaxedSampleStep};
   const planning::RelaxedPoints relaxed = planning::relax_zone(job.area, fixed, own, goal);
-  if (relaxed.points.empty() || relaxed.worst_gap >= worst) return std::nullopt;
+  if (relaxed.points.empty() ||
+      relaxed.worst_gap + kRelaxedSampleStep * std::sqrt(0.5) >= worst + job.sample_step * std::sqrt(0.5))
+    return std::nullopt;
   sites.pos.resize(first);
   sites.zone.resize(first);
   for (const PointMm& p : relaxed.points)
     sites.add(p, job.zone);
-  return CoverageSamples{planning::area_samples(job.area, job.sample_step), true};
+  return relaxed.worst_gap;
 }
 
-// Plans one zone into `sites`; returns the samples its coverage is measured on, or nullopt when the zone
-// has no treatable area.
-std::optional<CoverageSamples> plan_zone(Sites& sites, const BoxMm& box, const Lattice& lattice,
-                                         const ZoneJob& job) {
+// Plans one zone into `sites`; returns how its coverage is known, or nullopt when the zone has no treatable
+// area.
+std::optional<ZoneCoverage> plan_zone(Sites& sites, const BoxMm& box, const Lattice& lattice,
+                                      const ZoneJob& job) {
   const std::size_t first = sites.size();
   PointIndex index(box, job.spacing);
   index.rebuild(sites);
@@ -361,25 +370,28 @@ std::optional<CoverageSamples> plan_zone(Sites& sites, const BoxMm& box, const L
   auto samples = border_samples(lattice, open, job, any_inside);
   fill_holes(sites, index, holes(sites, index, samples, job), job);
   if (!any_inside) return std::nullopt;
-  if (auto relaxed = relax_if_holed(sites, first, index, samples, job)) return relaxed;
-  return CoverageSamples{std::move(samples), false};
+  if (const auto relaxed = relax_if_holed(sites, first, index, samples, job))
+    return ZoneCoverage{{}, relaxed};
+  return ZoneCoverage{std::move(samples), std::nullopt};
 }
 
-// The farthest a point of the zone's treatable area lies from a planned point of any zone: the worst sample
-// plus the sample grid's half-diagonal, and, when only the margin's cells were sampled, at least a lattice
-// cell's circumradius (which bounds the others).
-double coverage_radius(const Sites& sites, const PointIndex& index, const CoverageSamples& zone,
-                       double spacing, double sample_step) {
+// The farthest a point of the zone's treatable area lies from a planned point of any zone (an upper bound):
+// the worst sample, or a lattice cell's circumradius when only the margin's cells were sampled, plus the
+// sample grid's half-diagonal.
+double coverage_radius(const Sites& sites, const PointIndex& index, const ZoneCoverage& zone, double spacing,
+                       double sample_step) {
+  if (zone.relaxed_worst) return *zone.relaxed_worst + kRelaxedSampleStep * std::sqrt(0.5);
   double worst = 0;
-  for (const PointMm& q : zone.samples) {
+  for (const PointMm& q : zone.margin_samples) {
     double d = index.nearest(sites, q);
     if (!std::isfinite(d))  // no point within one bucket: look at them all
       for (const PointMm& p : sites.pos)
         d = std::min(d, distance(p, q));
     worst = std::max(worst, d);
   }
-  const double bound = worst + sample_step * std::sqrt(0.5);
-  return zone.whole_area ? bound : std::max(spacing / kSqrt3, bound);
+  // A point of the area lies within the half-diagonal of a grid point: a sample, or a grid point in a placed
+  // vertex's cell, which lies within spacing/sqrt(3) of that vertex.
+  return std::max(spacing / kSqrt3, worst) + sample_step * std::sqrt(0.5);
 }
 
 BoxMm union_box(const std::vector<Zone>& zones, double pad) {
@@ -413,7 +425,7 @@ PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st) {
   const BoxMm box = union_box(zones, st.spacing);
   const double step = sample_step_for(st.spacing);
   Sites sites;
-  std::vector<CoverageSamples> samples;
+  std::vector<ZoneCoverage> samples;
   for (std::size_t z = 0; z < zones.size(); ++z) {
     const TreatableArea area(zones[z].polygon_mm, st.margin);
     const ZoneJob job{area,

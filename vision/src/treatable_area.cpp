@@ -31,6 +31,14 @@ std::optional<PointMm> TreatableArea::pull_inside(PointMm p) const {
   return std::nullopt;
 }
 
+bool TreatableArea::within(PointMm p, double reach) const {
+  const double d = phi(p);
+  if (d <= 0) return true;
+  if (d > reach) return false;  // phi never exceeds the distance to the area
+  const auto foot = pull_inside(p);
+  return foot && distance(*foot, p) <= reach;
+}
+
 TreatableArea::Probe TreatableArea::probe(PointMm p) const {
   double best = std::numeric_limits<double>::infinity();
   PointMm nearest;

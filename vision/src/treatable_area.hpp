@@ -34,6 +34,13 @@ class TreatableArea {
   // Moves p into the area along phi's gradient (exact next to an edge); nullopt when that does not settle.
   std::optional<PointMm> pull_inside(PointMm p) const;
 
+  // Whether p lies in the area or within `reach` of it. A sample grid keeps its points for which this holds
+  // with the grid's half-diagonal: every point of the area then lies within the half-diagonal of a sample,
+  // and a sample just outside is no nearer to the planned points than the area's points it stands for,
+  // which a sample pulled inside could be. (phi alone is not the distance: near a sharp corner of the area
+  // it is a fraction of it.)
+  bool within(PointMm p, double reach) const;
+
  private:
   struct Probe {
     double phi;
