@@ -75,6 +75,9 @@ PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanForm&
     step.spacing_mm = grid.spacing_mm;
     for (const auto& p : grid.points)
       step.points.push_back({p.mm.x, p.mm.y, p.zone});
+    const double goal = vision::coverage_goal_mm(grid.spacing_mm);
+    for (const auto& z : grid.zones)
+      step.coverage.push_back({z.name, z.coverage_mm, goal});
   }
   station::TreatmentPlan plan;
   if (!catalog.products.empty()) {

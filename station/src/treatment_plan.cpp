@@ -51,6 +51,16 @@ void validate_step(const PlanStep& s, std::size_t index, const ClinicalLimits& l
       problems.push_back(at + "point " + std::to_string(i + 1) + " lies in zone '" + p.zone +
                          "', which the step does not name");
   }
+  std::set<std::string> covered;
+  for (const auto& c : s.coverage) {
+    if (!zones.contains(c.zone))
+      problems.push_back(at + "the coverage of zone '" + c.zone +
+                         "' is stated, but the step does not name it");
+    else if (!covered.insert(c.zone).second)
+      problems.push_back(at + "the coverage of zone '" + c.zone + "' is stated twice");
+    if (!std::isfinite(c.within_mm) || c.within_mm <= 0 || !std::isfinite(c.goal_mm) || c.goal_mm <= 0)
+      problems.push_back(at + "the coverage of zone '" + c.zone + "' must be positive millimetres");
+  }
 }
 
 PlanStep step_from_json(const nlohmann::json& j, const std::string& where) {
@@ -77,6 +87,19 @@ PlanStep step_from_json(const nlohmann::json& j, const std::string& where) {
       p.zone = pf.get<std::string>("zone");
       pf.finish();
       s.points.push_back(std::move(p));
+    }
+    if (f.has("coverage")) {
+      const auto& coverage = f.member("coverage");
+      if (!coverage.is_array()) throw std::invalid_argument(where + ".coverage: expected an array");
+      for (std::size_t i = 0; i < coverage.size(); ++i) {
+        JsonFields cf(coverage[i], where + ".coverage[" + std::to_string(i) + "]");
+        ZoneCoverage c;
+        c.zone = cf.get<std::string>("zone");
+        c.within_mm = cf.get<double>("within_mm");
+        c.goal_mm = cf.get<double>("goal_mm");
+        cf.finish();
+        s.coverage.push_back(std::move(c));
+      }
     }
   }
   f.finish();
@@ -167,6 +190,12 @@ nlohmann::json to_json(const TreatmentPlan& plan) {
       for (const auto& p : s.points)
         points.push_back({{"x_mm", p.x_mm}, {"y_mm", p.y_mm}, {"zone", p.zone}});
       j["points"] = std::move(points);
+      if (!s.coverage.empty()) {
+        auto coverage = nlohmann::json::array();
+        for (const auto& c : s.coverage)
+          coverage.push_back({{"zone", c.zone}, {"within_mm", c.within_mm}, {"goal_mm", c.goal_mm}});
+        j["coverage"] = std::move(coverage);
+      }
     }
     steps.push_back(std::move(j));
   }

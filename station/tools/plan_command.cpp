@@ -4,7 +4,6 @@
 // zones, a refused plan), 2 when the inputs cannot be read.
 #include "plan_command.hpp"
 
-#include <cmath>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -72,7 +71,7 @@ void print_text(const vision::Registration& registration, const std::vector<visi
               << " ml";
     if (plan.technique != vision::Technique::pen)
       std::cout << std::fixed << std::setprecision(2) << ", every point within " << z.coverage_mm
-                << " mm of a planned point (goal " << plan.spacing_mm / std::sqrt(3.0) + 0.5 << " mm)"
+                << " mm of a planned point (goal " << vision::coverage_goal_mm(plan.spacing_mm) << " mm)"
                 << std::defaultfloat << std::setprecision(6);
     std::cout << '\n';
   }

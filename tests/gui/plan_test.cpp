@@ -48,6 +48,12 @@ TEST(GuiPlan, ZonesSuggestedFromTheImageBecomeAValidStationPlan) {
   EXPECT_EQ(preview.plan.product, "HairVital");
   EXPECT_EQ(preview.plan.lot, "L1");
   EXPECT_TRUE(station::validate(preview.plan, limits).empty());
+  // The station's plan keeps what the planner stated for each zone, for the journal.
+  const auto& coverage = preview.plan.steps.front().coverage;
+  ASSERT_EQ(coverage.size(), 1U);
+  EXPECT_EQ(coverage[0].zone, "crown");
+  EXPECT_EQ(coverage[0].within_mm, preview.zones[0].coverage_mm);
+  EXPECT_NEAR(coverage[0].goal_mm, preview.plan.steps.front().spacing_mm / std::sqrt(3.0) + 0.5, 1e-9);
 }
 
 TEST(GuiPlan, NoImageNoZones) {

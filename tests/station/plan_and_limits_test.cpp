@@ -107,6 +107,31 @@ TEST(PlanValidation, AMicroneedlingPassThenMesotherapyIsOnePlan) {
   EXPECT_EQ(to_json(back), to_json(plan));
 }
 
+// The planner's coverage statement travels with the plan (and so into the journal's plan.set), checked
+// against the step's zones.
+TEST(PlanValidation, TheCoverageThePlannerStatedIsKeptAndChecked) {
+  auto step = point_step();
+  step.coverage = {{"crown", 6.21, 6.27}};
+  const auto plan = plan_of({step});
+  EXPECT_TRUE(validate(plan, default_limits()).empty());
+  const auto j = to_json(plan);
+  EXPECT_EQ(j["steps"][0]["coverage"][0]["zone"], "crown");
+  EXPECT_DOUBLE_EQ(j["steps"][0]["coverage"][0]["within_mm"].get<double>(), 6.21);
+  EXPECT_EQ(to_json(plan_from_json(j)), j);
+  EXPECT_FALSE(to_json(plan_of({point_step()}))["steps"][0].contains("coverage"));  // a hand-made plan
+
+  auto wrong = step;
+  wrong.coverage = {{"temple", 6.2, 6.27}, {"crown", 6.2, 6.27}, {"crown", 6.2, 6.27}, {"crown", -1, 6.27}};
+  const auto problems = validate(plan_of({wrong}), default_limits());
+  EXPECT_TRUE(mentions(problems, "coverage of zone 'temple' is stated, but the step does not name it"));
+  EXPECT_TRUE(mentions(problems, "coverage of zone 'crown' is stated twice"));
+  EXPECT_TRUE(mentions(problems, "coverage of zone 'crown' must be positive millimetres"));
+
+  auto bad = j;
+  bad["steps"][0]["coverage"][0]["within"] = 6;
+  EXPECT_THROW(plan_from_json(bad), std::invalid_argument);
+}
+
 TEST(PlanValidation, TheDriverIsGivenExactlyTheStepsDepthAndDose) {
   const auto step = point_step();
   const auto limits = device_limits_for(step, default_limits());

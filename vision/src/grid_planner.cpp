@@ -533,6 +533,10 @@ const char* to_string(Technique t) {
   return "point";
 }
 
+double coverage_goal_mm(double spacing_mm) {
+  return spacing_mm / kSqrt3 + 0.5;
+}
+
 Technique technique_from_string(const std::string& name) {
   for (const Technique t : {Technique::point, Technique::nappage, Technique::pen})
     if (name == to_string(t)) return t;

@@ -53,7 +53,7 @@ nlohmann::json plan_report_json(const Registration& registration, const std::vec
     nlohmann::json zone{{"name", z.name}, {"points", z.points}, {"volume_nl", z.volume_nl}};
     if (plan.technique != Technique::pen) {
       zone["coverage_mm"] = round_to(z.coverage_mm, 0.01);
-      zone["coverage_goal_mm"] = round_to(plan.spacing_mm / std::sqrt(3.0) + 0.5, 0.01);
+      zone["coverage_goal_mm"] = round_to(coverage_goal_mm(plan.spacing_mm), 0.01);
     }
     per_zone.push_back(zone);
   }

@@ -3,7 +3,6 @@
 // sends the previewed plan to the station, which validates it against the clinical limits again.
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -119,8 +118,7 @@ void preview_summary(const ConsoleView& view) {
   ui::coloured_text(
       over ? ui::colour::red : ui::colour::white,
       "total " + ui::millilitres(p.volume_nl) + " of the " + ui::millilitres(p.cap_nl) + " cap");
-  // The planner's coverage goal: every point of a zone within spacing/sqrt(3) + 0.5 mm of a planned point.
-  const double goal = p.plan.steps.empty() ? 0 : p.plan.steps.front().spacing_mm / std::sqrt(3.0) + 0.5;
+  const double goal = p.plan.steps.empty() ? 0 : vision::coverage_goal_mm(p.plan.steps.front().spacing_mm);
   for (const auto& z : p.zones) {
     ui::text("  " + z.name + ": " + std::to_string(z.points) + " points, " +
              ui::millilitres(static_cast<std::uint64_t>(z.volume_nl)));

@@ -20,6 +20,15 @@ struct PlannedPoint {
   std::string zone;
 };
 
+// What the vision planner stated for one zone of a mesotherapy step: every point of the zone's treatable area
+// lies within `within_mm` of a planned point; its goal is spacing/sqrt(3) + 0.5 mm. Kept with the plan, so
+// the journal shows what the plan promised; a plan written by hand has none.
+struct ZoneCoverage {
+  std::string zone;
+  double within_mm = 0;
+  double goal_mm = 0;
+};
+
 struct PlanStep {
   std::string name;
   Technique technique = Technique::point_by_point;
@@ -29,7 +38,8 @@ struct PlanStep {
   std::uint16_t speed_sps = 0;  // pen
   std::uint32_t passes = 1;     // pen: passes over each zone
   std::vector<std::string> zones;
-  std::vector<PlannedPoint> points;  // mesotherapy
+  std::vector<PlannedPoint> points;    // mesotherapy
+  std::vector<ZoneCoverage> coverage;  // mesotherapy, from the planner: one per zone, or none
 
   hal::DeviceKind device() const {
     return technique == Technique::microneedling ? hal::DeviceKind::pen : hal::DeviceKind::mesogun;

@@ -86,6 +86,9 @@ struct PlanRefused : std::invalid_argument {
 // does cover (ZoneTotals::coverage_mm). Relaxing costs time: up to a few seconds for one zone.
 GridPlan plan_grid(const std::vector<Zone>& zones, const PlanRequest& request);
 
+// The coverage goal at a spacing: spacing/sqrt(3) + 0.5 mm (see ZoneTotals::coverage_mm).
+double coverage_goal_mm(double spacing_mm);
+
 // Rows `row_height_mm` apart, in boustrophedon order (every other row runs back); the visiting order as
 // indices.
 std::vector<std::size_t> boustrophedon_order(const std::vector<PointMm>& points, double row_height_mm);
