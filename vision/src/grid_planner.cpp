@@ -331,8 +331,13 @@ constexpr std::size_t kRelaxMaxPoints = 2000;
 // guarantee less this grid's half-diagonal, so a finer grid leaves the points more room.
 constexpr double kRelaxedSampleStep = 0.125;
 
+// Every point within a sample grid's cell lies within this of one of its corners.
+double half_diagonal(double step) {
+  return step * std::sqrt(0.5);
+}
+
 double relaxed_reach(double spacing) {
-  return spacing / kSqrt3 + 0.5 - kRelaxedSampleStep * std::sqrt(0.5);
+  return coverage_goal_mm(spacing) - half_diagonal(kRelaxedSampleStep);
 }
 
 // When the lattice and the greedy fill leave a hole, a small zone's points are relaxed as a whole
@@ -348,7 +353,7 @@ std::optional<double> relax_if_holed(Sites& sites, std::size_t first, const Poin
   const planning::CoverageGoal goal{job.spacing, job.min_gap, relaxed_reach(job.spacing), kRelaxedSampleStep};
   const planning::RelaxedPoints relaxed = planning::relax_zone(job.area, fixed, own, goal);
   if (relaxed.points.empty() ||
-      relaxed.worst_gap + kRelaxedSampleStep * std::sqrt(0.5) >= worst + job.sample_step * std::sqrt(0.5))
+      relaxed.worst_gap + half_diagonal(kRelaxedSampleStep) >= worst + half_diagonal(job.sample_step))
     return std::nullopt;
   sites.pos.resize(first);
   sites.zone.resize(first);
@@ -380,7 +385,7 @@ std::optional<ZoneCoverage> plan_zone(Sites& sites, const BoxMm& box, const Latt
 // sample grid's half-diagonal.
 double coverage_radius(const Sites& sites, const PointIndex& index, const ZoneCoverage& zone, double spacing,
                        double sample_step) {
-  if (zone.relaxed_worst) return *zone.relaxed_worst + kRelaxedSampleStep * std::sqrt(0.5);
+  if (zone.relaxed_worst) return *zone.relaxed_worst + half_diagonal(kRelaxedSampleStep);
   double worst = 0;
   for (const PointMm& q : zone.margin_samples) {
     double d = index.nearest(sites, q);
@@ -391,7 +396,7 @@ double coverage_radius(const Sites& sites, const PointIndex& index, const ZoneCo
   }
   // A point of the area lies within the half-diagonal of a grid point: a sample, or a grid point in a placed
   // vertex's cell, which lies within spacing/sqrt(3) of that vertex.
-  return std::max(spacing / kSqrt3, worst) + sample_step * std::sqrt(0.5);
+  return std::max(spacing / kSqrt3, worst) + half_diagonal(sample_step);
 }
 
 BoxMm union_box(const std::vector<Zone>& zones, double pad) {
@@ -432,7 +437,7 @@ PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st) {
                       static_cast<int>(z),
                       st.spacing,
                       0.9 * st.spacing + 1e-9,
-                      st.spacing / kSqrt3 + 0.5 - 0.71 * step,
+                      coverage_goal_mm(st.spacing) - 0.71 * step,
                       step};
     auto zone_samples = plan_zone(sites, box, lattice, job);
     if (!zone_samples) throw PlanRefused(no_area(zones[z], st.margin));
