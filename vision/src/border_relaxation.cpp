@@ -10,9 +10,13 @@ namespace meso::vision::planning {
 
 namespace {
 
-constexpr int kLloydSteps = 10;      // per round: even the points out
-constexpr int kMinimaxSteps = 20;    // per round: then shrink each cell's farthest distance
-constexpr int kRounds = 25;          // each followed by one point added or removed
+constexpr int kLloydSteps = 10;    // per round: even the points out
+constexpr int kMinimaxSteps = 20;  // per round: then shrink each cell's farthest distance
+constexpr int kRounds = 25;        // each followed by one point added or removed
+constexpr int kWindowRounds = 2;   // a window's few points settle in one or two
+constexpr int kWindowLloydSteps = 3;
+constexpr int kWindowMinimaxSteps = 6;
+constexpr std::size_t kScanMaxPoints = 16;  // up to this many moving points, a scan beats the buckets
 constexpr double kCellSamples = 10;  // relaxation samples per spacing (the goal is checked on the finer grid)
 // A small zone whose own points do not settle starts again from points spread over it, one to two more than
 // it had; its few points leave the relaxation few ways out, and a restart there is cheap. The restarts stop
@@ -141,6 +145,8 @@ struct Job {
   std::vector<PointMm> coarse;  // relaxation samples
   double cell = 0;              // of the fine cells
   std::vector<FineCell> fine;   // the goal's samples
+  bool window = false;
+  std::vector<double> coarse_fixed_d2;  // per relaxation sample: squared distance to the nearest fixed point
 };
 
 std::vector<FineCell> fine_cells(const std::vector<PointMm>& samples, const BoxMm& box, double cell) {
@@ -166,17 +172,31 @@ std::vector<FineCell> fine_cells(const std::vector<PointMm>& samples, const BoxM
 void relax_steps(std::vector<PointMm>& points, std::size_t first, const Job& job, std::mt19937& rng) {
   const double s = job.goal.spacing;
   const double push = job.goal.min_gap * kPushSlack;
-  for (int step = 0; step < kLloydSteps + kMinimaxSteps; ++step) {
+  const int lloyd = job.window ? kWindowLloydSteps : kLloydSteps;
+  const int minimax = job.window ? kWindowMinimaxSteps : kMinimaxSteps;
+  for (int step = 0; step < lloyd + minimax; ++step) {
     {
-      const Buckets buckets(job.box, s, points);
+      // Each sample goes to its nearest moving point unless a fixed one is nearer (known once for all steps).
+      const std::vector<PointMm> moving(points.begin() + static_cast<long>(first), points.end());
+      std::optional<Buckets> index;
+      if (moving.size() > kScanMaxPoints) index.emplace(job.box, s, moving);
       std::vector<std::vector<PointMm>> cells(points.size());
-      for (const PointMm& q : job.coarse) {
-        const std::size_t owner = buckets.nearest(q).first;
-        if (owner >= first) cells[owner].push_back(q);
+      for (std::size_t k = 0; k < job.coarse.size(); ++k) {
+        const PointMm q = job.coarse[k];
+        std::size_t owner = 0;
+        double owner_d2 = std::numeric_limits<double>::infinity();
+        if (index) {
+          const auto [i, d] = index->nearest(q);
+          owner = i, owner_d2 = d * d;
+        } else {
+          for (std::size_t i = 0; i < moving.size(); ++i)
+            if (const double d2 = dist2(q, moving[i]); d2 < owner_d2) owner = i, owner_d2 = d2;
+        }
+        if (owner_d2 < job.coarse_fixed_d2[k]) cells[first + owner].push_back(q);
       }
       for (std::size_t i = first; i < points.size(); ++i) {
         if (cells[i].empty()) continue;
-        if (step < kLloydSteps) {
+        if (step < lloyd) {
           PointMm sum;
           for (const PointMm& q : cells[i])
             sum = sum + q;
@@ -282,14 +302,38 @@ std::vector<PointMm> area_samples(const TreatableArea& area, double step) {
   return out;
 }
 
-RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& fixed,
-                         const std::vector<PointMm>& start, const CoverageGoal& goal) {
+namespace {
+
+// A window: the disc, and the grid its samples are drawn from.
+struct Window {
+  const Disc& disc;
+  SampleGrid& grid;
+};
+
+// The whole zone, or only the part of it within `window`, whose samples are then returned in `checked`.
+RelaxedPoints relax(const TreatableArea& area, const std::vector<PointMm>& fixed,
+                    const std::vector<PointMm>& start, const CoverageGoal& goal,
+                    const std::optional<Window>& window) {
   const double s = goal.spacing;
-  const BoxMm& b = area.box();
-  Job job{area, goal, {b.min_x - 2 * s, b.min_y - 2 * s, b.max_x + 2 * s, b.max_y + 2 * s}, {}, 0, {}};
-  job.coarse = area_samples(area, s / kCellSamples);
-  job.cell = s / kCellSamples;
-  job.fine = fine_cells(area_samples(area, goal.sample_step), job.box, job.cell);
+  BoxMm b = area.box();
+  std::vector<PointMm> fine;
+  Job job{area, goal, {}, {}, 0, {}, window.has_value(), {}};
+  if (window) {
+    const PointMm c = window->disc.centre;
+    const double r = window->disc.radius;
+    b = {std::max(b.min_x, c.x - r), std::max(b.min_y, c.y - r), std::min(b.max_x, c.x + r),
+         std::min(b.max_y, c.y + r)};
+    const long stride = std::max(1L, std::lround(s / kCellSamples / window->grid.step()));
+    job.coarse = window->grid.in_disc(window->disc, stride);
+    job.cell = static_cast<double>(stride) * window->grid.step();
+    fine = window->grid.in_disc(window->disc, 1);
+  } else {
+    job.coarse = area_samples(area, s / kCellSamples);
+    job.cell = s / kCellSamples;
+    fine = area_samples(area, goal.sample_step);
+  }
+  job.box = {b.min_x - 2 * s, b.min_y - 2 * s, b.max_x + 2 * s, b.max_y + 2 * s};
+  job.fine = fine_cells(fine, job.box, job.cell);
   RelaxedPoints best;
   best.worst_gap = std::numeric_limits<double>::infinity();
   if (job.coarse.empty() || job.fine.empty()) return best;
@@ -298,12 +342,21 @@ RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& 
     if (p.x >= job.box.min_x && p.x <= job.box.max_x && p.y >= job.box.min_y && p.y <= job.box.max_y)
       near_fixed.push_back(p);
   const std::size_t first = near_fixed.size();
+  job.coarse_fixed_d2.assign(job.coarse.size(), std::numeric_limits<double>::infinity());
+  if (!near_fixed.empty()) {
+    const Buckets fixed_index(job.box, s, near_fixed);
+    for (std::size_t k = 0; k < job.coarse.size(); ++k) {
+      const double d = fixed_index.nearest(job.coarse[k]).second;
+      job.coarse_fixed_d2[k] = d * d;
+    }
+  }
   std::optional<PointMm> seed;  // a point inside, for a zone left with none
   for (std::size_t k = job.coarse.size() / 2; k < job.coarse.size() && !seed; ++k)
     seed = area.pull_inside(job.coarse[k]);
   if (!seed) return best;
   std::mt19937 rng(1);
-  const int attempts = start.size() <= kRestartMaxPoints ? 1 + kRestarts : 1;
+  const int attempts = !window && start.size() <= kRestartMaxPoints ? 1 + kRestarts : 1;
+  const int rounds = window ? kWindowRounds : kRounds;
   const auto round_cost = static_cast<double>((kLloydSteps + kMinimaxSteps) * job.coarse.size());
   double spent = 0;
   for (int attempt = 0; attempt < attempts && !best.met && (attempt == 0 || spent < kRestartBudget);
@@ -314,7 +367,7 @@ RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& 
     else
       points =
           spread_points(near_fixed, start.size() + static_cast<std::size_t>((attempt - 1) % 3), job, rng);
-    for (int round = 0; round < kRounds && !best.met; ++round) {
+    for (int round = 0; round < rounds && !best.met; ++round) {
       if (points.size() == first) points.push_back(*seed);  // the last one was crowded out
       relax_steps(points, first, job, rng);
       spent += round_cost;
@@ -336,7 +389,70 @@ RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& 
     kept.insert(kept.end(), best.points.begin(), best.points.end());
     best.worst_gap = worst_sample(kept, job);
   }
+  if (window) best.checked = std::move(fine);
   return best;
+}
+
+}  // namespace
+
+RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& fixed,
+                         const std::vector<PointMm>& start, const CoverageGoal& goal) {
+  return relax(area, fixed, start, goal, std::nullopt);
+}
+
+RelaxedPoints relax_window(const TreatableArea& area, SampleGrid& grid, const std::vector<PointMm>& fixed,
+                           const std::vector<PointMm>& start, const CoverageGoal& goal, const Disc& window) {
+  return relax(area, fixed, start, goal, Window{window, grid});
+}
+
+SampleGrid::SampleGrid(const TreatableArea& area, double step)
+    : area_(area),
+      step_(step),
+      x0_(floor_of(area.box().min_x / step) - 1),
+      y0_(floor_of(area.box().min_y / step) - 1),
+      cols_(floor_of(area.box().max_x / step) + 2 - x0_ + 1),
+      rows_(floor_of(area.box().max_y / step) + 2 - y0_ + 1),
+      state_(static_cast<std::size_t>(std::max(cols_ * rows_, 0L)), -1),
+      block_(static_cast<std::size_t>(
+                 std::max(((cols_ + kBlock - 1) / kBlock) * ((rows_ + kBlock - 1) / kBlock), 0L)),
+             -1) {}
+
+PointMm SampleGrid::at(long x, long y) const {
+  return {static_cast<double>(x0_ + x) * step_, static_cast<double>(y0_ + y) * step_};
+}
+
+bool SampleGrid::member(long x, long y) {
+  if (x < 0 || y < 0 || x >= cols_ || y >= rows_) return false;
+  const long bx = x / kBlock, by = y / kBlock;
+  signed char& block = block_[static_cast<std::size_t>(by * ((cols_ + kBlock - 1) / kBlock) + bx)];
+  if (block < 0) {
+    // phi is 1-Lipschitz inside the polygon and never exceeds the distance outside it
+    const double half = static_cast<double>(kBlock - 1) * step_ / 2;
+    const PointMm c = at(bx * kBlock, by * kBlock) + PointMm{half, half};
+    const double phi = area_.phi(c);
+    const double reach = half * std::sqrt(2.0);
+    block = phi <= -reach ? 1 : phi > reach + 0.71 * step_ ? 0 : 2;
+  }
+  if (block != 2) return block == 1;
+  signed char& state = state_[static_cast<std::size_t>(y * cols_ + x)];
+  if (state < 0) state = area_.within(at(x, y), 0.71 * step_) ? 1 : 0;
+  return state == 1;
+}
+
+std::vector<PointMm> SampleGrid::in_disc(const Disc& disc, long stride) {
+  std::vector<PointMm> out;
+  const auto first = [&](double v, long origin) {
+    const long k = static_cast<long>(std::ceil(v / step_)) - origin;
+    return k - ((k % stride) + stride) % stride;  // on the coarser grid: multiples of stride from the origin
+  };
+  const long x1 = floor_of((disc.centre.x + disc.radius) / step_) - x0_;
+  const long y1 = floor_of((disc.centre.y + disc.radius) / step_) - y0_;
+  for (long y = first(disc.centre.y - disc.radius, y0_); y <= y1; y += stride)
+    for (long x = first(disc.centre.x - disc.radius, x0_); x <= x1; x += stride) {
+      const PointMm q = at(x, y);
+      if (dist2(q, disc.centre) <= disc.radius * disc.radius && member(x, y)) out.push_back(q);
+    }
+  return out;
 }
 
 }  // namespace meso::vision::planning

@@ -3,7 +3,8 @@
 // alone leaves holes along the margin, so the holes are then filled greedily, deepest first, wherever a point
 // fits without coming closer than 0.9 x spacing to another. Only the lattice cells near the margin are
 // sampled for holes, so the work is proportional to the border, not to the area. A hole that stays (no
-// point fits without moving its neighbours) sends a small zone to border_relaxation.hpp, which moves them.
+// point fits without moving its neighbours) sends a small zone to border_relaxation.hpp, which moves them;
+// in a bigger zone, only the few points around each hole move, within a window.
 #include "meso/vision/grid_planner.hpp"
 
 #include <algorithm>
@@ -163,7 +164,8 @@ struct Lattice {
     double best_d = std::numeric_limits<double>::infinity();
     for (long r = r0; r <= r0 + 1; ++r) {
       const auto c = static_cast<long>(std::lround(q.x / s - 0.5 * parity(r)));
-      const double d = distance(q, at(r, c));
+      const PointMm v = at(r, c);
+      const double d = (q.x - v.x) * (q.x - v.x) + (q.y - v.y) * (q.y - v.y);  // squared
       if (d < best_d) best_d = d, best = {r, c};
     }
     return best;
@@ -200,13 +202,15 @@ class PointIndex {
 
   // Distance to the nearest indexed point, or infinity when none lies within one cell.
   double nearest(const Sites& sites, PointMm p) const {
-    double best = std::numeric_limits<double>::infinity();
+    double best = std::numeric_limits<double>::infinity();  // squared
     const auto [cx, cy] = cell_of(p);
     for (long y = std::max(cy - 1, 0L); y <= std::min(cy + 1, rows_ - 1); ++y)
       for (long x = std::max(cx - 1, 0L); x <= std::min(cx + 1, cols_ - 1); ++x)
-        for (const std::size_t i : cells_[static_cast<std::size_t>(y * cols_ + x)])
-          best = std::min(best, distance(p, sites.pos[i]));
-    return best;
+        for (const std::size_t i : cells_[static_cast<std::size_t>(y * cols_ + x)]) {
+          const double dx = p.x - sites.pos[i].x, dy = p.y - sites.pos[i].y;
+          best = std::min(best, dx * dx + dy * dy);
+        }
+    return std::sqrt(best);  // hypot's care for overflow costs most of this loop's time
   }
 
  private:
@@ -286,6 +290,23 @@ std::vector<PointMm> border_samples(const Lattice& lattice, const std::vector<Po
   return out;
 }
 
+// The same on a finer grid, whose samples the window mending shares.
+std::vector<PointMm> border_samples(const Lattice& lattice, const std::vector<PointMm>& open,
+                                    planning::SampleGrid& grid) {
+  std::vector<PointMm> out;
+  const double h = grid.step();
+  const double cell_radius = lattice.s / kSqrt3;
+  for (const PointMm v : open) {
+    const auto own = lattice.nearest(v);
+    for (long y = floor_of((v.y - cell_radius) / h); y <= ceil_of((v.y + cell_radius) / h); ++y)
+      for (long x = floor_of((v.x - cell_radius) / h); x <= ceil_of((v.x + cell_radius) / h); ++x) {
+        const PointMm q{static_cast<double>(x) * h, static_cast<double>(y) * h};
+        if (lattice.nearest(q) == own && grid.holds(x, y)) out.push_back(q);
+      }
+  }
+  return out;
+}
+
 // The samples that the points placed so far leave uncovered: the holes.
 std::vector<PointMm> holes(const Sites& sites, const PointIndex& index, const std::vector<PointMm>& samples,
                            const ZoneJob& job) {
@@ -314,22 +335,27 @@ void fill_holes(Sites& sites, PointIndex& index, const std::vector<PointMm>& sam
   }
 }
 
-// How a zone's coverage is known: from samples along the margin only (the lattice cells that got no point;
-// every other cell is within spacing/sqrt(3) of its vertex), measured once every zone is placed; or, once
-// its points moved, from the relaxation's own measure over all of its area.
+// How a zone's coverage is known: from samples along the margin only (the lattice cells that got no point,
+// and the windows whose points moved; every other cell is within spacing/sqrt(3) of its vertex), measured
+// once every zone is placed; or, once all its points moved, from the relaxation's own measure over all of its
+// area.
 struct ZoneCoverage {
   std::vector<PointMm> margin_samples;
+  double step = 0;                      // of the margin's sample grid
   std::optional<double> relaxed_worst;  // over samples kRelaxedSampleStep apart
 };
 
-// Relaxing a zone costs time in proportion to its area: up to this many points, about 1.5 s at most. At 3 mm
-// nappage a 90 x 70 mm crown has about 560 points, the whole top of a scalp (150 x 110 mm) about 1,600. The
-// 10,000-point nappage benchmark is four zones of about 2,400 points, over it: relaxed, they would take
-// about 6 s, against the benchmark's 50 ms.
+// Relaxing a zone as a whole costs time in proportion to its area, mending its holes one window at a time
+// in proportion to its border. Up to this many points a zone is relaxed as a whole, which covers best: about
+// 1.5 s at most. At 3 mm nappage a 90 x 70 mm crown has about 560 points, the whole top of a scalp
+// (150 x 110 mm) about 1,600. Bigger zones are mended window by window.
 constexpr std::size_t kRelaxMaxPoints = 2000;
 // The relaxation checks its goal on a finer grid than the margin's samples: the goal it aims at is the
 // guarantee less this grid's half-diagonal, so a finer grid leaves the points more room.
 constexpr double kRelaxedSampleStep = 0.125;
+// A hole is mended by relaxing the zone's points within one of these radii (in spacings) of it, the smallest
+// that mends it; a window's samples reach the goal's radius (and a little) beyond its moving points.
+constexpr double kWindowRadii[] = {1.0, 1.5, 2.0};
 
 // Every point within a sample grid's cell lies within this of one of its corners.
 double half_diagonal(double step) {
@@ -340,18 +366,87 @@ double relaxed_reach(double spacing) {
   return coverage_goal_mm(spacing) - half_diagonal(kRelaxedSampleStep);
 }
 
-// When the lattice and the greedy fill leave a hole, a small zone's points are relaxed as a whole
-// (border_relaxation.hpp), and the relaxed points replace them when they cover better.
-std::optional<double> relax_if_holed(Sites& sites, std::size_t first, const PointIndex& index,
-                                     const std::vector<PointMm>& samples, const ZoneJob& job) {
+planning::CoverageGoal relaxed_goal(const ZoneJob& job) {
+  return {job.spacing, job.min_gap, relaxed_reach(job.spacing), kRelaxedSampleStep};
+}
+
+double worst_of(const Sites& sites, const PointIndex& index, const std::vector<PointMm>& samples) {
   double worst = 0;
   for (const PointMm& q : samples)
     worst = std::max(worst, index.nearest(sites, q));
-  if (worst <= job.reach || sites.size() - first > kRelaxMaxPoints) return std::nullopt;
+  return worst;
+}
+
+// Relaxes the zone's points around hole h, in the smallest window that covers it; returns the window's
+// samples when its points moved.
+std::optional<std::vector<PointMm>> mend_hole(Sites& sites, std::size_t first, planning::SampleGrid& grid,
+                                              PointMm h, const ZoneJob& job) {
+  const planning::CoverageGoal goal = relaxed_goal(job);
+  for (const double radius : kWindowRadii) {
+    const double free_reach = radius * job.spacing;
+    const planning::Disc window{h, free_reach + coverage_goal_mm(job.spacing) + 0.3};
+    std::vector<PointMm> fixed, own;
+    std::vector<std::size_t> own_at;
+    const double fixed_reach = window.radius + job.spacing + coverage_goal_mm(job.spacing);
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+      const double dx = sites.pos[i].x - h.x, dy = sites.pos[i].y - h.y;
+      if (std::abs(dx) > fixed_reach || std::abs(dy) > fixed_reach) continue;
+      const double d2 = dx * dx + dy * dy;
+      if (i >= first && d2 <= free_reach * free_reach)
+        own.push_back(sites.pos[i]), own_at.push_back(i);
+      else if (d2 <= fixed_reach * fixed_reach)
+        fixed.push_back(sites.pos[i]);
+    }
+    planning::RelaxedPoints relaxed = planning::relax_window(job.area, grid, fixed, own, goal, window);
+    if (!relaxed.met) continue;
+    for (auto it = own_at.rbegin(); it != own_at.rend(); ++it) {  // the zone's own points are last
+      sites.pos.erase(sites.pos.begin() + static_cast<long>(*it));
+      sites.zone.erase(sites.zone.begin() + static_cast<long>(*it));
+    }
+    for (const PointMm& p : relaxed.points)
+      sites.add(p, job.zone);
+    return std::move(relaxed.checked);
+  }
+  return std::nullopt;
+}
+
+// The holes that the lattice and the fill leave, deepest first, each mended in a window of its own
+// (mend_hole); the samples gain those of every window whose points moved.
+void mend_holes(Sites& sites, std::size_t first, const BoxMm& box, planning::SampleGrid& grid,
+                std::vector<PointMm>& samples, const ZoneJob& job) {
+  PointIndex index(box, job.spacing);
+  index.rebuild(sites);
+  const double reach = relaxed_reach(job.spacing);
+  std::vector<std::pair<double, PointMm>> ranked;
+  for (const PointMm& q : samples)
+    if (const double d = index.nearest(sites, q); d > reach) ranked.emplace_back(d, q);
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<PointMm> moved, unmended;
+  for (const auto& [depth, h] : ranked) {
+    if (index.nearest(sites, h) <= reach) continue;  // a window before mended it
+    if (std::any_of(unmended.begin(), unmended.end(),
+                    [&](PointMm u) { return distance(u, h) <= job.spacing; }))
+      continue;  // the windows that failed there would fail here
+    if (auto checked = mend_hole(sites, first, grid, h, job)) {
+      moved.insert(moved.end(), checked->begin(), checked->end());
+      index.rebuild(sites);
+    } else {
+      unmended.push_back(h);
+    }
+  }
+  samples.insert(samples.end(), moved.begin(), moved.end());
+}
+
+// When the lattice and the greedy fill leave a hole, a zone of up to kRelaxMaxPoints is relaxed as a whole
+// (border_relaxation.hpp), and the relaxed points replace its own when they cover better.
+std::optional<double> relax_if_holed(Sites& sites, std::size_t first, const PointIndex& index,
+                                     const std::vector<PointMm>& samples, const ZoneJob& job) {
+  const double worst = worst_of(sites, index, samples);
+  if (worst <= job.reach) return std::nullopt;
   const std::vector<PointMm> fixed(sites.pos.begin(), sites.pos.begin() + static_cast<long>(first));
   const std::vector<PointMm> own(sites.pos.begin() + static_cast<long>(first), sites.pos.end());
-  const planning::CoverageGoal goal{job.spacing, job.min_gap, relaxed_reach(job.spacing), kRelaxedSampleStep};
-  const planning::RelaxedPoints relaxed = planning::relax_zone(job.area, fixed, own, goal);
+  const planning::RelaxedPoints relaxed = planning::relax_zone(job.area, fixed, own, relaxed_goal(job));
   if (relaxed.points.empty() ||
       relaxed.worst_gap + half_diagonal(kRelaxedSampleStep) >= worst + half_diagonal(job.sample_step))
     return std::nullopt;
@@ -375,16 +470,25 @@ std::optional<ZoneCoverage> plan_zone(Sites& sites, const BoxMm& box, const Latt
   auto samples = border_samples(lattice, open, job, any_inside);
   fill_holes(sites, index, holes(sites, index, samples, job), job);
   if (!any_inside) return std::nullopt;
-  if (const auto relaxed = relax_if_holed(sites, first, index, samples, job))
-    return ZoneCoverage{{}, relaxed};
-  return ZoneCoverage{std::move(samples), std::nullopt};
+  if (sites.size() - first <= kRelaxMaxPoints) {
+    if (const auto relaxed = relax_if_holed(sites, first, index, samples, job))
+      return ZoneCoverage{{}, 0, relaxed};
+    return ZoneCoverage{std::move(samples), job.sample_step, {}};
+  }
+  if (worst_of(sites, index, samples) <= job.reach)
+    return ZoneCoverage{std::move(samples), job.sample_step, {}};
+  // Too big to relax as a whole: its holes are mended one by one, and measured on the finer grid.
+  planning::SampleGrid grid(job.area, kRelaxedSampleStep);
+  auto fine_samples = border_samples(lattice, open, grid);
+  mend_holes(sites, first, box, grid, fine_samples, job);
+  return ZoneCoverage{std::move(fine_samples), kRelaxedSampleStep, {}};
 }
 
 // The farthest a point of the zone's treatable area lies from a planned point of any zone (an upper bound):
 // the worst sample, or a lattice cell's circumradius when only the margin's cells were sampled, plus the
 // sample grid's half-diagonal.
-double coverage_radius(const Sites& sites, const PointIndex& index, const ZoneCoverage& zone, double spacing,
-                       double sample_step) {
+double coverage_radius(const Sites& sites, const PointIndex& index, const ZoneCoverage& zone,
+                       double spacing) {
   if (zone.relaxed_worst) return *zone.relaxed_worst + half_diagonal(kRelaxedSampleStep);
   double worst = 0;
   for (const PointMm& q : zone.margin_samples) {
@@ -396,7 +500,7 @@ double coverage_radius(const Sites& sites, const PointIndex& index, const ZoneCo
   }
   // A point of the area lies within the half-diagonal of a grid point: a sample, or a grid point in a placed
   // vertex's cell, which lies within spacing/sqrt(3) of that vertex.
-  return std::max(spacing / kSqrt3, worst) + half_diagonal(sample_step);
+  return std::max(spacing / kSqrt3, worst) + half_diagonal(zone.step);
 }
 
 BoxMm union_box(const std::vector<Zone>& zones, double pad) {
@@ -450,7 +554,7 @@ PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st) {
   PointIndex index(box, st.spacing);
   index.rebuild(sites);
   for (const auto& zone_samples : samples)
-    out.coverage_mm.push_back(coverage_radius(sites, index, zone_samples, st.spacing, step));
+    out.coverage_mm.push_back(coverage_radius(sites, index, zone_samples, st.spacing));
   return out;
 }
 
