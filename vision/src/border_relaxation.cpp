@@ -308,6 +308,7 @@ namespace {
 struct Window {
   const Disc& disc;
   SampleGrid& grid;
+  bool measure_start;
 };
 
 // The whole zone, or only the part of it within `window`, whose samples are then returned in `checked`.
@@ -354,6 +355,11 @@ RelaxedPoints relax(const TreatableArea& area, const std::vector<PointMm>& fixed
   for (std::size_t k = job.coarse.size() / 2; k < job.coarse.size() && !seed; ++k)
     seed = area.pull_inside(job.coarse[k]);
   if (!seed) return best;
+  if (window && window->measure_start) {
+    std::vector<PointMm> before = near_fixed;
+    before.insert(before.end(), start.begin(), start.end());
+    best.start_worst = worst_sample(before, job);
+  }
   std::mt19937 rng(1);
   const int attempts = !window && start.size() <= kRestartMaxPoints ? 1 + kRestarts : 1;
   const int rounds = window ? kWindowRounds : kRounds;
@@ -384,7 +390,9 @@ RelaxedPoints relax(const TreatableArea& area, const std::vector<PointMm>& fixed
         points.push_back(*p);
     }
   }
-  if (!best.points.empty()) {  // the checks stopped at the bound where they could: the exact figure, once
+  // The checks stopped at the bound where they could: the exact figure, once (a window that met its goal
+  // needs none).
+  if (!best.points.empty() && !(window && best.met)) {
     std::vector<PointMm> kept = near_fixed;
     kept.insert(kept.end(), best.points.begin(), best.points.end());
     best.worst_gap = worst_sample(kept, job);
@@ -401,8 +409,9 @@ RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& 
 }
 
 RelaxedPoints relax_window(const TreatableArea& area, SampleGrid& grid, const std::vector<PointMm>& fixed,
-                           const std::vector<PointMm>& start, const CoverageGoal& goal, const Disc& window) {
-  return relax(area, fixed, start, goal, Window{window, grid});
+                           const std::vector<PointMm>& start, const CoverageGoal& goal, const Disc& window,
+                           bool measure_start) {
+  return relax(area, fixed, start, goal, Window{window, grid, measure_start});
 }
 
 SampleGrid::SampleGrid(const TreatableArea& area, double step)

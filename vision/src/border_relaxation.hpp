@@ -22,9 +22,10 @@ struct CoverageGoal {
 
 struct RelaxedPoints {
   std::vector<PointMm> points;   // the zone's points; empty when no arrangement kept the gap
-  double worst_gap = 0;          // over the samples
+  double worst_gap = 0;          // over the samples (for a window that met its goal: at most the goal)
   bool met = false;              // every sample within reach, every gap kept
   std::vector<PointMm> checked;  // a window's samples of the goal
+  double start_worst = 0;        // a window's worst sample before, when asked for
 };
 
 struct Disc {
@@ -60,11 +61,13 @@ class SampleGrid {
 RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& fixed,
                          const std::vector<PointMm>& start, const CoverageGoal& goal);
 
-// The same within `window` only, on `grid`'s samples: `start` are the zone's points that may move, `fixed` every
-// other point near the window. The moving points must start more than the goal's reach inside the window's
-// edge: all they covered then lies in the window, whose samples are checked, and returned in `checked`.
+// The same within `window` only, on `grid`'s samples: `start` are the zone's points that may move, `fixed`
+// every other point near the window. The moving points must start more than the goal's reach inside the
+// window's edge: all they covered then lies in the window, whose samples are checked, and returned in
+// `checked`.
 RelaxedPoints relax_window(const TreatableArea& area, SampleGrid& grid, const std::vector<PointMm>& fixed,
-                           const std::vector<PointMm>& start, const CoverageGoal& goal, const Disc& window);
+                           const std::vector<PointMm>& start, const CoverageGoal& goal, const Disc& window,
+                           bool measure_start);
 
 // Samples of the area every `step`, with the grid points just outside it (within the half-diagonal): each
 // stands for the points of the area near it.

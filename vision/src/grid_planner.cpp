@@ -355,7 +355,8 @@ constexpr std::size_t kRelaxMaxPoints = 2000;
 constexpr double kRelaxedSampleStep = 0.125;
 // A hole is mended by relaxing the zone's points within one of these radii (in spacings) of it, the smallest
 // that mends it; a window's samples reach the goal's radius (and a little) beyond its moving points.
-constexpr double kWindowRadii[] = {1.0, 1.5, 2.0};
+constexpr double kWindowRadii[] = {1.0, 1.5, 2.0, 3.0, 4.0};
+constexpr double kGain = 1e-3;  // mm: what a window that does not mend its hole must gain to be kept
 
 // Every point within a sample grid's cell lies within this of one of its corners.
 double half_diagonal(double step) {
@@ -377,8 +378,8 @@ double worst_of(const Sites& sites, const PointIndex& index, const std::vector<P
   return worst;
 }
 
-// Relaxes the zone's points around hole h, in the smallest window that covers it; returns the window's
-// samples when its points moved.
+// Relaxes the zone's points around hole h, in the smallest window that mends it (or, failing that, in the
+// widest, if that brings its worst sample nearer); returns the window's samples when its points moved.
 std::optional<std::vector<PointMm>> mend_hole(Sites& sites, std::size_t first, planning::SampleGrid& grid,
                                               PointMm h, const ZoneJob& job) {
   const planning::CoverageGoal goal = relaxed_goal(job);
@@ -397,8 +398,12 @@ std::optional<std::vector<PointMm>> mend_hole(Sites& sites, std::size_t first, p
       else if (d2 <= fixed_reach * fixed_reach)
         fixed.push_back(sites.pos[i]);
     }
-    planning::RelaxedPoints relaxed = planning::relax_window(job.area, grid, fixed, own, goal, window);
-    if (!relaxed.met) continue;
+    // The widest window keeps what it gained: the windows of the holes next to this one may finish the work.
+    const bool widest = radius == kWindowRadii[std::size(kWindowRadii) - 1];
+    planning::RelaxedPoints relaxed =
+        planning::relax_window(job.area, grid, fixed, own, goal, window, widest);
+    const bool gained = !relaxed.points.empty() && relaxed.worst_gap < relaxed.start_worst - kGain;
+    if (!relaxed.met && !(widest && gained)) continue;
     for (auto it = own_at.rbegin(); it != own_at.rend(); ++it) {  // the zone's own points are last
       sites.pos.erase(sites.pos.begin() + static_cast<long>(*it));
       sites.zone.erase(sites.zone.begin() + static_cast<long>(*it));
