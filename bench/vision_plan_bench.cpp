@@ -104,10 +104,10 @@ int main(int argc, char** argv) {
       "| ordering: boustrophedon + 2-opt (path %.0f mm) | %zu | %.2f | %.2f | %.2f x boustrophedon |\n",
       path_length_mm(points, opt), points.size(), opt_t.p50, opt_t.p95, opt_t.p50 / rows_t.p50);
   // What the plan covers: each zone's stated radius against the goal (these zones are over the planner's
-  // relaxation limit, so only the lattice and the greedy fill place their points).
-  std::printf("\ncoverage goal %.2f mm (spacing/sqrt(3) + 0.5);", 3 / std::sqrt(3.0) + 0.5);
+  // relaxation limit, so their holes are mended window by window).
+  std::printf("\ncoverage goal %.3f mm (spacing/sqrt(3) + 0.5);", 3 / std::sqrt(3.0) + 0.5);
   for (const ZoneTotals& z : last.zones)
-    std::printf(" %s: %d points, every point within %.2f mm;", z.name.c_str(), z.points, z.coverage_mm);
+    std::printf(" %s: %d points, every point within %.3f mm;", z.name.c_str(), z.points, z.coverage_mm);
   std::printf("\n");
   return 0;
 }

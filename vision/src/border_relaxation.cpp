@@ -440,11 +440,11 @@ bool SampleGrid::member(long x, long y) {
     const PointMm c = at(bx * kBlock, by * kBlock) + PointMm{half, half};
     const double phi = area_.phi(c);
     const double reach = half * std::sqrt(2.0);
-    block = phi <= -reach ? 1 : phi > reach + 0.71 * step_ ? 0 : 2;
+    block = static_cast<signed char>(phi <= -reach ? 1 : phi > reach + 0.71 * step_ ? 0 : 2);
   }
   if (block != 2) return block == 1;
   signed char& state = state_[static_cast<std::size_t>(y * cols_ + x)];
-  if (state < 0) state = area_.within(at(x, y), 0.71 * step_) ? 1 : 0;
+  if (state < 0) state = static_cast<signed char>(area_.within(at(x, y), 0.71 * step_) ? 1 : 0);
   return state == 1;
 }
 

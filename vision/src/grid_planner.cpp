@@ -404,9 +404,9 @@ std::optional<std::vector<PointMm>> mend_hole(Sites& sites, std::size_t first, p
         planning::relax_window(job.area, grid, fixed, own, goal, window, widest);
     const bool gained = !relaxed.points.empty() && relaxed.worst_gap < relaxed.start_worst - kGain;
     if (!relaxed.met && !(widest && gained)) continue;
-    for (auto it = own_at.rbegin(); it != own_at.rend(); ++it) {  // the zone's own points are last
-      sites.pos.erase(sites.pos.begin() + static_cast<long>(*it));
-      sites.zone.erase(sites.zone.begin() + static_cast<long>(*it));
+    for (std::size_t k = own_at.size(); k-- > 0;) {  // from the back, so the indices stay true
+      sites.pos.erase(sites.pos.begin() + static_cast<long>(own_at[k]));
+      sites.zone.erase(sites.zone.begin() + static_cast<long>(own_at[k]));
     }
     for (const PointMm& p : relaxed.points)
       sites.add(p, job.zone);
@@ -428,7 +428,8 @@ void mend_holes(Sites& sites, std::size_t first, const BoxMm& box, planning::Sam
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<PointMm> moved, unmended;
-  for (const auto& [depth, h] : ranked) {
+  for (const auto& hole : ranked) {
+    const PointMm h = hole.second;
     if (index.nearest(sites, h) <= reach) continue;  // a window before mended it
     if (std::any_of(unmended.begin(), unmended.end(),
                     [&](PointMm u) { return distance(u, h) <= job.spacing; }))

@@ -43,9 +43,12 @@ TreatableArea::Probe TreatableArea::probe(PointMm p) const {
   double best = std::numeric_limits<double>::infinity();
   PointMm nearest;
   std::size_t edge = 0;
+  bool inside = false;  // contains(), in the same pass over the edges
   for (std::size_t i = 0, j = polygon_.size() - 1; i < polygon_.size(); j = i++) {
     const PointMm a = polygon_[j];
-    const PointMm e = polygon_[i] - a;
+    const PointMm b = polygon_[i];
+    if ((b.y > p.y) != (a.y > p.y) && p.x < (a.x - b.x) * (p.y - b.y) / (a.y - b.y) + b.x) inside = !inside;
+    const PointMm e = b - a;
     const double len2 = e.x * e.x + e.y * e.y;
     const double t = len2 > 0 ? std::clamp(((p.x - a.x) * e.x + (p.y - a.y) * e.y) / len2, 0.0, 1.0) : 0.0;
     const PointMm q = a + t * e;
@@ -53,7 +56,6 @@ TreatableArea::Probe TreatableArea::probe(PointMm p) const {
     if (d2 < best) best = d2, nearest = q, edge = i;
   }
   const double d = std::sqrt(best);
-  const bool inside = contains(polygon_, p);
   const PointMm inward = d > 1e-9 ? (inside ? 1.0 / d : -1.0 / d) * (p - nearest) : inward_[edge];
   return {margin_ - (inside ? d : -d), -1.0 * inward};
 }
