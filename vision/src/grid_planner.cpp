@@ -264,29 +264,35 @@ std::vector<PointMm> seed_lattice(Sites& sites, const PointIndex& index, const L
   return open;
 }
 
-// Sample grid over the cells of the open lattice vertices, within the area or a sliver around it (so that
-// every point of the area is near a sample). A point in a placed vertex's cell is within spacing/sqrt(3) of
-// it, so only these samples can be holes.
-std::vector<PointMm> border_samples(const Lattice& lattice, const std::vector<PointMm>& open,
-                                    const ZoneJob& job, bool& any_inside) {
-  std::vector<PointMm> out;
-  const double h = job.sample_step;
-  const double slack = 0.71 * h;
+// Calls f(q, x, y) for each point q = (x * h, y * h) of the grid of step h in the cells of the open lattice
+// vertices. A point in a placed vertex's cell is within spacing/sqrt(3) of it, so only these can be holes.
+template <class F>
+void for_open_cells(const Lattice& lattice, const std::vector<PointMm>& open, double h, F f) {
   const double cell_radius = lattice.s / kSqrt3;
   for (const PointMm v : open) {
     const auto own = lattice.nearest(v);
     for (long y = floor_of((v.y - cell_radius) / h); y <= ceil_of((v.y + cell_radius) / h); ++y)
       for (long x = floor_of((v.x - cell_radius) / h); x <= ceil_of((v.x + cell_radius) / h); ++x) {
         const PointMm q{static_cast<double>(x) * h, static_cast<double>(y) * h};
-        if (lattice.nearest(q) != own) continue;
-        if (job.area.phi(q) <= 0) {
-          any_inside = true;
-          out.push_back(q);
-        } else if (job.area.within(q, slack)) {
-          out.push_back(q);
-        }
+        if (lattice.nearest(q) == own) f(q, x, y);
       }
   }
+}
+
+// The samples of the open cells, within the area or a sliver around it (so that every point of the area is
+// near a sample).
+std::vector<PointMm> border_samples(const Lattice& lattice, const std::vector<PointMm>& open,
+                                    const ZoneJob& job, bool& any_inside) {
+  std::vector<PointMm> out;
+  const double slack = 0.71 * job.sample_step;
+  for_open_cells(lattice, open, job.sample_step, [&](PointMm q, long, long) {
+    if (job.area.phi(q) <= 0) {
+      any_inside = true;
+      out.push_back(q);
+    } else if (job.area.within(q, slack)) {
+      out.push_back(q);
+    }
+  });
   return out;
 }
 
@@ -294,16 +300,9 @@ std::vector<PointMm> border_samples(const Lattice& lattice, const std::vector<Po
 std::vector<PointMm> border_samples(const Lattice& lattice, const std::vector<PointMm>& open,
                                     planning::SampleGrid& grid) {
   std::vector<PointMm> out;
-  const double h = grid.step();
-  const double cell_radius = lattice.s / kSqrt3;
-  for (const PointMm v : open) {
-    const auto own = lattice.nearest(v);
-    for (long y = floor_of((v.y - cell_radius) / h); y <= ceil_of((v.y + cell_radius) / h); ++y)
-      for (long x = floor_of((v.x - cell_radius) / h); x <= ceil_of((v.x + cell_radius) / h); ++x) {
-        const PointMm q{static_cast<double>(x) * h, static_cast<double>(y) * h};
-        if (lattice.nearest(q) == own && grid.holds(x, y)) out.push_back(q);
-      }
-  }
+  for_open_cells(lattice, open, grid.step(), [&](PointMm q, long x, long y) {
+    if (grid.holds(x, y)) out.push_back(q);
+  });
   return out;
 }
 
