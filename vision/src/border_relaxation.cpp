@@ -207,21 +207,28 @@ void relax_steps(std::vector<PointMm>& points, std::size_t first, const Job& job
       }
     }
     for (int pass = 0; pass < 3; ++pass) {
-      const Buckets buckets(job.box, s, points);
-      for (std::size_t i = first; i < points.size(); ++i)
-        buckets.near(points[i], 1, [&](std::size_t j) {
-          if (j == i) return;
-          const double d2 = dist2(points[i], points[j]);
-          if (d2 >= push * push) return;
-          const double d = std::sqrt(d2);
-          const PointMm away = d < 1e-9 ? PointMm{1, 0} : (1.0 / d) * (points[i] - points[j]);
-          if (j < first) {
-            points[i] = points[i] + (push - d) * away;
-          } else {
-            points[i] = points[i] + 0.5 * (push - d) * away;
-            points[j] = points[j] - 0.5 * (push - d) * away;
-          }
-        });
+      const auto apart = [&](std::size_t i, std::size_t j) {
+        if (j == i) return;
+        const double d2 = dist2(points[i], points[j]);
+        if (d2 >= push * push) return;
+        const double d = std::sqrt(d2);
+        const PointMm away = d < 1e-9 ? PointMm{1, 0} : (1.0 / d) * (points[i] - points[j]);
+        if (j < first) {
+          points[i] = points[i] + (push - d) * away;
+        } else {
+          points[i] = points[i] + 0.5 * (push - d) * away;
+          points[j] = points[j] - 0.5 * (push - d) * away;
+        }
+      };
+      if (points.size() - first <= kScanMaxPoints) {  // a window's few points: a scan beats building buckets
+        for (std::size_t i = first; i < points.size(); ++i)
+          for (std::size_t j = 0; j < points.size(); ++j)
+            apart(i, j);
+      } else {
+        const Buckets buckets(job.box, s, points);
+        for (std::size_t i = first; i < points.size(); ++i)
+          buckets.near(points[i], 1, [&](std::size_t j) { apart(i, j); });
+      }
     }
     for (std::size_t i = first; i < points.size(); ++i)
       if (const auto p = job.area.pull_inside(points[i])) points[i] = *p;
