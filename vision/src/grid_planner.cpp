@@ -354,7 +354,7 @@ constexpr std::size_t kRelaxMaxPoints = 2000;
 constexpr double kRelaxedSampleStep = 0.125;
 // A hole is mended by relaxing the zone's points within one of these radii (in spacings) of it, the smallest
 // that mends it; a window's samples reach the goal's radius (and a little) beyond its moving points.
-constexpr double kWindowRadii[] = {1.0, 1.5, 2.0, 3.0, 4.0};
+constexpr double kWindowRadii[] = {1.0, 2.0, 3.0, 4.0};
 constexpr double kGain = 1e-3;  // mm: what a window that does not mend its hole must gain to be kept
 
 // Every point within a sample grid's cell lies within this of one of its corners.
