@@ -202,8 +202,9 @@ int plan_random_cases(Check check) {
 //   nappage, 0.125 mm once relaxed, and adds the half-diagonal), or than a lattice cell's circumradius,
 //   spacing/sqrt(3), which bounds the cells it does not sample;
 // - where the coverage guarantee stands: the lattice and greedy fill alone met it on 7 of the 197 planned
-//   zones; relaxing the zones that kept a hole brings that to 192. The 5 that miss are small zones at 17.7 to
-//   19.2 mm spacing (1 to 4 points); see the disabled test below. Losing more than a couple is a regression.
+//   zones; relaxing the zones that kept a hole brings that to 194. The 3 that miss are small zones at 17.7 to
+//   19.2 mm spacing (2 to 4 points); see the disabled test below. One more is allowed, since another
+//   compiler's rounding can send a relaxation elsewhere; losing more is a regression.
 TEST(GridPlanner, RandomShapesKeepTheSpacingInsideTheAreaAndStateTheCoverageTheyReach) {
   int met = 0;
   const int planned = plan_random_cases([&](const Case& c, const GridPlan& plan) {
@@ -222,13 +223,13 @@ TEST(GridPlanner, RandomShapesKeepTheSpacingInsideTheAreaAndStateTheCoverageThey
     met += measured <= c.spacing / kSqrt3 + 0.5 ? 1 : 0;
   });
   EXPECT_GE(planned, 190);
-  EXPECT_GE(met, planned - 7) << met << " of " << planned << " zones meet the coverage goal";
+  EXPECT_GE(met, planned - 4) << met << " of " << planned << " zones meet the coverage goal";
 }
 
-// KNOWN FAILING, so disabled (run it with --gtest_also_run_disabled_tests): 5 small zones keep a hole (cases
-// 9, 66, 81, 185 and 197). A search over every pair of positions 0.5 mm apart finds a 2-point plan for case
-// 185 within the goal, and a random search over triples a 3-point plan for case 81: the relaxation misses
-// them. For the other three it found none (it did not try 4 points).
+// KNOWN FAILING, so disabled (run it with --gtest_also_run_disabled_tests): 3 small zones keep a hole (cases
+// 9, 66 and 185). A search over every pair of positions 0.5 mm apart finds a 2-point plan for case 185 within
+// the goal: the relaxation, with its 200 restarts, misses it. For cases 9 and 66 no plan was found (3 and 4
+// points; the search did not try them all).
 TEST(GridPlanner, DISABLED_RandomShapesAreCoveredWithinSpacingOverSqrt3PlusHalfAMillimetre) {
   plan_random_cases([](const Case& c, const GridPlan& plan) {
     EXPECT_LE(worst_gap(c.polygon, c.margin, positions(plan)), c.spacing / kSqrt3 + 0.5);

@@ -23,7 +23,7 @@ constexpr double kCellSamples = 10;  // relaxation samples per spacing (the goal
 // when the zone has used its budget of relaxation work (samples x steps), so that a zone that cannot settle
 // costs at most about a second.
 constexpr std::size_t kRestartMaxPoints = 60;
-constexpr int kRestarts = 20;
+constexpr int kRestarts = 200;
 constexpr double kRestartBudget = 40e6;  // sample-steps
 constexpr double kPushSlack =
     1.02;  // points are pushed this much beyond the minimum gap, so rounding keeps it
