@@ -220,7 +220,7 @@ void relax_steps(std::vector<PointMm>& points, std::size_t first, const Job& job
           points[j] = points[j] - 0.5 * (push - d) * away;
         }
       };
-      if (points.size() - first <= kScanMaxPoints) {  // a window's few points: a scan beats building buckets
+      if (points.size() - first <= kScanMaxPoints) {  // few moving points: a scan beats building buckets
         for (std::size_t i = first; i < points.size(); ++i)
           for (std::size_t j = 0; j < points.size(); ++j)
             apart(i, j);

@@ -306,26 +306,27 @@ std::vector<PointMm> border_samples(const Lattice& lattice, const std::vector<Po
   return out;
 }
 
-// The samples that the points placed so far leave uncovered: the holes.
+// The samples that the points placed so far leave farther than `reach` from any point: the holes, deepest
+// first.
 std::vector<PointMm> holes(const Sites& sites, const PointIndex& index, const std::vector<PointMm>& samples,
-                           const ZoneJob& job) {
-  std::vector<PointMm> out;
+                           double reach) {
+  std::vector<std::pair<double, PointMm>> ranked;
   for (const PointMm& q : samples)
-    if (index.nearest(sites, q) > job.reach) out.push_back(q);
+    if (const double d = index.nearest(sites, q); d > reach) ranked.emplace_back(d, q);
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<PointMm> out;
+  out.reserve(ranked.size());
+  for (const auto& hole : ranked)
+    out.push_back(hole.second);
   return out;
 }
 
-// Greedy hole filling, the holes farthest from any point first: a point goes at the hole (pulled inside the
-// area) unless it would come closer than the minimum gap to another point. The spacing always holds; a hole
-// whose neighbours leave no room stays (see the header).
-void fill_holes(Sites& sites, PointIndex& index, const std::vector<PointMm>& samples, const ZoneJob& job) {
-  std::vector<std::pair<double, PointMm>> ranked;
-  ranked.reserve(samples.size());
-  for (const PointMm& q : samples)
-    ranked.emplace_back(index.nearest(sites, q), q);
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (const auto& [depth, q] : ranked) {
+// Greedy hole filling, deepest first: a point goes at the hole (pulled inside the area) unless it would come
+// closer than the minimum gap to another point. The spacing always holds; a hole whose neighbours leave no
+// room stays (see the header).
+void fill_holes(Sites& sites, PointIndex& index, const std::vector<PointMm>& deepest, const ZoneJob& job) {
+  for (const PointMm& q : deepest) {
     if (index.nearest(sites, q) <= job.reach) continue;  // a point added meanwhile covers it
     const auto p = job.area.pull_inside(q);
     if (!p || index.nearest(sites, *p) < job.min_gap) continue;
@@ -421,14 +422,8 @@ void mend_holes(Sites& sites, std::size_t first, const BoxMm& box, planning::Sam
   PointIndex index(box, job.spacing);
   index.rebuild(sites);
   const double reach = relaxed_reach(job.spacing);
-  std::vector<std::pair<double, PointMm>> ranked;
-  for (const PointMm& q : samples)
-    if (const double d = index.nearest(sites, q); d > reach) ranked.emplace_back(d, q);
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<PointMm> moved, unmended;
-  for (const auto& hole : ranked) {
-    const PointMm h = hole.second;
+  for (const PointMm& h : holes(sites, index, samples, reach)) {
     if (index.nearest(sites, h) <= reach) continue;  // a window before mended it
     if (std::any_of(unmended.begin(), unmended.end(),
                     [&](PointMm u) { return distance(u, h) <= job.spacing; }))
@@ -473,7 +468,7 @@ std::optional<ZoneCoverage> plan_zone(Sites& sites, const BoxMm& box, const Latt
   const auto open = seed_lattice(sites, index, lattice, job, any_inside);
   index.rebuild(sites);
   auto samples = border_samples(lattice, open, job, any_inside);
-  fill_holes(sites, index, holes(sites, index, samples, job), job);
+  fill_holes(sites, index, holes(sites, index, samples, job.reach), job);
   if (!any_inside) return std::nullopt;
   if (sites.size() - first <= kRelaxMaxPoints) {
     if (const auto relaxed = relax_if_holed(sites, first, index, samples, job))
