@@ -22,7 +22,9 @@ inline PointMm operator*(double k, PointMm a) {
   return {k * a.x, k * a.y};
 }
 
-// The treatable area as a signed distance phi: negative inside. Holds a reference to the polygon.
+// The treatable area as a signed distance phi: negative inside. Holds a reference to the polygon. Not safe to
+// share between threads (it fills its edge grid as it is probed). Not safe to
+// share between threads (it fills its edge grid as it is probed).
 class TreatableArea {
  public:
   TreatableArea(const PolygonMm& polygon, double margin);
@@ -47,11 +49,23 @@ class TreatableArea {
     PointMm gradient;  // of phi: out of the area
   };
   Probe probe(PointMm p) const;
+  // The edges that can hold the nearest boundary point of some point in cell `c` of the edge grid.
+  const std::vector<std::size_t>& candidates(std::size_t c) const;
+  Probe nearest_of(PointMm p, const std::vector<std::size_t>& edges) const;
 
   const PolygonMm& polygon_;
   double margin_;
   BoxMm box_;
   std::vector<PointMm> inward_;  // per edge (vertex i-1 to vertex i)
+  std::vector<PointMm> corner_;  // per vertex: the sum of its two edges' inward normals, normalised
+  std::vector<std::size_t> all_edges_;
+  // A grid over the polygon's box: a point's nearest edge is one of its cell's few candidates, found the
+  // first time the cell is probed (the planner probes only cells along the border, and many times each).
+  BoxMm grid_box_;
+  double grid_cell_ = 0;
+  long grid_cols_ = 0, grid_rows_ = 0;
+  mutable std::vector<std::vector<std::size_t>> grid_;
+  mutable std::vector<bool> grid_ready_;
 };
 
 }  // namespace meso::vision::planning
