@@ -22,7 +22,7 @@ struct CoverageGoal {
 
 struct RelaxedPoints {
   std::vector<PointMm> points;   // the zone's points; empty when no arrangement kept the gap
-  double worst_gap = 0;          // over the samples (for a window that met its goal: at most the goal)
+  double worst_gap = 0;          // over the samples (a window not asked for its start: an upper bound)
   bool met = false;              // every sample within reach, every gap kept
   std::vector<PointMm> checked;  // a window's samples of the goal
   double start_worst = 0;        // a window's worst sample before, when asked for
@@ -42,8 +42,9 @@ class SampleGrid {
   double step() const { return step_; }
   // Whether grid point (x, y), at (x * step, y * step), is a sample.
   bool holds(long x, long y) { return member(x - x0_, y - y0_); }
-  // The samples within the disc, of every `stride`-th grid point (a coarser grid on the same points).
-  std::vector<PointMm> in_disc(const Disc& disc, long stride);
+  // Appends the samples within the disc to `all`, and those of every `stride`-th grid point (a coarser grid
+  // on the same points) also to `strided`.
+  void in_disc(const Disc& disc, long stride, std::vector<PointMm>& all, std::vector<PointMm>& strided);
 
  private:
   static constexpr long kBlock = 4;

@@ -70,7 +70,8 @@ std::vector<std::vector<std::size_t>> nearest_neighbours(const std::vector<Point
         for (const std::size_t j : buckets[static_cast<std::size_t>(y * cols + x)])
           if (j != i) found.emplace_back(length(points[i], points[j]), j);
     const auto take = static_cast<long>(std::min(k, found.size()));
-    std::partial_sort(found.begin(), found.begin() + take, found.end());
+    std::nth_element(found.begin(), found.begin() + take, found.end());  // then only the few are sorted
+    std::sort(found.begin(), found.begin() + take);
     for (long n = 0; n < take; ++n)
       result[i].push_back(found[static_cast<std::size_t>(n)].second);
   }
