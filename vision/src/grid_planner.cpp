@@ -19,6 +19,7 @@
 
 #include "border_relaxation.hpp"
 #include "treatable_area.hpp"
+#include "zone_tasks.hpp"
 
 namespace meso::vision {
 
@@ -163,7 +164,7 @@ struct Lattice {
     std::pair<long, long> best{r0, 0};
     double best_d = std::numeric_limits<double>::infinity();
     for (long r = r0; r <= r0 + 1; ++r) {
-      const auto c = static_cast<long>(std::lround(q.x / s - 0.5 * parity(r)));
+      const auto c = static_cast<long>(std::floor(q.x / s - 0.5 * parity(r) + 0.5));  // lround, inlined
       const PointMm v = at(r, c);
       const double d = (q.x - v.x) * (q.x - v.x) + (q.y - v.y) * (q.y - v.y);  // squared
       if (d < best_d) best_d = d, best = {r, c};
@@ -199,6 +200,27 @@ class PointIndex {
       add(sites, i);
   }
   void add(const Sites& sites, std::size_t i) { cells_[slot(sites.pos[i])].push_back(i); }
+  // Before point i leaves `from` (moved or renumbered).
+  void remove(std::size_t i, PointMm from) {
+    auto& cell = cells_[slot(from)];
+    const auto it = std::find(cell.begin(), cell.end(), i);
+    if (it == cell.end()) return;
+    *it = cell.back();
+    cell.pop_back();
+  }
+
+  // Calls f(i) for each indexed point within `radius` of p.
+  template <class F>
+  void within(const Sites& sites, PointMm p, double radius, F f) const {
+    const auto [x0, y0] = cell_of({p.x - radius, p.y - radius});
+    const auto [x1, y1] = cell_of({p.x + radius, p.y + radius});
+    for (long y = y0; y <= y1; ++y)
+      for (long x = x0; x <= x1; ++x)
+        for (const std::size_t i : cells_[static_cast<std::size_t>(y * cols_ + x)]) {
+          const double dx = p.x - sites.pos[i].x, dy = p.y - sites.pos[i].y;
+          if (dx * dx + dy * dy <= radius * radius) f(i);
+        }
+  }
 
   // Distance to the nearest indexed point, or infinity when none lies within one cell.
   double nearest(const Sites& sites, PointMm p) const {
@@ -358,6 +380,16 @@ constexpr double kRelaxedSampleStep = 0.125;
 constexpr double kWindowRadii[] = {1.0, 2.0, 3.0, 4.0};
 constexpr double kGain = 1e-3;  // mm: what a window that does not mend its hole must gain to be kept
 
+// A window's disc: its moving points, and the goal's reach (and a little) beyond them.
+double window_radius(double radius_spacings, double spacing) {
+  return radius_spacings * spacing + coverage_goal_mm(spacing) + 0.3;
+}
+// The points that can matter to a window's samples: those near enough to cover one, or to crowd a point
+// that moves.
+double window_fixed_reach(double window_radius_mm, double spacing) {
+  return window_radius_mm + spacing + coverage_goal_mm(spacing);
+}
+
 // Every point within a sample grid's cell lies within this of one of its corners.
 double half_diagonal(double step) {
   return step * std::sqrt(0.5);
@@ -378,38 +410,59 @@ double worst_of(const Sites& sites, const PointIndex& index, const std::vector<P
   return worst;
 }
 
+// Puts `points` in place of the zone's points at `slots` (ascending), keeping the index in step. The zone's
+// points follow every earlier zone's in `sites`, and their order within the zone does not matter, so a point
+// left over is replaced by the last one.
+void replace_points(Sites& sites, PointIndex& index, const std::vector<std::size_t>& slots,
+                    const std::vector<PointMm>& points, int zone) {
+  for (std::size_t k = 0; k < std::min(slots.size(), points.size()); ++k) {
+    index.remove(slots[k], sites.pos[slots[k]]);
+    sites.pos[slots[k]] = points[k];
+    index.add(sites, slots[k]);
+  }
+  for (std::size_t k = slots.size(); k < points.size(); ++k) {
+    sites.add(points[k], zone);
+    index.add(sites, sites.size() - 1);
+  }
+  for (std::size_t k = slots.size(); k-- > points.size();) {  // from the back: the last point is never one
+    const std::size_t gone = slots[k], last = sites.size() - 1;
+    index.remove(gone, sites.pos[gone]);
+    if (gone != last) {
+      index.remove(last, sites.pos[last]);
+      sites.pos[gone] = sites.pos[last];
+      index.add(sites, gone);
+    }
+    sites.pos.pop_back();
+    sites.zone.pop_back();
+  }
+}
+
 // Relaxes the zone's points around hole h, in the smallest window that mends it (or, failing that, in the
 // widest, if that brings its worst sample nearer); returns the window's samples when its points moved.
-std::optional<std::vector<PointMm>> mend_hole(Sites& sites, std::size_t first, planning::SampleGrid& grid,
-                                              PointMm h, const ZoneJob& job) {
+std::optional<std::vector<PointMm>> mend_hole(Sites& sites, PointIndex& index, std::size_t first,
+                                              planning::SampleGrid& grid, PointMm h, const ZoneJob& job) {
   const planning::CoverageGoal goal = relaxed_goal(job);
   for (const double radius : kWindowRadii) {
     const double free_reach = radius * job.spacing;
-    const planning::Disc window{h, free_reach + coverage_goal_mm(job.spacing) + 0.3};
+    const planning::Disc window{h, window_radius(radius, job.spacing)};
     std::vector<PointMm> fixed, own;
     std::vector<std::size_t> own_at;
-    const double fixed_reach = window.radius + job.spacing + coverage_goal_mm(job.spacing);
-    for (std::size_t i = 0; i < sites.size(); ++i) {
-      const double dx = sites.pos[i].x - h.x, dy = sites.pos[i].y - h.y;
-      if (std::abs(dx) > fixed_reach || std::abs(dy) > fixed_reach) continue;
-      const double d2 = dx * dx + dy * dy;
-      if (i >= first && d2 <= free_reach * free_reach)
-        own.push_back(sites.pos[i]), own_at.push_back(i);
-      else if (d2 <= fixed_reach * fixed_reach)
+    index.within(sites, h, window_fixed_reach(window.radius, job.spacing), [&](std::size_t i) {
+      if (i >= first && distance(sites.pos[i], h) <= free_reach)
+        own_at.push_back(i);
+      else
         fixed.push_back(sites.pos[i]);
-    }
+    });
+    std::sort(own_at.begin(), own_at.end());
+    for (const std::size_t i : own_at)
+      own.push_back(sites.pos[i]);
     // The widest window keeps what it gained: the windows of the holes next to this one may finish the work.
     const bool widest = radius == kWindowRadii[std::size(kWindowRadii) - 1];
     planning::RelaxedPoints relaxed =
         planning::relax_window(job.area, grid, fixed, own, goal, window, widest);
     const bool gained = !relaxed.points.empty() && relaxed.worst_gap < relaxed.start_worst - kGain;
     if (!relaxed.met && !(widest && gained)) continue;
-    for (std::size_t k = own_at.size(); k-- > 0;) {  // from the back, so the indices stay true
-      sites.pos.erase(sites.pos.begin() + static_cast<long>(own_at[k]));
-      sites.zone.erase(sites.zone.begin() + static_cast<long>(own_at[k]));
-    }
-    for (const PointMm& p : relaxed.points)
-      sites.add(p, job.zone);
+    replace_points(sites, index, own_at, relaxed.points, job.zone);
     return std::move(relaxed.checked);
   }
   return std::nullopt;
@@ -428,12 +481,10 @@ void mend_holes(Sites& sites, std::size_t first, const BoxMm& box, planning::Sam
     if (std::any_of(unmended.begin(), unmended.end(),
                     [&](PointMm u) { return distance(u, h) <= job.spacing; }))
       continue;  // the windows that failed there would fail here
-    if (auto checked = mend_hole(sites, first, grid, h, job)) {
+    if (auto checked = mend_hole(sites, index, first, grid, h, job))
       moved.insert(moved.end(), checked->begin(), checked->end());
-      index.rebuild(sites);
-    } else {
+    else
       unmended.push_back(h);
-    }
   }
   samples.insert(samples.end(), moved.begin(), moved.end());
 }
@@ -524,18 +575,55 @@ double sample_step_for(double spacing) {
   return spacing <= 4 ? 0.375 : 0.25;
 }
 
+// How far beyond a zone's treatable area its planning looks at other zones' points: the widest window's
+// reach from a hole, which lies at most a sample's slack outside the area. Zones farther apart than this are
+// planned independently.
+double interaction_mm(double spacing) {
+  return window_fixed_reach(window_radius(kWindowRadii[std::size(kWindowRadii) - 1], spacing), spacing) +
+         half_diagonal(kRelaxedSampleStep);
+}
+
+// For each zone, the earlier zones whose points its planning can meet (their polygons' boxes are closer than
+// interaction_mm; the treatable areas lie within them).
+std::vector<std::vector<std::size_t>> earlier_neighbours(const std::vector<Zone>& zones, double spacing) {
+  const double reach = interaction_mm(spacing);
+  std::vector<BoxMm> box;
+  for (const Zone& z : zones)
+    box.push_back(bounds(z.polygon_mm));
+  std::vector<std::vector<std::size_t>> after(zones.size());
+  for (std::size_t z = 0; z < zones.size(); ++z)
+    for (std::size_t y = 0; y < z; ++y) {
+      const double gap_x = std::max(box[y].min_x, box[z].min_x) - std::min(box[y].max_x, box[z].max_x);
+      const double gap_y = std::max(box[y].min_y, box[z].min_y) - std::min(box[y].max_y, box[z].max_y);
+      if (std::max(gap_x, gap_y) <= reach) after[z].push_back(y);
+    }
+  return after;
+}
+
 struct PlacedPoints {
   std::vector<std::vector<PointMm>> per_zone;
-  std::vector<double> coverage_mm;  // per zone
+  std::vector<std::vector<std::size_t>> order;  // per zone: the treatment order of its points
+  std::vector<double> coverage_mm;              // per zone
 };
 
-PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st) {
+// Each zone is planned after the earlier zones near it, with their points fixed, and ordered; zones apart
+// are planned at once, on up to `threads` threads. Every zone sees the same points whatever the threads,
+// so the plan does not depend on them.
+PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st, unsigned threads) {
   const Lattice lattice{st.spacing, st.spacing * kSqrt3 / 2};
   const BoxMm box = union_box(zones, st.spacing);
   const double step = sample_step_for(st.spacing);
-  Sites sites;
-  std::vector<ZoneCoverage> samples;
-  for (std::size_t z = 0; z < zones.size(); ++z) {
+  const std::vector<std::vector<std::size_t>> after = earlier_neighbours(zones, st.spacing);
+  PlacedPoints out{std::vector<std::vector<PointMm>>(zones.size()),
+                   std::vector<std::vector<std::size_t>>(zones.size()),
+                   {}};
+  std::vector<ZoneCoverage> samples(zones.size());
+  planning::run_zone_tasks(after, threads, [&](std::size_t z) {
+    Sites sites;
+    for (const std::size_t y : after[z])
+      for (const PointMm& p : out.per_zone[y])
+        sites.add(p, static_cast<int>(y));
+    const std::size_t first = sites.size();
     const TreatableArea area(zones[z].polygon_mm, st.margin);
     const ZoneJob job{area,
                       static_cast<int>(z),
@@ -545,16 +633,21 @@ PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st) {
                       step};
     auto zone_samples = plan_zone(sites, box, lattice, job);
     if (!zone_samples) throw PlanRefused(no_area(zones[z], st.margin));
-    samples.push_back(std::move(*zone_samples));
-  }
-  PlacedPoints out{std::vector<std::vector<PointMm>>(zones.size()), {}};
-  for (std::size_t i = 0; i < sites.size(); ++i)
-    out.per_zone[static_cast<std::size_t>(sites.zone[i])].push_back(sites.pos[i]);
+    samples[z] = std::move(*zone_samples);
+    out.per_zone[z].assign(sites.pos.begin() + static_cast<long>(first), sites.pos.end());
+    out.order[z] = order_points(out.per_zone[z], lattice.h);
+  });
   // Measured once every zone is placed: a later zone's points may cover an earlier zone's border.
+  Sites sites;
+  for (std::size_t z = 0; z < zones.size(); ++z)
+    for (const PointMm& p : out.per_zone[z])
+      sites.add(p, static_cast<int>(z));
   PointIndex index(box, st.spacing);
   index.rebuild(sites);
-  for (const auto& zone_samples : samples)
-    out.coverage_mm.push_back(coverage_radius(sites, index, zone_samples, st.spacing));
+  out.coverage_mm.resize(zones.size());
+  planning::run_zone_tasks(std::vector<std::vector<std::size_t>>(zones.size()), threads, [&](std::size_t z) {
+    out.coverage_mm[z] = coverage_radius(sites, index, samples[z], st.spacing);
+  });
   return out;
 }
 
@@ -656,7 +749,7 @@ GridPlan plan_grid(const std::vector<Zone>& zones, const PlanRequest& request) {
   const Settings st = resolve(request);
   check_zones(zones);
   if (st.technique == Technique::pen) return plan_pen(zones, st);
-  const auto [per_zone, coverage_mm] = place_points(zones, st);
+  const auto [per_zone, zone_order, coverage_mm] = place_points(zones, st, request.threads);
   GridPlan plan{st.technique, st.spacing, st.margin, {}, {}, {}, 0};
   for (std::size_t z = 0; z < zones.size(); ++z) {
     const auto count = static_cast<std::int64_t>(per_zone[z].size());
@@ -666,7 +759,7 @@ GridPlan plan_grid(const std::vector<Zone>& zones, const PlanRequest& request) {
   }
   check_volume(plan.volume_nl, st.cap);
   for (std::size_t z = 0; z < zones.size(); ++z) {
-    for (const std::size_t i : order_points(per_zone[z], st.spacing * kSqrt3 / 2)) {
+    for (const std::size_t i : zone_order[z]) {
       const int order = static_cast<int>(plan.points.size()) + 1;
       plan.points.push_back({order, per_zone[z][i], zones[z].name, st.depth, st.dose});
     }

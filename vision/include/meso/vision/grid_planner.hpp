@@ -24,6 +24,9 @@ struct PlanRequest {
   int depth_um = 0;       // 0: the technique's default (point 4000, nappage 1500, pen 1000)
   int dose_nl = 0;        // per point; 0: default (point 50000, nappage 10000); pen: none
   std::int64_t session_cap_nl = 10'000'000;
+  // Zones apart from each other are planned at once, on up to this many threads; 0: one per core. The plan
+  // is the same whatever the number.
+  unsigned threads = 0;
 };
 
 struct PlannedPoint {
