@@ -352,7 +352,7 @@ struct Window {
   bool measure_start;
 };
 
-// The whole zone, or only the part of it within `window`, whose samples are then returned in `checked`.
+// The whole zone, or only the part of it within `window`.
 RelaxedPoints relax(const TreatableArea& area, const std::vector<PointMm>& fixed,
                     const std::vector<PointMm>& start, const CoverageGoal& goal,
                     const std::optional<Window>& window) {
@@ -450,7 +450,6 @@ RelaxedPoints relax(const TreatableArea& area, const std::vector<PointMm>& fixed
     kept.insert(kept.end(), best.points.begin(), best.points.end());
     best.worst_gap = worst_sample(kept, job);
   }
-  if (window) best.checked = std::move(fine);
   return best;
 }
 

@@ -24,7 +24,6 @@ struct RelaxedPoints {
   std::vector<PointMm> points;   // the zone's points; empty when no arrangement kept the gap
   double worst_gap = 0;          // over the samples (a window not asked for its start: an upper bound)
   bool met = false;              // every sample within reach, every gap kept
-  std::vector<PointMm> checked;  // a window's samples of the goal
   double start_worst = 0;        // a window's worst sample before, when asked for
 };
 
@@ -64,8 +63,7 @@ RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& 
 
 // The same within `window` only, on `grid`'s samples: `start` are the zone's points that may move, `fixed`
 // every other point near the window. The moving points must start more than the goal's reach inside the
-// window's edge: all they covered then lies in the window, whose samples are checked, and returned in
-// `checked`.
+// window's edge: all they covered then lies in the window, whose samples are all checked.
 RelaxedPoints relax_window(const TreatableArea& area, SampleGrid& grid, const std::vector<PointMm>& fixed,
                            const std::vector<PointMm>& start, const CoverageGoal& goal, const Disc& window,
                            bool measure_start);

@@ -357,13 +357,15 @@ void fill_holes(Sites& sites, PointIndex& index, const std::vector<PointMm>& dee
   }
 }
 
-// How a zone's coverage is known: from samples along the margin only (the lattice cells that got no point,
-// and the windows whose points moved; every other cell is within spacing/sqrt(3) of its vertex), measured
-// once every zone is placed; or, once all its points moved, from the relaxation's own measure over all of its
-// area.
+// How a zone's coverage is known: from samples along the margin only (the lattice cells that got no point;
+// every other cell is within spacing/sqrt(3) of its vertex), measured once every zone is placed, and the
+// bound each window that moved points checked over its samples (a window checks every sample its moving
+// points covered, so a sample's last window bounds it); or, once all its points moved, from the
+// relaxation's own measure over all of its area.
 struct ZoneCoverage {
   std::vector<PointMm> margin_samples;
   double step = 0;                      // of the margin's sample grid
+  double windows_worst = 0;             // over the samples of the windows that moved points
   std::optional<double> relaxed_worst;  // over samples kRelaxedSampleStep apart
 };
 
@@ -438,8 +440,9 @@ void replace_points(Sites& sites, PointIndex& index, const std::vector<std::size
 }
 
 // Relaxes the zone's points around hole h, in the smallest window that mends it (or, failing that, in the
-// widest, if that brings its worst sample nearer); returns the window's samples when its points moved.
-std::optional<std::vector<PointMm>> mend_hole(Sites& sites, PointIndex& index, std::size_t first,
+// widest, if that brings its worst sample nearer); returns the bound it checked over its samples when its
+// points moved.
+std::optional<double> mend_hole(Sites& sites, PointIndex& index, std::size_t first,
                                               planning::SampleGrid& grid, PointMm h, const ZoneJob& job) {
   const planning::CoverageGoal goal = relaxed_goal(job);
   for (const double radius : kWindowRadii) {
@@ -463,30 +466,31 @@ std::optional<std::vector<PointMm>> mend_hole(Sites& sites, PointIndex& index, s
     const bool gained = !relaxed.points.empty() && relaxed.worst_gap < relaxed.start_worst - kGain;
     if (!relaxed.met && !(widest && gained)) continue;
     replace_points(sites, index, own_at, relaxed.points, job.zone);
-    return std::move(relaxed.checked);
+    return relaxed.worst_gap;
   }
   return std::nullopt;
 }
 
 // The holes that the lattice and the fill leave, deepest first, each mended in a window of its own
-// (mend_hole); the samples gain those of every window whose points moved.
-void mend_holes(Sites& sites, std::size_t first, const BoxMm& box, planning::SampleGrid& grid,
-                std::vector<PointMm>& samples, const ZoneJob& job) {
+// (mend_hole); returns the worst bound of the windows whose points moved.
+double mend_holes(Sites& sites, std::size_t first, const BoxMm& box, planning::SampleGrid& grid,
+                  const std::vector<PointMm>& samples, const ZoneJob& job) {
   PointIndex index(box, job.spacing);
   index.rebuild(sites);
   const double reach = relaxed_reach(job.spacing);
-  std::vector<PointMm> moved, unmended;
+  std::vector<PointMm> unmended;
+  double windows_worst = 0;
   for (const PointMm& h : holes(sites, index, samples, reach)) {
     if (index.nearest(sites, h) <= reach) continue;  // a window before mended it
     if (std::any_of(unmended.begin(), unmended.end(),
                     [&](PointMm u) { return distance(u, h) <= job.spacing; }))
       continue;  // the windows that failed there would fail here
-    if (auto checked = mend_hole(sites, index, first, grid, h, job))
-      moved.insert(moved.end(), checked->begin(), checked->end());
+    if (const auto bound = mend_hole(sites, index, first, grid, h, job))
+      windows_worst = std::max(windows_worst, *bound);
     else
       unmended.push_back(h);
   }
-  samples.insert(samples.end(), moved.begin(), moved.end());
+  return windows_worst;
 }
 
 // When the lattice and the greedy fill leave a hole, a zone of up to kRelaxMaxPoints is relaxed as a whole
@@ -523,16 +527,16 @@ std::optional<ZoneCoverage> plan_zone(Sites& sites, const BoxMm& box, const Latt
   if (!any_inside) return std::nullopt;
   if (sites.size() - first <= kRelaxMaxPoints) {
     if (const auto relaxed = relax_if_holed(sites, first, index, samples, job))
-      return ZoneCoverage{{}, 0, relaxed};
-    return ZoneCoverage{std::move(samples), job.sample_step, {}};
+      return ZoneCoverage{{}, 0, 0, relaxed};
+    return ZoneCoverage{std::move(samples), job.sample_step, 0, {}};
   }
   if (worst_of(sites, index, samples) <= job.reach)
-    return ZoneCoverage{std::move(samples), job.sample_step, {}};
+    return ZoneCoverage{std::move(samples), job.sample_step, 0, {}};
   // Too big to relax as a whole: its holes are mended one by one, and measured on the finer grid.
   planning::SampleGrid grid(job.area, kRelaxedSampleStep);
   auto fine_samples = border_samples(lattice, open, grid);
-  mend_holes(sites, first, box, grid, fine_samples, job);
-  return ZoneCoverage{std::move(fine_samples), kRelaxedSampleStep, {}};
+  const double windows_worst = mend_holes(sites, first, box, grid, fine_samples, job);
+  return ZoneCoverage{std::move(fine_samples), kRelaxedSampleStep, windows_worst, {}};
 }
 
 // The farthest a point of the zone's treatable area lies from a planned point of any zone (an upper bound):
@@ -541,7 +545,7 @@ std::optional<ZoneCoverage> plan_zone(Sites& sites, const BoxMm& box, const Latt
 double coverage_radius(const Sites& sites, const PointIndex& index, const ZoneCoverage& zone,
                        double spacing) {
   if (zone.relaxed_worst) return *zone.relaxed_worst + half_diagonal(kRelaxedSampleStep);
-  double worst = 0;
+  double worst = zone.windows_worst;
   for (const PointMm& q : zone.margin_samples) {
     double d = index.nearest(sites, q);
     if (!std::isfinite(d))  // no point within one bucket: look at them all
