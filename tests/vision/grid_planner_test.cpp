@@ -661,5 +661,36 @@ TEST(GridPlanner, BoustrophedonSweepsRowsBackAndForth) {
   EXPECT_EQ(path_length_mm(points, order_points(points, 10)), 50);  // already optimal: 2-opt keeps it
 }
 
+// Zones apart are planned at once on several threads; a zone near an earlier one waits for it. Neither may
+// change the plan: two big zones apart (mended window by window) and a strip touching the first.
+TEST(GridPlanner, ThePlanIsTheSameWhateverTheNumberOfThreads) {
+  PolygonMm apart = ellipse(90, 70, 32);
+  for (PointMm& p : apart)
+    p.x += 220;
+  const std::vector<Zone> zones{
+      {"crown", ellipse(90, 70, 32)}, {"vertex", apart}, {"hairline", rectangle(-30, 70, 30, 90)}};
+  PlanRequest r;
+  r.technique = Technique::nappage;
+  r.margin_mm = 0;
+  r.session_cap_nl = 1'000'000'000;
+  r.threads = 1;
+  const GridPlan one = plan_grid(zones, r);
+  for (const unsigned threads : {2U, 3U}) {
+    r.threads = threads;
+    const GridPlan several = plan_grid(zones, r);
+    ASSERT_EQ(several.points.size(), one.points.size()) << threads << " threads";
+    for (std::size_t i = 0; i < one.points.size(); ++i) {
+      EXPECT_EQ(several.points[i].mm.x, one.points[i].mm.x) << "point " << i << ", " << threads << " threads";
+      EXPECT_EQ(several.points[i].mm.y, one.points[i].mm.y) << "point " << i << ", " << threads << " threads";
+      EXPECT_EQ(several.points[i].zone, one.points[i].zone) << "point " << i << ", " << threads << " threads";
+    }
+    for (std::size_t z = 0; z < zones.size(); ++z)
+      EXPECT_EQ(several.zones[z].coverage_mm, one.zones[z].coverage_mm) << zones[z].name;
+  }
+  EXPECT_GE(closest_pair(positions(one)), 0.9 * 3);
+  for (const ZoneTotals& zone : one.zones)
+    EXPECT_LE(zone.coverage_mm, coverage_goal_mm(3)) << zone.name;
+}
+
 }  // namespace
 }  // namespace meso::vision

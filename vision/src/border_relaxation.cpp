@@ -450,6 +450,7 @@ RelaxedPoints relax(const TreatableArea& area, const std::vector<PointMm>& fixed
     kept.insert(kept.end(), best.points.begin(), best.points.end());
     best.worst_gap = worst_sample(kept, job);
   }
+  if (window && !best.met) best.samples = std::move(fine);
   return best;
 }
 

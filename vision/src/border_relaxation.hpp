@@ -25,6 +25,7 @@ struct RelaxedPoints {
   double worst_gap = 0;          // over the samples (a window not asked for its start: an upper bound)
   bool met = false;              // every sample within reach, every gap kept
   double start_worst = 0;        // a window's worst sample before, when asked for
+  std::vector<PointMm> samples;  // a window's samples of the goal, when it did not meet it
 };
 
 struct Disc {

@@ -358,14 +358,15 @@ void fill_holes(Sites& sites, PointIndex& index, const std::vector<PointMm>& dee
 }
 
 // How a zone's coverage is known: from samples along the margin only (the lattice cells that got no point;
-// every other cell is within spacing/sqrt(3) of its vertex), measured once every zone is placed, and the
-// bound each window that moved points checked over its samples (a window checks every sample its moving
-// points covered, so a sample's last window bounds it); or, once all its points moved, from the
+// every other cell is within spacing/sqrt(3) of its vertex, unless a window moved it), measured once every
+// zone is placed, and the bound that each window that met its goal checked over its samples (a window checks
+// every sample its moving points covered, so the last window over a sample bounds it; a window that only
+// gained leaves its samples to be measured with the rest); or, once all its points moved, from the
 // relaxation's own measure over all of its area.
 struct ZoneCoverage {
   std::vector<PointMm> margin_samples;
   double step = 0;                      // of the margin's sample grid
-  double windows_worst = 0;             // over the samples of the windows that moved points
+  double windows_worst = 0;             // over the samples of the windows that met the goal
   std::optional<double> relaxed_worst;  // over samples kRelaxedSampleStep apart
 };
 
@@ -439,11 +440,17 @@ void replace_points(Sites& sites, PointIndex& index, const std::vector<std::size
   }
 }
 
+// What a window whose points moved leaves to the zone's coverage: the bound it checked over its samples,
+// or, when it did not meet the goal, the samples.
+struct Mended {
+  double bound = 0;
+  std::vector<PointMm> samples;
+};
+
 // Relaxes the zone's points around hole h, in the smallest window that mends it (or, failing that, in the
-// widest, if that brings its worst sample nearer); returns the bound it checked over its samples when its
-// points moved.
-std::optional<double> mend_hole(Sites& sites, PointIndex& index, std::size_t first,
-                                              planning::SampleGrid& grid, PointMm h, const ZoneJob& job) {
+// widest, if that brings its worst sample nearer).
+std::optional<Mended> mend_hole(Sites& sites, PointIndex& index, std::size_t first,
+                                planning::SampleGrid& grid, PointMm h, const ZoneJob& job) {
   const planning::CoverageGoal goal = relaxed_goal(job);
   for (const double radius : kWindowRadii) {
     const double free_reach = radius * job.spacing;
@@ -466,30 +473,35 @@ std::optional<double> mend_hole(Sites& sites, PointIndex& index, std::size_t fir
     const bool gained = !relaxed.points.empty() && relaxed.worst_gap < relaxed.start_worst - kGain;
     if (!relaxed.met && !(widest && gained)) continue;
     replace_points(sites, index, own_at, relaxed.points, job.zone);
-    return relaxed.worst_gap;
+    if (relaxed.met) return Mended{relaxed.worst_gap, {}};
+    return Mended{0, std::move(relaxed.samples)};
   }
   return std::nullopt;
 }
 
 // The holes that the lattice and the fill leave, deepest first, each mended in a window of its own
-// (mend_hole); returns the worst bound of the windows whose points moved.
+// (mend_hole); returns the worst bound of the windows that met the goal, and adds to the samples those of
+// the windows that only gained.
 double mend_holes(Sites& sites, std::size_t first, const BoxMm& box, planning::SampleGrid& grid,
-                  const std::vector<PointMm>& samples, const ZoneJob& job) {
+                  std::vector<PointMm>& samples, const ZoneJob& job) {
   PointIndex index(box, job.spacing);
   index.rebuild(sites);
   const double reach = relaxed_reach(job.spacing);
-  std::vector<PointMm> unmended;
+  std::vector<PointMm> unmended, gained;
   double windows_worst = 0;
   for (const PointMm& h : holes(sites, index, samples, reach)) {
     if (index.nearest(sites, h) <= reach) continue;  // a window before mended it
     if (std::any_of(unmended.begin(), unmended.end(),
                     [&](PointMm u) { return distance(u, h) <= job.spacing; }))
       continue;  // the windows that failed there would fail here
-    if (const auto bound = mend_hole(sites, index, first, grid, h, job))
-      windows_worst = std::max(windows_worst, *bound);
-    else
+    if (auto mended = mend_hole(sites, index, first, grid, h, job)) {
+      windows_worst = std::max(windows_worst, mended->bound);
+      gained.insert(gained.end(), mended->samples.begin(), mended->samples.end());
+    } else {
       unmended.push_back(h);
+    }
   }
+  samples.insert(samples.end(), gained.begin(), gained.end());
   return windows_worst;
 }
 
