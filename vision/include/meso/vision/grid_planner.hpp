@@ -84,9 +84,11 @@ struct PlanRefused : std::invalid_argument {
 // and no two planned points (across zones too) are closer than 0.9 x spacing.
 // NOT guaranteed for every zone: that every point of the treatable area lies within spacing/sqrt(3) + 0.5 mm
 // of a planned point. No plan can do it for some zones (a thin arc at wide spacing, where only one point
-// fits); the planner meets it on smooth zones of clinical sizes and on 191 of 197 random ones, not on zones
-// over 2000 points (the 10,000-point nappage benchmark's). So each zone's totals state the radius the plan
-// does cover (ZoneTotals::coverage_mm). Relaxing costs time: up to a few seconds for one zone.
+// fits); the planner meets it on smooth zones of clinical sizes, on 194 of 197 random ones and on zones over
+// 2000 points, whose holes it mends window by window (docs/vision.md). So each zone's totals state the radius
+// the plan does cover (ZoneTotals::coverage_mm). Relaxing costs time: up to a few seconds for one zone.
+// Zones farther apart (their boxes) than a window's reach, 6.16 x spacing + 1.39 mm (19.9 mm at 3 mm
+// nappage), are planned at once (PlanRequest::threads); a zone nearer an earlier one is planned after it.
 GridPlan plan_grid(const std::vector<Zone>& zones, const PlanRequest& request);
 
 // The coverage goal at a spacing: spacing/sqrt(3) + 0.5 mm (see ZoneTotals::coverage_mm).
