@@ -43,9 +43,10 @@ double length(PointMm a, PointMm b) {
   return std::sqrt((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y));
 }
 
-// About k nearest neighbours of every point: the nearest among the 5 x 5 cells around it, on a bucket grid
-// of about two points a cell. Exactness does not matter: they are only the moves 2-opt tries.
-std::vector<std::vector<std::size_t>> nearest_neighbours(const std::vector<PointMm>& points, std::size_t k) {
+// About k nearest neighbours of every point, k apiece in one array (fewer where there are fewer): the
+// nearest among the 5 x 5 cells around it, on a bucket grid of about two points a cell. Exactness does not
+// matter: they are only the moves 2-opt tries.
+std::vector<std::size_t> nearest_neighbours(const std::vector<PointMm>& points, std::size_t k) {
   const BoxMm box = bounds(points);
   const double area = std::max(box.width() * box.height(), 1e-6);
   const double cell = std::max(std::sqrt(2 * area / static_cast<double>(points.size())), 1e-6);
@@ -60,7 +61,7 @@ std::vector<std::vector<std::size_t>> nearest_neighbours(const std::vector<Point
     const auto [cx, cy] = cell_of(points[i]);
     buckets[static_cast<std::size_t>(cy * cols + cx)].push_back(i);
   }
-  std::vector<std::vector<std::size_t>> result(points.size());
+  std::vector<std::size_t> result(points.size() * k, points.size());  // points.size(): none
   std::vector<std::pair<double, std::size_t>> found;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const auto [cx, cy] = cell_of(points[i]);
@@ -73,7 +74,7 @@ std::vector<std::vector<std::size_t>> nearest_neighbours(const std::vector<Point
     std::nth_element(found.begin(), found.begin() + take, found.end());  // then only the few are sorted
     std::sort(found.begin(), found.begin() + take);
     for (long n = 0; n < take; ++n)
-      result[i].push_back(found[static_cast<std::size_t>(n)].second);
+      result[i * k + static_cast<std::size_t>(n)] = found[static_cast<std::size_t>(n)].second;
   }
   return result;
 }
@@ -91,8 +92,8 @@ class TwoOpt {
     for (int pass = 0; pass < kMaxPasses; ++pass) {
       bool improved = false;
       for (std::size_t a = 0; a < order_.size(); ++a)
-        for (const std::size_t c : neighbours[a])
-          improved = try_join(a, c) || improved;
+        for (std::size_t n = a * kNeighbours; n < (a + 1) * kNeighbours && neighbours[n] < order_.size(); ++n)
+          improved = try_join(a, neighbours[n]) || improved;
       if (!improved) break;
     }
   }
