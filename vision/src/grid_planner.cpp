@@ -318,16 +318,6 @@ std::vector<PointMm> border_samples(const Lattice& lattice, const std::vector<Po
   return out;
 }
 
-// The same on a finer grid, whose samples the window mending shares.
-std::vector<PointMm> border_samples(const Lattice& lattice, const std::vector<PointMm>& open,
-                                    planning::SampleGrid& grid) {
-  std::vector<PointMm> out;
-  for_open_cells(lattice, open, grid.step(), [&](PointMm q, long x, long y) {
-    if (grid.holds(x, y)) out.push_back(q);
-  });
-  return out;
-}
-
 // The samples that the points placed so far leave farther than `reach` from any point: the holes, deepest
 // first.
 std::vector<PointMm> holes(const Sites& sites, const PointIndex& index, const std::vector<PointMm>& samples,
@@ -365,8 +355,8 @@ void fill_holes(Sites& sites, PointIndex& index, const std::vector<PointMm>& dee
 // relaxation's own measure over all of its area.
 struct ZoneCoverage {
   std::vector<PointMm> margin_samples;
-  double step = 0;                      // of the margin's sample grid
-  double windows_worst = 0;             // over the samples of the windows that met the goal
+  double step = 0;           // of the margin's sample grid
+  double bounded_worst = 0;  // over the samples bounded whole: settled squares, windows that met the goal
   std::optional<double> relaxed_worst;  // over samples kRelaxedSampleStep apart
 };
 
@@ -411,6 +401,44 @@ double worst_of(const Sites& sites, const PointIndex& index, const std::vector<P
   for (const PointMm& q : samples)
     worst = std::max(worst, index.nearest(sites, q));
   return worst;
+}
+
+// The finer grid's samples of the open cells, but only where the points placed so far leave them in doubt.
+// The grid is walked in squares of 3 x 3 samples: a square whose centre lies within reach of a point, with
+// the square's half-diagonal to spare, is settled whole (the bound is added to `settled`, the samples are
+// left out); most of the border is. The windows that later move points check every sample those covered,
+// so a settled square stays bounded by its own bound or by a window's.
+std::vector<PointMm> doubtful_samples(const Lattice& lattice, const std::vector<PointMm>& open,
+                                      planning::SampleGrid& grid, const Sites& sites, const PointIndex& index,
+                                      double reach, double& settled) {
+  std::vector<PointMm> out;
+  const double h = grid.step();
+  const double cell_radius = lattice.s / kSqrt3;
+  const double corner = h * std::sqrt(2.0);  // from a square's centre to its farthest sample
+  for (const PointMm v : open) {
+    const auto own = lattice.nearest(v);
+    for (long y = floor_of((v.y - cell_radius) / (3 * h)); y <= ceil_of((v.y + cell_radius) / (3 * h)); ++y)
+      for (long x = floor_of((v.x - cell_radius) / (3 * h)); x <= ceil_of((v.x + cell_radius) / (3 * h));
+           ++x) {
+        long in_cell[9][2];
+        int count = 0;
+        for (long j = 3 * y - 1; j <= 3 * y + 1; ++j)
+          for (long i = 3 * x - 1; i <= 3 * x + 1; ++i)
+            if (lattice.nearest({static_cast<double>(i) * h, static_cast<double>(j) * h}) == own)
+              in_cell[count][0] = i, in_cell[count++][1] = j;
+        if (count == 0) continue;
+        const double bound =
+            index.nearest(sites, {static_cast<double>(3 * x) * h, static_cast<double>(3 * y) * h}) + corner;
+        if (bound <= reach) {
+          settled = std::max(settled, bound);
+          continue;
+        }
+        for (int k = 0; k < count; ++k)
+          if (grid.holds(in_cell[k][0], in_cell[k][1]))
+            out.push_back({static_cast<double>(in_cell[k][0]) * h, static_cast<double>(in_cell[k][1]) * h});
+      }
+  }
+  return out;
 }
 
 // Puts `points` in place of the zone's points at `slots` (ascending), keeping the index in step. The zone's
@@ -546,9 +574,11 @@ std::optional<ZoneCoverage> plan_zone(Sites& sites, const BoxMm& box, const Latt
     return ZoneCoverage{std::move(samples), job.sample_step, 0, {}};
   // Too big to relax as a whole: its holes are mended one by one, and measured on the finer grid.
   planning::SampleGrid grid(job.area, kRelaxedSampleStep);
-  auto fine_samples = border_samples(lattice, open, grid);
+  double settled = 0;
+  auto fine_samples =
+      doubtful_samples(lattice, open, grid, sites, index, relaxed_reach(job.spacing), settled);
   const double windows_worst = mend_holes(sites, first, box, grid, fine_samples, job);
-  return ZoneCoverage{std::move(fine_samples), kRelaxedSampleStep, windows_worst, {}};
+  return ZoneCoverage{std::move(fine_samples), kRelaxedSampleStep, std::max(settled, windows_worst), {}};
 }
 
 // The farthest a point of the zone's treatable area lies from a planned point of any zone (an upper bound):
@@ -557,7 +587,7 @@ std::optional<ZoneCoverage> plan_zone(Sites& sites, const BoxMm& box, const Latt
 double coverage_radius(const Sites& sites, const PointIndex& index, const ZoneCoverage& zone,
                        double spacing) {
   if (zone.relaxed_worst) return *zone.relaxed_worst + half_diagonal(kRelaxedSampleStep);
-  double worst = zone.windows_worst;
+  double worst = zone.bounded_worst;
   for (const PointMm& q : zone.margin_samples) {
     double d = index.nearest(sites, q);
     if (!std::isfinite(d))  // no point within one bucket: look at them all
