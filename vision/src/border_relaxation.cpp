@@ -19,9 +19,6 @@ constexpr int kWindowLloydSteps = 2;
 constexpr int kWindowMinimaxSteps = 4;
 constexpr std::size_t kScanMaxPoints = 16;  // up to this many moving points, a scan beats the buckets
 constexpr double kCellSamples = 10;  // relaxation samples per spacing (the goal is checked on the finer grid)
-// The goal's samples are checked a cell at a time, a cell being settled by its centre where it can: cells of
-// two relaxation steps settled the benchmark's zones with the fewest queries (one step: 6% more work in all).
-constexpr double kCheckCell = 2;  // relaxation steps
 // A small zone whose own points do not settle starts again from points spread over it, one to two more than
 // it had; its few points leave the relaxation few ways out, and a restart there is cheap. The restarts stop
 // when the zone has used its budget of relaxation work (samples x steps), so that a zone that cannot settle
@@ -141,12 +138,37 @@ struct FineCells {
   std::vector<PointMm> centre;
   std::vector<std::size_t> begin;  // cell c's samples are samples[begin[c], begin[c + 1])
   std::vector<PointMm> samples;
+  // A window's cells are its sample grid's blocks, whose samples are only listed when a check needs them:
+  // most blocks are settled by their centre, and listing a sample means testing it against the area.
+  SampleGrid* grid = nullptr;
+  Disc disc;
+  std::vector<std::pair<long, long>> blocks;
+  mutable std::vector<std::optional<std::vector<PointMm>>> listed;
 
   std::size_t size() const { return centre.size(); }
   std::span<const PointMm> of(std::size_t c) const {
-    return std::span(samples).subspan(begin[c], begin[c + 1] - begin[c]);
+    if (grid == nullptr) return std::span(samples).subspan(begin[c], begin[c + 1] - begin[c]);
+    if (!listed[c]) grid->block_samples(blocks[c], disc, listed[c].emplace());
+    return *listed[c];
+  }
+  std::vector<PointMm> all() const {
+    std::vector<PointMm> out;
+    for (std::size_t c = 0; c < size(); ++c)
+      out.insert(out.end(), of(c).begin(), of(c).end());
+    return out;
   }
 };
+
+FineCells window_cells(SampleGrid& grid, const Disc& disc) {
+  FineCells cells;
+  cells.grid = &grid;
+  cells.disc = disc;
+  cells.blocks = grid.blocks_in_disc(disc);
+  for (const auto& block : cells.blocks)
+    cells.centre.push_back(grid.block_centre(block));
+  cells.listed.resize(cells.blocks.size());
+  return cells;
+}
 
 // Groups `items` by `group(k)` < `groups`, keeping their order within a group (a counting sort): one buffer
 // instead of a vector per group, which the windows would otherwise allocate by the thousand.
@@ -306,8 +328,9 @@ Check check(const std::vector<PointMm>& points, std::size_t first, const Job& jo
 double worst_sample(const std::vector<PointMm>& points, const Job& job) {
   const Buckets buckets(job.box, job.goal.spacing, points);
   double worst = 0;
-  for (const PointMm& q : job.fine.samples)
-    worst = std::max(worst, buckets.nearest(q).second);
+  for (std::size_t f = 0; f < job.fine.size(); ++f)
+    for (const PointMm& q : job.fine.of(f))
+      worst = std::max(worst, buckets.nearest(q).second);
   return worst;
 }
 
@@ -358,7 +381,6 @@ RelaxedPoints relax(const TreatableArea& area, const std::vector<PointMm>& fixed
                     const std::optional<Window>& window) {
   const double s = goal.spacing;
   BoxMm b = area.box();
-  std::vector<PointMm> fine;
   Job job{area, goal, {}, {}, 0, {}, window.has_value(), {}};
   if (window) {
     const PointMm c = window->disc.centre;
@@ -366,15 +388,16 @@ RelaxedPoints relax(const TreatableArea& area, const std::vector<PointMm>& fixed
     b = {std::max(b.min_x, c.x - r), std::max(b.min_y, c.y - r), std::min(b.max_x, c.x + r),
          std::min(b.max_y, c.y + r)};
     const long stride = std::max(1L, std::lround(s / kCellSamples / window->grid.step()));
-    window->grid.in_disc(window->disc, stride, fine, job.coarse);
-    job.cell = kCheckCell * static_cast<double>(stride) * window->grid.step();
+    job.coarse = window->grid.in_disc(window->disc, stride);
+    job.fine = window_cells(window->grid, window->disc);
+    // A block's samples lie in the square of this side around its centre.
+    job.cell = static_cast<double>(SampleGrid::kBlock - 1) * window->grid.step();
   } else {
     job.coarse = area_samples(area, s / kCellSamples);
-    job.cell = kCheckCell * s / kCellSamples;
-    fine = area_samples(area, goal.sample_step);
+    job.cell = s / kCellSamples;
   }
   job.box = {b.min_x - 2 * s, b.min_y - 2 * s, b.max_x + 2 * s, b.max_y + 2 * s};
-  job.fine = fine_cells(fine, job.box, job.cell);
+  if (!window) job.fine = fine_cells(area_samples(area, goal.sample_step), job.box, job.cell);
   RelaxedPoints best;
   best.worst_gap = std::numeric_limits<double>::infinity();
   if (job.coarse.empty() || job.fine.size() == 0) return best;
@@ -450,7 +473,7 @@ RelaxedPoints relax(const TreatableArea& area, const std::vector<PointMm>& fixed
     kept.insert(kept.end(), best.points.begin(), best.points.end());
     best.worst_gap = worst_sample(kept, job);
   }
-  if (window && !best.met) best.samples = std::move(fine);
+  if (window && !best.met) best.samples = job.fine.all();
   return best;
 }
 
@@ -483,9 +506,7 @@ PointMm SampleGrid::at(long x, long y) const {
   return {static_cast<double>(x0_ + x) * step_, static_cast<double>(y0_ + y) * step_};
 }
 
-bool SampleGrid::member(long x, long y) {
-  if (x < 0 || y < 0 || x >= cols_ || y >= rows_) return false;
-  const long bx = x / kBlock, by = y / kBlock;
+signed char& SampleGrid::block_state(long bx, long by) {
   signed char& block = block_[static_cast<std::size_t>(by * ((cols_ + kBlock - 1) / kBlock) + bx)];
   if (block < 0) {
     // phi is 1-Lipschitz inside the polygon and never exceeds the distance outside it
@@ -495,28 +516,71 @@ bool SampleGrid::member(long x, long y) {
     const double reach = half * std::sqrt(2.0);
     block = static_cast<signed char>(phi <= -reach ? 1 : phi > reach + 0.71 * step_ ? 0 : 2);
   }
+  return block;
+}
+
+bool SampleGrid::member(long x, long y) {
+  if (x < 0 || y < 0 || x >= cols_ || y >= rows_) return false;
+  const signed char block = block_state(x / kBlock, y / kBlock);
   if (block != 2) return block == 1;
   signed char& state = state_[static_cast<std::size_t>(y * cols_ + x)];
   if (state < 0) state = static_cast<signed char>(area_.within(at(x, y), 0.71 * step_) ? 1 : 0);
   return state == 1;
 }
 
-void SampleGrid::in_disc(const Disc& disc, long stride, std::vector<PointMm>& all,
-                         std::vector<PointMm>& strided) {
+std::vector<PointMm> SampleGrid::in_disc(const Disc& disc, long stride) {
+  std::vector<PointMm> out;
+  const auto first = [&](double v, long origin) {
+    const long k = static_cast<long>(std::ceil(v / step_)) - origin;
+    return k - ((k % stride) + stride) % stride;  // on the coarser grid: multiples of stride from the origin
+  };
   const double r2 = disc.radius * disc.radius;
   const long y1 = floor_of((disc.centre.y + disc.radius) / step_) - y0_;
-  for (long y = static_cast<long>(std::ceil((disc.centre.y - disc.radius) / step_)) - y0_; y <= y1; ++y) {
+  for (long y = first(disc.centre.y - disc.radius, y0_); y <= y1; y += stride) {
     const double dy = static_cast<double>(y0_ + y) * step_ - disc.centre.y;
     if (dy * dy > r2) continue;
     const double half = std::sqrt(r2 - dy * dy) + step_;  // the row's chord, and a grid point to spare
     const long x1 = floor_of((disc.centre.x + half) / step_) - x0_;
-    for (long x = static_cast<long>(std::ceil((disc.centre.x - half) / step_)) - x0_; x <= x1; ++x) {
+    for (long x = first(disc.centre.x - half, x0_); x <= x1; x += stride) {
       const PointMm q = at(x, y);
-      if (dist2(q, disc.centre) > r2 || !member(x, y)) continue;
-      all.push_back(q);
-      if (x % stride == 0 && y % stride == 0) strided.push_back(q);
+      if (dist2(q, disc.centre) <= r2 && member(x, y)) out.push_back(q);
     }
   }
+  return out;
+}
+
+PointMm SampleGrid::block_centre(std::pair<long, long> block) const {
+  const double half = static_cast<double>(kBlock - 1) * step_ / 2;
+  return at(block.first, block.second) + PointMm{half, half};
+}
+
+std::vector<std::pair<long, long>> SampleGrid::blocks_in_disc(const Disc& disc) {
+  std::vector<std::pair<long, long>> out;
+  const double side = static_cast<double>(kBlock) * step_;
+  const double reach = disc.radius + static_cast<double>(kBlock - 1) * step_ * std::sqrt(0.5);
+  const long bx0 = std::max(0L, floor_of(((disc.centre.x - disc.radius) / step_ - static_cast<double>(x0_)) /
+                                         static_cast<double>(kBlock)));
+  const long by0 = std::max(0L, floor_of(((disc.centre.y - disc.radius) / step_ - static_cast<double>(y0_)) /
+                                         static_cast<double>(kBlock)));
+  const long bx1 =
+      std::min((cols_ - 1) / kBlock, bx0 + static_cast<long>(std::ceil(2 * disc.radius / side)) + 1);
+  const long by1 =
+      std::min((rows_ - 1) / kBlock, by0 + static_cast<long>(std::ceil(2 * disc.radius / side)) + 1);
+  for (long by = by0; by <= by1; ++by)
+    for (long bx = bx0; bx <= bx1; ++bx) {
+      const std::pair block{bx * kBlock, by * kBlock};
+      if (dist2(block_centre(block), disc.centre) <= reach * reach && block_state(bx, by) != 0)
+        out.push_back(block);
+    }
+  return out;
+}
+
+void SampleGrid::block_samples(std::pair<long, long> block, const Disc& disc, std::vector<PointMm>& out) {
+  for (long y = block.second; y < block.second + kBlock; ++y)
+    for (long x = block.first; x < block.first + kBlock; ++x) {
+      const PointMm q = at(x, y);
+      if (dist2(q, disc.centre) <= disc.radius * disc.radius && member(x, y)) out.push_back(q);
+    }
 }
 
 }  // namespace meso::vision::planning

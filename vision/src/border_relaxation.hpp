@@ -42,13 +42,18 @@ class SampleGrid {
   double step() const { return step_; }
   // Whether grid point (x, y), at (x * step, y * step), is a sample.
   bool holds(long x, long y) { return member(x - x0_, y - y0_); }
-  // Appends the samples within the disc to `all`, and those of every `stride`-th grid point (a coarser grid
-  // on the same points) also to `strided`.
-  void in_disc(const Disc& disc, long stride, std::vector<PointMm>& all, std::vector<PointMm>& strided);
+  // The samples within the disc of every `stride`-th grid point (a coarser grid on the same points).
+  std::vector<PointMm> in_disc(const Disc& disc, long stride);
+  // The grid is also cut in blocks of kBlock x kBlock grid points. The blocks that may hold samples within
+  // the disc, as their first grid point's (x, y); and the samples of one within the disc.
+  std::vector<std::pair<long, long>> blocks_in_disc(const Disc& disc);
+  void block_samples(std::pair<long, long> block, const Disc& disc, std::vector<PointMm>& out);
+  PointMm block_centre(std::pair<long, long> block) const;
+  static constexpr long kBlock = 4;
 
  private:
-  static constexpr long kBlock = 4;
   bool member(long x, long y);
+  signed char& block_state(long bx, long by);
   PointMm at(long x, long y) const;
 
   const TreatableArea& area_;
