@@ -265,8 +265,8 @@ struct ZoneJob {
 // The lattice points of the area, less those too close to an earlier zone's points (the earlier zone holds
 // the area they share). Returns the lattice vertices near the area that got no point: only their cells
 // can hold holes, since a placed vertex covers its own cell.
-std::vector<PointMm> seed_lattice(Sites& sites, const PointIndex& index, const Lattice& lattice,
-                                  const ZoneJob& job, bool& any_inside) {
+std::vector<PointMm> seed_lattice(Sites& sites, PointIndex& index, const Lattice& lattice, const ZoneJob& job,
+                                  bool& any_inside) {
   std::vector<PointMm> open;
   const BoxMm& b = job.area.box();
   const double cell_radius = lattice.s / kSqrt3;
@@ -278,10 +278,12 @@ std::vector<PointMm> seed_lattice(Sites& sites, const PointIndex& index, const L
       const double phi = job.area.phi(v);
       if (phi > cell_radius + job.sample_step) continue;  // its cell lies wholly outside the area
       if (phi <= -kInside) any_inside = true;
-      if (phi <= -kInside && index.nearest(sites, v) >= job.min_gap)
+      if (phi <= -kInside && index.nearest(sites, v) >= job.min_gap) {
         sites.add(v, job.zone);
-      else
+        index.add(sites, sites.size() - 1);  // a spacing from its lattice neighbours: it crowds none of them
+      } else {
         open.push_back(v);
+      }
     }
   return open;
 }
@@ -510,10 +512,8 @@ std::optional<Mended> mend_hole(Sites& sites, PointIndex& index, std::size_t fir
 // The holes that the lattice and the fill leave, deepest first, each mended in a window of its own
 // (mend_hole); returns the worst bound of the windows that met the goal, and adds to the samples those of
 // the windows that only gained.
-double mend_holes(Sites& sites, std::size_t first, const BoxMm& box, planning::SampleGrid& grid,
+double mend_holes(Sites& sites, PointIndex& index, std::size_t first, planning::SampleGrid& grid,
                   std::vector<PointMm>& samples, const ZoneJob& job) {
-  PointIndex index(box, job.spacing);
-  index.rebuild(sites);
   const double reach = relaxed_reach(job.spacing);
   std::vector<PointMm> unmended, gained;
   double windows_worst = 0;
@@ -561,7 +561,6 @@ std::optional<ZoneCoverage> plan_zone(Sites& sites, const BoxMm& box, const Latt
   index.rebuild(sites);
   bool any_inside = false;
   const auto open = seed_lattice(sites, index, lattice, job, any_inside);
-  index.rebuild(sites);
   auto samples = border_samples(lattice, open, job, any_inside);
   fill_holes(sites, index, holes(sites, index, samples, job.reach), job);
   if (!any_inside) return std::nullopt;
@@ -577,7 +576,7 @@ std::optional<ZoneCoverage> plan_zone(Sites& sites, const BoxMm& box, const Latt
   double settled = 0;
   auto fine_samples =
       doubtful_samples(lattice, open, grid, sites, index, relaxed_reach(job.spacing), settled);
-  const double windows_worst = mend_holes(sites, first, box, grid, fine_samples, job);
+  const double windows_worst = mend_holes(sites, index, first, grid, fine_samples, job);
   return ZoneCoverage{std::move(fine_samples), kRelaxedSampleStep, std::max(settled, windows_worst), {}};
 }
 
@@ -600,6 +599,10 @@ double coverage_radius(const Sites& sites, const PointIndex& index, const ZoneCo
   return std::max(spacing / kSqrt3, worst) + half_diagonal(zone.step);
 }
 
+BoxMm padded(const BoxMm& b, double pad) {
+  return {b.min_x - pad, b.min_y - pad, b.max_x + pad, b.max_y + pad};
+}
+
 BoxMm union_box(const std::vector<Zone>& zones, double pad) {
   BoxMm all = bounds(zones.front().polygon_mm);
   for (const Zone& z : zones) {
@@ -607,7 +610,7 @@ BoxMm union_box(const std::vector<Zone>& zones, double pad) {
     all = {std::min(all.min_x, b.min_x), std::min(all.min_y, b.min_y), std::max(all.max_x, b.max_x),
            std::max(all.max_y, b.max_y)};
   }
-  return {all.min_x - pad, all.min_y - pad, all.max_x + pad, all.max_y + pad};
+  return padded(all, pad);
 }
 
 std::string no_area(const Zone& zone, double margin) {
@@ -677,7 +680,10 @@ PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st, un
                       0.9 * st.spacing + 1e-9,
                       coverage_goal_mm(st.spacing) - 0.71 * step,
                       step};
-    auto zone_samples = plan_zone(sites, box, lattice, job);
+    // The zone's own index covers the zone and the reach of its planning (a point outside a bucket grid goes
+    // to its edge bucket, where the queries near it still find it).
+    const BoxMm zone_box = padded(bounds(zones[z].polygon_mm), interaction_mm(st.spacing) + st.spacing);
+    auto zone_samples = plan_zone(sites, zone_box, lattice, job);
     if (!zone_samples) throw PlanRefused(no_area(zones[z], st.margin));
     samples[z] = std::move(*zone_samples);
     out.per_zone[z].assign(sites.pos.begin() + static_cast<long>(first), sites.pos.end());
