@@ -15,8 +15,8 @@ constexpr int kLloydSteps = 10;    // per round: even the points out
 constexpr int kMinimaxSteps = 20;  // per round: then shrink each cell's farthest distance
 constexpr int kRounds = 25;        // each followed by one point added or removed
 constexpr int kWindowRounds = 2;   // a window's few points settle in one or two
-constexpr int kWindowLloydSteps = 2;
-constexpr int kWindowMinimaxSteps = 4;
+constexpr int kWindowLloydSteps = 3;
+constexpr int kWindowMinimaxSteps = 6;
 constexpr std::size_t kScanMaxPoints = 16;  // up to this many moving points, a scan beats the buckets
 constexpr double kCellSamples = 10;  // relaxation samples per spacing (the goal is checked on the finer grid)
 // A small zone whose own points do not settle starts again from points spread over it, one to two more than
