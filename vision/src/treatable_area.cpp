@@ -7,7 +7,7 @@
 namespace meso::vision::planning {
 
 namespace {
-constexpr double kGridCells = 64;  // along the longer side of the edge grid
+constexpr double kGridCells = 32;  // along the longer side of the edge grid
 }  // namespace
 
 TreatableArea::TreatableArea(const PolygonMm& polygon, double margin)
@@ -20,6 +20,8 @@ TreatableArea::TreatableArea(const PolygonMm& polygon, double margin)
     const PointMm e = polygon[i] - polygon[j];
     const double len = std::max(std::hypot(e.x, e.y), 1e-12);
     inward_.push_back({-side * e.y / len, side * e.x / len});
+    const double len2 = e.x * e.x + e.y * e.y;
+    edge_.push_back({polygon[j], e, len2 > 0 ? 1 / len2 : 0});
   }
   // The treatable area lies inside the polygon's box shrunk by the margin (a vertical or horizontal ray
   // leaves the polygon before the box's edge).
@@ -76,16 +78,11 @@ const std::vector<std::size_t>& TreatableArea::candidates(std::size_t c) const {
   // Every point of the cell lies within the half-diagonal of its centre, so its distance to an edge is the
   // centre's give or take that: an edge whose centre distance exceeds the least by more than twice the
   // half-diagonal is never the nearest.
-  std::vector<double> d(polygon_.size());
+  std::vector<double>& d = scratch_;
+  d.resize(edge_.size());
   double least = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0, j = polygon_.size() - 1; i < polygon_.size(); j = i++) {
-    const PointMm a = polygon_[j];
-    const PointMm e = polygon_[i] - a;
-    const double len2 = e.x * e.x + e.y * e.y;
-    const double t =
-        len2 > 0 ? std::clamp(((centre.x - a.x) * e.x + (centre.y - a.y) * e.y) / len2, 0.0, 1.0) : 0.0;
-    const PointMm q = a + t * e;
-    d[i] = std::sqrt((centre.x - q.x) * (centre.x - q.x) + (centre.y - q.y) * (centre.y - q.y));
+  for (std::size_t i = 0; i < edge_.size(); ++i) {
+    d[i] = std::sqrt(distance2(centre, i).first);
     least = std::min(least, d[i]);
   }
   const double slack = 2 * grid_cell_ * std::sqrt(0.5) + 1e-9;
@@ -95,21 +92,24 @@ const std::vector<std::size_t>& TreatableArea::candidates(std::size_t c) const {
   return grid_[c];
 }
 
+std::pair<double, double> TreatableArea::distance2(PointMm p, std::size_t i) const {
+  const Edge& e = edge_[i];
+  const double t =
+      std::clamp(((p.x - e.from.x) * e.along.x + (p.y - e.from.y) * e.along.y) * e.inverse_length2, 0.0, 1.0);
+  const double dx = p.x - (e.from.x + t * e.along.x), dy = p.y - (e.from.y + t * e.along.y);
+  return {dx * dx + dy * dy, t};
+}
+
 TreatableArea::Probe TreatableArea::nearest_of(PointMm p, const std::vector<std::size_t>& edges) const {
   double best = std::numeric_limits<double>::infinity();
-  PointMm nearest;
   std::size_t edge = 0;
   double best_t = 0;
   const std::size_t n = polygon_.size();
   for (const std::size_t i : edges) {
-    const PointMm a = polygon_[(i + n - 1) % n];
-    const PointMm e = polygon_[i] - a;
-    const double len2 = e.x * e.x + e.y * e.y;
-    const double t = len2 > 0 ? std::clamp(((p.x - a.x) * e.x + (p.y - a.y) * e.y) / len2, 0.0, 1.0) : 0.0;
-    const PointMm q = a + t * e;
-    const double d2 = (p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y);
-    if (d2 < best) best = d2, nearest = q, edge = i, best_t = t;
+    const auto [d2, t] = distance2(p, i);
+    if (d2 < best) best = d2, edge = i, best_t = t;
   }
+  const PointMm nearest = edge_[edge].from + best_t * edge_[edge].along;
   const double d = std::sqrt(best);
   if (d <= 1e-9) return {margin_, -1.0 * inward_[edge]};
   // The side follows from the nearest feature: along an edge, its normal; at a vertex, the sum of its two

@@ -52,11 +52,18 @@ class TreatableArea {
   // The edges that can hold the nearest boundary point of some point in cell `c` of the edge grid.
   const std::vector<std::size_t>& candidates(std::size_t c) const;
   Probe nearest_of(PointMm p, const std::vector<std::size_t>& edges) const;
+  // The squared distance from p to edge i, and where along it (0 to 1) its nearest point lies.
+  std::pair<double, double> distance2(PointMm p, std::size_t i) const;
 
   const PolygonMm& polygon_;
   double margin_;
   BoxMm box_;
-  std::vector<PointMm> inward_;  // per edge (vertex i-1 to vertex i)
+  struct Edge {
+    PointMm from, along;  // vertex i-1, and vertex i less it
+    double inverse_length2;
+  };
+  std::vector<Edge> edge_;       // per edge (vertex i-1 to vertex i)
+  std::vector<PointMm> inward_;  // per edge
   std::vector<PointMm> corner_;  // per vertex: the sum of its two edges' inward normals, normalised
   std::vector<std::size_t> all_edges_;
   // A grid over the polygon's box: a point's nearest edge is one of its cell's few candidates, found the
@@ -66,6 +73,7 @@ class TreatableArea {
   long grid_cols_ = 0, grid_rows_ = 0;
   mutable std::vector<std::vector<std::size_t>> grid_;
   mutable std::vector<bool> grid_ready_;
+  mutable std::vector<double> scratch_;  // per edge, while a cell's candidates are found
 };
 
 }  // namespace meso::vision::planning
