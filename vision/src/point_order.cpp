@@ -66,8 +66,8 @@ std::vector<std::size_t> nearest_neighbours(const std::vector<PointMm>& points, 
   for (std::size_t i = 0; i < points.size(); ++i) {
     const auto [cx, cy] = cell_of(points[i]);
     found.clear();
-    for (long y = std::max(cy - 2, 0L); y <= std::min(cy + 2, rows - 1); ++y)
-      for (long x = std::max(cx - 2, 0L); x <= std::min(cx + 2, cols - 1); ++x)
+    for (long y = std::max(cy - 1, 0L); y <= std::min(cy + 1, rows - 1); ++y)
+      for (long x = std::max(cx - 1, 0L); x <= std::min(cx + 1, cols - 1); ++x)
         for (const std::size_t j : buckets[static_cast<std::size_t>(y * cols + x)])
           if (j != i) found.emplace_back(length(points[i], points[j]), j);
     const auto take = static_cast<long>(std::min(k, found.size()));
