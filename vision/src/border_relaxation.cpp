@@ -40,7 +40,8 @@ double dist2(PointMm a, PointMm b) {
   return dx * dx + dy * dy;
 }
 
-// Points bucketed by a square grid over a box; nearest queries widen ring by ring.
+// Points bucketed by a square grid over a box; nearest queries widen ring by ring. The points are kept in
+// bucket order, row by row, so the buckets of one grid row around a query are one stretch of memory.
 class Buckets {
  public:
   Buckets(const BoxMm& box, double cell, const std::vector<PointMm>& points)
@@ -48,20 +49,33 @@ class Buckets {
         cell_(cell),
         cols_(static_cast<long>(std::ceil(box.width() / cell)) + 1),
         rows_(static_cast<long>(std::ceil(box.height() / cell)) + 1),
-        points_(points),
-        cells_(static_cast<std::size_t>(cols_ * rows_)) {
+        start_(static_cast<std::size_t>(cols_ * rows_) + 1, 0),
+        index_(points.size()),
+        sorted_(points.size()) {
+    std::vector<std::size_t> slots(points.size());
     for (std::size_t i = 0; i < points.size(); ++i)
-      cells_[slot(points[i])].push_back(i);
+      ++start_[(slots[i] = slot(points[i])) + 1];
+    for (std::size_t c = 1; c < start_.size(); ++c)
+      start_[c] += start_[c - 1];
+    std::vector<std::size_t> next(start_.begin(), start_.end() - 1);
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const std::size_t k = next[slots[i]]++;
+      index_[k] = i;
+      sorted_[k] = points[i];
+    }
   }
 
-  // Calls f(i) for each point in the cells within `ring` cells of p's.
+  // Calls f(i, p_i) for each point in the cells within `ring` cells of p's.
   template <class F>
   void near(PointMm p, long ring, F f) const {
     const long x = col(p), y = row(p);
-    for (long yy = std::max(0L, y - ring); yy <= std::min(rows_ - 1, y + ring); ++yy)
-      for (long xx = std::max(0L, x - ring); xx <= std::min(cols_ - 1, x + ring); ++xx)
-        for (const std::size_t i : cells_[static_cast<std::size_t>(yy * cols_ + xx)])
-          f(i);
+    const long x0 = std::max(0L, x - ring), x1 = std::min(cols_ - 1, x + ring);
+    for (long yy = std::max(0L, y - ring); yy <= std::min(rows_ - 1, y + ring); ++yy) {
+      const auto row_start = static_cast<std::size_t>(yy * cols_);
+      for (std::size_t k = start_[row_start + static_cast<std::size_t>(x0)];
+           k < start_[row_start + static_cast<std::size_t>(x1) + 1]; ++k)
+        f(index_[k], sorted_[k]);
+    }
   }
 
   // The nearest point's index and distance. A point found within `ring` cells is the nearest once its
@@ -70,8 +84,8 @@ class Buckets {
     std::size_t best = 0;
     double best_d2 = std::numeric_limits<double>::infinity();
     for (long ring = 1; ring <= std::max(cols_, rows_); ++ring) {
-      near(p, ring, [&](std::size_t i) {
-        const double d2 = dist2(p, points_[i]);
+      near(p, ring, [&](std::size_t i, PointMm q) {
+        const double d2 = dist2(p, q);
         if (d2 < best_d2) best_d2 = d2, best = i;
       });
       const double reach = static_cast<double>(ring) * cell_;
@@ -88,8 +102,9 @@ class Buckets {
   BoxMm box_;
   double cell_;
   long cols_, rows_;
-  const std::vector<PointMm>& points_;
-  std::vector<std::vector<std::size_t>> cells_;
+  std::vector<std::size_t> start_;  // cell c's points are [start_[c], start_[c + 1]) of the two below
+  std::vector<std::size_t> index_;
+  std::vector<PointMm> sorted_;
 };
 
 PointMm midpoint(PointMm a, PointMm b) {
@@ -297,7 +312,7 @@ void relax_steps(std::vector<PointMm>& points, std::size_t first, const Job& job
       } else {
         const Buckets buckets(job.box, s, points);
         for (std::size_t i = first; i < points.size(); ++i)
-          buckets.near(points[i], 1, [&](std::size_t j) { apart(i, j); });
+          buckets.near(points[i], 1, [&](std::size_t j, PointMm) { apart(i, j); });
       }
     }
     for (std::size_t i = first; i < points.size(); ++i)
@@ -329,7 +344,7 @@ Check check(const std::vector<PointMm>& points, std::size_t first, const Job& jo
   }
   for (std::size_t i = first; i < points.size(); ++i) {
     if (job.area.phi(points[i]) > -kInside) c.closest = 0, c.crowded = i;  // stuck outside: drop it
-    buckets.near(points[i], 1, [&](std::size_t j) {
+    buckets.near(points[i], 1, [&](std::size_t j, PointMm) {
       if (j == i) return;
       const double d = std::sqrt(dist2(points[i], points[j]));
       if (d < c.closest) c.closest = d, c.crowded = i;
