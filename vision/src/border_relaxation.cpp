@@ -29,10 +29,6 @@ constexpr double kRestartBudget = 40e6;  // sample-steps
 constexpr double kPushSlack =
     1.02;  // points are pushed this much beyond the minimum gap, so rounding keeps it
 
-long floor_of(double v) {
-  return static_cast<long>(std::floor(v));
-}
-
 // Squared distance: the hot loops compare distances, and std::hypot's care for overflow costs most of
 // their time.
 double dist2(PointMm a, PointMm b) {
@@ -275,19 +271,20 @@ void relax_steps(std::vector<PointMm>& points, std::size_t first, const Job& job
         }
         if (nearest_d2 < job.coarse_fixed_d2[k]) owner[k] = first + nearest;
       }
-      group_by(
-          job.coarse, points.size(), [&](std::size_t k) { return owner[k]; }, cell_begin, cell_samples);
-      for (std::size_t i = first; i < points.size(); ++i) {
-        const std::span<PointMm> cell =
-            std::span(cell_samples).subspan(cell_begin[i], cell_begin[i + 1] - cell_begin[i]);
-        if (cell.empty()) continue;
-        if (step < lloyd) {
-          PointMm sum;
-          for (const PointMm& q : cell)
-            sum = sum + q;
-          points[i] = (1.0 / static_cast<double>(cell.size())) * sum;
-        } else {
-          points[i] = smallest_circle_centre(row_ends(cell), rng);
+      if (step < lloyd) {  // each moving point to its cell's centroid
+        std::vector<PointMm> sum(points.size());
+        std::vector<std::size_t> count(points.size());
+        for (std::size_t k = 0; k < job.coarse.size(); ++k)
+          if (owner[k] < points.size()) sum[owner[k]] = sum[owner[k]] + job.coarse[k], ++count[owner[k]];
+        for (std::size_t i = first; i < points.size(); ++i)
+          if (count[i] > 0) points[i] = (1.0 / static_cast<double>(count[i])) * sum[i];
+      } else {  // each to the centre of the smallest circle around its cell
+        group_by(
+            job.coarse, points.size(), [&](std::size_t k) { return owner[k]; }, cell_begin, cell_samples);
+        for (std::size_t i = first; i < points.size(); ++i) {
+          const std::span<PointMm> cell =
+              std::span(cell_samples).subspan(cell_begin[i], cell_begin[i + 1] - cell_begin[i]);
+          if (!cell.empty()) points[i] = smallest_circle_centre(row_ends(cell), rng);
         }
       }
     }

@@ -25,6 +25,7 @@ namespace meso::vision {
 
 namespace {
 
+using planning::floor_of;
 using planning::kInside;
 using planning::TreatableArea;
 
@@ -141,9 +142,6 @@ void check_zones(const std::vector<Zone>& zones) {
   }
 }
 
-long floor_of(double v) {
-  return static_cast<long>(std::floor(v));
-}
 long ceil_of(double v) {
   return static_cast<long>(std::ceil(v));
 }
@@ -160,11 +158,11 @@ struct Lattice {
     return {(static_cast<double>(col) + 0.5 * parity(row)) * s, static_cast<double>(row) * h};
   }
   std::pair<long, long> nearest(PointMm q) const {
-    const auto r0 = static_cast<long>(std::floor(q.y / h));
+    const long r0 = floor_of(q.y / h);
     std::pair<long, long> best{r0, 0};
     double best_d = std::numeric_limits<double>::infinity();
     for (long r = r0; r <= r0 + 1; ++r) {
-      const auto c = static_cast<long>(std::floor(q.x / s - 0.5 * parity(r) + 0.5));  // lround, inlined
+      const long c = floor_of(q.x / s - 0.5 * parity(r) + 0.5);  // lround, inlined
       const PointMm v = at(r, c);
       const double d = (q.x - v.x) * (q.x - v.x) + (q.y - v.y) * (q.y - v.y);  // squared
       if (d < best_d) best_d = d, best = {r, c};
@@ -237,8 +235,8 @@ class PointIndex {
 
  private:
   std::pair<long, long> cell_of(PointMm p) const {
-    const auto x = static_cast<long>(std::floor((p.x - box_.min_x) / cell_));
-    const auto y = static_cast<long>(std::floor((p.y - box_.min_y) / cell_));
+    const long x = floor_of((p.x - box_.min_x) / cell_);
+    const long y = floor_of((p.y - box_.min_y) / cell_);
     return {std::clamp(x, 0L, cols_ - 1), std::clamp(y, 0L, rows_ - 1)};
   }
   std::size_t slot(PointMm p) const {

@@ -12,6 +12,13 @@ namespace meso::vision::planning {
 // Planned points sit this far inside the treatable area, so rounding never puts one on its edge.
 inline constexpr double kInside = 1e-6;
 
+// std::floor as a whole number, inline: on the baseline x86-64 that the planner is built for, std::floor is
+// a library call, and the planner's grids take millions of them. For finite values within a long's range.
+inline long floor_of(double v) {
+  const auto toward_zero = static_cast<long>(v);
+  return toward_zero - (v < static_cast<double>(toward_zero) ? 1 : 0);
+}
+
 inline PointMm operator+(PointMm a, PointMm b) {
   return {a.x + b.x, a.y + b.y};
 }
