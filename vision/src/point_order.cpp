@@ -82,9 +82,11 @@ std::vector<std::size_t> nearest_neighbours(const std::vector<PointMm>& points, 
 class TwoOpt {
  public:
   TwoOpt(const std::vector<PointMm>& points, std::vector<std::size_t>& order)
-      : points_(points), order_(order), position_(order.size()) {
+      : points_(points), order_(order), position_(order.size()), next_(order.size()) {
     for (std::size_t p = 0; p < order_.size(); ++p)
       position_[order_[p]] = p;
+    for (std::size_t p = 0; p + 1 < order_.size(); ++p)
+      next_[p] = join(p, p + 1);
   }
 
   void run() {
@@ -99,15 +101,17 @@ class TwoOpt {
   }
 
  private:
-  // The length of the edge between positions p and p + 1; none past either end of the open path.
-  double edge(std::size_t p, std::size_t q) const {
+  // The length of a join between the points at positions p and q; none past either end of the open path.
+  double join(std::size_t p, std::size_t q) const {
     if (p >= order_.size() || q >= order_.size()) return 0;
     return length(points_[order_[p]], points_[order_[q]]);
   }
+  // The path's edge from position p to p + 1, kept as the path changes; none past either end.
+  double edge(std::size_t p) const { return p + 1 < order_.size() ? next_[p] : 0; }
   // The gain of reversing positions lo..hi: edges (lo-1, lo) and (hi, hi+1) become (lo-1, hi), (lo, hi+1).
   double gain(std::size_t lo, std::size_t hi) const {
     const std::size_t before = lo - 1;  // wraps past the start: no edge there
-    return edge(before, lo) + edge(hi, hi + 1) - edge(before, hi) - edge(lo, hi + 1);
+    return edge(before) + edge(hi) - join(before, hi) - join(lo, hi + 1);
   }
   // Tries the two reversals that make points a and c neighbours in the path; applies the better one.
   bool try_join(std::size_t a, std::size_t c) {
@@ -126,13 +130,17 @@ class TwoOpt {
   }
   void reverse(std::size_t lo, std::size_t hi) {
     std::reverse(order_.begin() + static_cast<long>(lo), order_.begin() + static_cast<long>(hi) + 1);
+    std::reverse(next_.begin() + static_cast<long>(lo), next_.begin() + static_cast<long>(hi));
     for (std::size_t p = lo; p <= hi; ++p)
       position_[order_[p]] = p;
+    if (lo > 0) next_[lo - 1] = join(lo - 1, lo);
+    if (hi + 1 < order_.size()) next_[hi] = join(hi, hi + 1);
   }
 
   const std::vector<PointMm>& points_;
   std::vector<std::size_t>& order_;
   std::vector<std::size_t> position_;
+  std::vector<double> next_;  // next_[p]: the edge from position p to p + 1
 };
 
 }  // namespace
