@@ -169,6 +169,17 @@ struct Lattice {
     }
     return best;
   }
+  // Whether q lies in the cell of vertex v (at `own`). Where q is clear of the cell's sides this is the
+  // hexagon's three pairs of sides, a few products; on a side, nearest() decides, so that a point there
+  // still belongs to one cell only.
+  bool in_cell(std::pair<long, long> own, PointMm v, PointMm q) const {
+    const double dx = q.x - v.x, dy = q.y - v.y;
+    const double across = std::max({std::abs(dx), std::abs(0.5 * dx + kSqrt3 / 2 * dy),
+                                    std::abs(-0.5 * dx + kSqrt3 / 2 * dy)});  // towards the 6 neighbours
+    if (across < s / 2 - 1e-9 * s) return true;
+    if (across > s / 2 + 1e-9 * s) return false;
+    return nearest(q) == own;
+  }
 };
 
 // Every planned point so far, across zones.
@@ -294,9 +305,9 @@ void for_open_cells(const Lattice& lattice, const std::vector<PointMm>& open, do
   for (const PointMm v : open) {
     const auto own = lattice.nearest(v);
     for (long y = floor_of((v.y - cell_radius) / h); y <= ceil_of((v.y + cell_radius) / h); ++y)
-      for (long x = floor_of((v.x - cell_radius) / h); x <= ceil_of((v.x + cell_radius) / h); ++x) {
+      for (long x = floor_of((v.x - lattice.s / 2) / h); x <= ceil_of((v.x + lattice.s / 2) / h); ++x) {
         const PointMm q{static_cast<double>(x) * h, static_cast<double>(y) * h};
-        if (lattice.nearest(q) == own) f(q, x, y);
+        if (lattice.in_cell(own, v, q)) f(q, x, y);
       }
   }
 }
@@ -424,7 +435,7 @@ std::vector<PointMm> doubtful_samples(const Lattice& lattice, const std::vector<
         int count = 0;
         for (long j = 3 * y - 1; j <= 3 * y + 1; ++j)
           for (long i = 3 * x - 1; i <= 3 * x + 1; ++i)
-            if (lattice.nearest({static_cast<double>(i) * h, static_cast<double>(j) * h}) == own)
+            if (lattice.in_cell(own, v, {static_cast<double>(i) * h, static_cast<double>(j) * h}))
               in_cell[count][0] = i, in_cell[count++][1] = j;
         if (count == 0) continue;
         const double bound =
