@@ -279,21 +279,28 @@ std::vector<PointMm> seed_lattice(Sites& sites, PointIndex& index, const Lattice
   std::vector<PointMm> open;
   const BoxMm& b = job.area.box();
   const double cell_radius = lattice.s / kSqrt3;
+  const double outside = cell_radius + job.sample_step;  // beyond this, a vertex's cell lies wholly outside
   for (long r = floor_of((b.min_y - cell_radius) / lattice.h);
-       r <= ceil_of((b.max_y + cell_radius) / lattice.h); ++r)
+       r <= ceil_of((b.max_y + cell_radius) / lattice.h); ++r) {
+    // phi changes by at most the distance moved: from the last vertex probed, the bounds `low` and `high`
+    // widen by a spacing per vertex along the row, and settle the vertices deep inside or far outside
+    // without a probe.
+    double low = -std::numeric_limits<double>::infinity(), high = std::numeric_limits<double>::infinity();
     for (long c = floor_of((b.min_x - cell_radius) / lattice.s) - 1;
-         c <= ceil_of((b.max_x + cell_radius) / lattice.s); ++c) {
+         c <= ceil_of((b.max_x + cell_radius) / lattice.s); ++c, low -= lattice.s, high += lattice.s) {
       const PointMm v = lattice.at(r, c);
-      const double phi = job.area.phi(v);
-      if (phi > cell_radius + job.sample_step) continue;  // its cell lies wholly outside the area
-      if (phi <= -kInside) any_inside = true;
-      if (phi <= -kInside && index.nearest(sites, v) >= job.min_gap) {
+      if (high > -kInside && low <= outside) low = high = job.area.phi(v);
+      if (low > outside) continue;
+      const bool inside = high <= -kInside;
+      if (inside) any_inside = true;
+      if (inside && index.nearest(sites, v) >= job.min_gap) {
         sites.add(v, job.zone);
         index.add(sites, sites.size() - 1);  // a spacing from its lattice neighbours: it crowds none of them
       } else {
         open.push_back(v);
       }
     }
+  }
   return open;
 }
 
