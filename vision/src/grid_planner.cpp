@@ -652,9 +652,9 @@ double interaction_mm(double spacing) {
 // interaction_mm; the treatable areas lie within them).
 std::vector<std::vector<std::size_t>> earlier_neighbours(const std::vector<Zone>& zones, double spacing) {
   const double reach = interaction_mm(spacing);
-  std::vector<BoxMm> box;
-  for (const Zone& z : zones)
-    box.push_back(bounds(z.polygon_mm));
+  std::vector<BoxMm> box(zones.size());
+  for (std::size_t z = 0; z < zones.size(); ++z)
+    box[z] = bounds(zones[z].polygon_mm);
   std::vector<std::vector<std::size_t>> after(zones.size());
   for (std::size_t z = 0; z < zones.size(); ++z)
     for (std::size_t y = 0; y < z; ++y) {

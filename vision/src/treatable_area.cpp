@@ -71,8 +71,10 @@ TreatableArea::Probe TreatableArea::probe(PointMm p) const {
 
 const std::vector<std::size_t>& TreatableArea::candidates(std::size_t c) const {
   if (grid_ready_[c]) return grid_[c];
-  const auto col = static_cast<double>(c % static_cast<std::size_t>(grid_cols_));
-  const auto row = static_cast<double>(c / static_cast<std::size_t>(grid_cols_));
+  const auto cols = static_cast<std::size_t>(grid_cols_);
+  const std::size_t row_index = c / cols;  // whole cells
+  const auto col = static_cast<double>(c % cols);
+  const auto row = static_cast<double>(row_index);
   const PointMm centre{grid_box_.min_x + (col + 0.5) * grid_cell_,
                        grid_box_.min_y + (row + 0.5) * grid_cell_};
   // Every point of the cell lies within the half-diagonal of its centre, so its distance to an edge is the
