@@ -107,7 +107,7 @@ class TwoOpt {
     return length(points_[order_[p]], points_[order_[q]]);
   }
   // The path's edge from position p to p + 1, kept as the path changes; none past either end.
-  double edge(std::size_t p) const { return p + 1 < order_.size() ? next_[p] : 0; }
+  double edge(std::size_t p) const { return p < order_.size() && p + 1 < order_.size() ? next_[p] : 0; }
   // The gain of reversing positions lo..hi: edges (lo-1, lo) and (hi, hi+1) become (lo-1, hi), (lo, hi+1).
   double gain(std::size_t lo, std::size_t hi) const {
     const std::size_t before = lo - 1;  // wraps past the start: no edge there
