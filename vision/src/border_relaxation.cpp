@@ -260,16 +260,14 @@ void relax_steps(std::vector<PointMm>& points, std::size_t first, const Job& job
       std::vector<std::size_t> owner(job.coarse.size(), points.size());  // points.size(): a fixed point's
       for (std::size_t k = 0; k < job.coarse.size(); ++k) {
         const PointMm q = job.coarse[k];
-        std::size_t nearest = 0;
-        double nearest_d2 = std::numeric_limits<double>::infinity();
         if (index) {
           const auto [i, d] = index->nearest(q);
-          nearest = i, nearest_d2 = d * d;
-        } else {
-          for (std::size_t i = 0; i < moving.size(); ++i)
-            if (const double d2 = dist2(q, moving[i]); d2 < nearest_d2) nearest = i, nearest_d2 = d2;
+          if (d * d < job.coarse_fixed_d2[k]) owner[k] = first + i;
+          continue;
         }
-        if (nearest_d2 < job.coarse_fixed_d2[k]) owner[k] = first + nearest;
+        double nearest_d2 = job.coarse_fixed_d2[k];  // a moving point must be nearer than the fixed ones
+        for (std::size_t i = 0; i < moving.size(); ++i)
+          if (const double d2 = dist2(q, moving[i]); d2 < nearest_d2) nearest_d2 = d2, owner[k] = first + i;
       }
       if (step < lloyd) {  // each moving point to its cell's centroid
         std::vector<PointMm> sum(points.size());
