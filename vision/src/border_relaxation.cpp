@@ -529,7 +529,7 @@ PointMm SampleGrid::at(long x, long y) const {
   return {static_cast<double>(x0_ + x) * step_, static_cast<double>(y0_ + y) * step_};
 }
 
-signed char& SampleGrid::block_state(long bx, long by) {
+signed char SampleGrid::block_state(long bx, long by) {
   signed char& block = block_[static_cast<std::size_t>(by * ((cols_ + kBlock - 1) / kBlock) + bx)];
   if (block < 0) {
     // phi is 1-Lipschitz inside the polygon and never exceeds the distance outside it

@@ -53,7 +53,7 @@ class SampleGrid {
 
  private:
   bool member(long x, long y);
-  signed char& block_state(long bx, long by);
+  signed char block_state(long bx, long by);  // 0 all out, 1 all in, 2 mixed
   PointMm at(long x, long y) const;
 
   const TreatableArea& area_;

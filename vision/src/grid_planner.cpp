@@ -182,16 +182,13 @@ struct Lattice {
   }
 };
 
-// Every planned point so far, across zones.
+// The planned points a zone's planning sees: those of the earlier zones near it, then its own; or, for the
+// final measure, every zone's.
 struct Sites {
   std::vector<PointMm> pos;
-  std::vector<int> zone;
 
   std::size_t size() const { return pos.size(); }
-  void add(PointMm p, int z) {
-    pos.push_back(p);
-    zone.push_back(z);
-  }
+  void add(PointMm p) { pos.push_back(p); }
 };
 
 // A bucket grid over the planning box; queries reach one cell around, so radii up to the cell size.
@@ -264,7 +261,6 @@ class PointIndex {
 // What one zone's planning needs to know.
 struct ZoneJob {
   const TreatableArea& area;
-  int zone;
   double spacing;
   double min_gap;  // no two points closer
   double reach;    // every sample within this of a point
@@ -294,7 +290,7 @@ std::vector<PointMm> seed_lattice(Sites& sites, PointIndex& index, const Lattice
       const bool inside = high <= -kInside;
       if (inside) any_inside = true;
       if (inside && index.nearest(sites, v) >= job.min_gap) {
-        sites.add(v, job.zone);
+        sites.add(v);
         index.add(sites, sites.size() - 1);  // a spacing from its lattice neighbours: it crowds none of them
       } else {
         open.push_back(v);
@@ -360,7 +356,7 @@ void fill_holes(Sites& sites, PointIndex& index, const std::vector<PointMm>& dee
     if (index.nearest(sites, q) <= job.reach) continue;  // a point added meanwhile covers it
     const auto p = job.area.pull_inside(q);
     if (!p || index.nearest(sites, *p) < job.min_gap) continue;
-    sites.add(*p, job.zone);
+    sites.add(*p);
     index.add(sites, sites.size() - 1);
   }
 }
@@ -460,17 +456,17 @@ std::vector<PointMm> doubtful_samples(const Lattice& lattice, const std::vector<
 }
 
 // Puts `points` in place of the zone's points at `slots` (ascending), keeping the index in step. The zone's
-// points follow every earlier zone's in `sites`, and their order within the zone does not matter, so a point
+// points follow the other zones' in `sites`, and their order within the zone does not matter, so a point
 // left over is replaced by the last one.
 void replace_points(Sites& sites, PointIndex& index, const std::vector<std::size_t>& slots,
-                    const std::vector<PointMm>& points, int zone) {
+                    const std::vector<PointMm>& points) {
   for (std::size_t k = 0; k < std::min(slots.size(), points.size()); ++k) {
     index.remove(slots[k], sites.pos[slots[k]]);
     sites.pos[slots[k]] = points[k];
     index.add(sites, slots[k]);
   }
   for (std::size_t k = slots.size(); k < points.size(); ++k) {
-    sites.add(points[k], zone);
+    sites.add(points[k]);
     index.add(sites, sites.size() - 1);
   }
   for (std::size_t k = slots.size(); k-- > points.size();) {  // from the back: the last point is never one
@@ -482,7 +478,6 @@ void replace_points(Sites& sites, PointIndex& index, const std::vector<std::size
       index.add(sites, gone);
     }
     sites.pos.pop_back();
-    sites.zone.pop_back();
   }
 }
 
@@ -518,7 +513,7 @@ std::optional<Mended> mend_hole(Sites& sites, PointIndex& index, std::size_t fir
         planning::relax_window(job.area, grid, fixed, own, goal, window, widest);
     const bool gained = !relaxed.points.empty() && relaxed.worst_gap < relaxed.start_worst - kGain;
     if (!relaxed.met && !(widest && gained)) continue;
-    replace_points(sites, index, own_at, relaxed.points, job.zone);
+    replace_points(sites, index, own_at, relaxed.points);
     if (relaxed.met) return Mended{relaxed.worst_gap, {}};
     return Mended{0, std::move(relaxed.samples)};
   }
@@ -562,9 +557,8 @@ std::optional<double> relax_if_holed(Sites& sites, std::size_t first, const Poin
       relaxed.worst_gap + half_diagonal(kRelaxedSampleStep) >= worst + half_diagonal(job.sample_step))
     return std::nullopt;
   sites.pos.resize(first);
-  sites.zone.resize(first);
   for (const PointMm& p : relaxed.points)
-    sites.add(p, job.zone);
+    sites.add(p);
   return relaxed.worst_gap;
 }
 
@@ -687,14 +681,10 @@ PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st, un
     Sites sites;
     for (const std::size_t y : after[z])
       for (const PointMm& p : out.per_zone[y])
-        sites.add(p, static_cast<int>(y));
+        sites.add(p);
     const std::size_t first = sites.size();
     const TreatableArea area(zones[z].polygon_mm, st.margin);
-    const ZoneJob job{area,
-                      static_cast<int>(z),
-                      st.spacing,
-                      0.9 * st.spacing + 1e-9,
-                      coverage_goal_mm(st.spacing) - 0.71 * step,
+    const ZoneJob job{area, st.spacing, 0.9 * st.spacing + 1e-9, coverage_goal_mm(st.spacing) - 0.71 * step,
                       step};
     // The zone's own index covers the zone and the reach of its planning (a point outside a bucket grid goes
     // to its edge bucket, where the queries near it still find it).
@@ -709,7 +699,7 @@ PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st, un
   Sites sites;
   for (std::size_t z = 0; z < zones.size(); ++z)
     for (const PointMm& p : out.per_zone[z])
-      sites.add(p, static_cast<int>(z));
+      sites.add(p);
   PointIndex index(box, st.spacing);
   index.rebuild(sites);
   out.coverage_mm.resize(zones.size());

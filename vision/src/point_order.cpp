@@ -44,7 +44,7 @@ double length(PointMm a, PointMm b) {
 }
 
 // About k nearest neighbours of every point, k apiece in one array (fewer where there are fewer): the
-// nearest among the 5 x 5 cells around it, on a bucket grid of about two points a cell. Exactness does not
+// nearest among the 3 x 3 cells around it, on a bucket grid of about two points a cell. Exactness does not
 // matter: they are only the moves 2-opt tries.
 std::vector<std::size_t> nearest_neighbours(const std::vector<PointMm>& points, std::size_t k) {
   const BoxMm box = bounds(points);

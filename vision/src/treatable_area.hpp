@@ -30,7 +30,6 @@ inline PointMm operator*(double k, PointMm a) {
 }
 
 // The treatable area as a signed distance phi: negative inside. Holds a reference to the polygon. Not safe to
-// share between threads (it fills its edge grid as it is probed). Not safe to
 // share between threads (it fills its edge grid as it is probed).
 class TreatableArea {
  public:
