@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain and build
-  g++ cmake ninja-build pkg-config git python3
+  g++ cmake ninja-build pkg-config git python3 ccache
   # libraries (headers and CMake/pkg-config files)
   libboost-dev libserialport-dev libopencv-dev libopencv-contrib-dev libsqlite3-dev sqlite3
   libimgui-dev libglfw3-dev libgl-dev fonts-dejavu-core libsodium-dev libssl-dev nlohmann-json3-dev libcli11-dev
