@@ -36,28 +36,40 @@ CommandRun mesostation(const std::string& args) {
   return run;
 }
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("meso_vision_commands_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir / name;
-}
+// Each test writes its files in a folder of its own, removed when it ends.
+class CommandOnFiles : public ::testing::Test {
+ protected:
+  void TearDown() override { fs::remove_all(dir_); }
 
-// A planning photo from the synthetic camera: no handpiece, the crown thinned.
-fs::path planning_photo(const std::string& name, std::set<int> hidden = {}) {
-  sim::SyntheticCameraOptions options;
-  options.seed = 9;
-  options.hidden_markers = std::move(hidden);
-  for (const auto& region : options.layout.regions)
-    if (region.name == "crown") options.thinning.push_back({region.polygon_mm, 0.25});
-  sim::SyntheticCamera camera(options);
-  vision::Frame frame;
-  camera.next(frame);
-  fs::path path = scratch(name);
-  cv::imwrite(path.string(), frame.image);
-  return path;
-}
+  fs::path scratch(const std::string& name) {
+    fs::create_directories(dir_);
+    return dir_ / name;
+  }
 
-TEST(MarkersCommand, PrintsEveryMarkerAtTrueScale) {
+  // A planning photo from the synthetic camera: no handpiece, the crown thinned.
+  fs::path planning_photo(const std::string& name, std::set<int> hidden = {}) {
+    sim::SyntheticCameraOptions options;
+    options.seed = 9;
+    options.hidden_markers = std::move(hidden);
+    for (const auto& region : options.layout.regions)
+      if (region.name == "crown") options.thinning.push_back({region.polygon_mm, 0.25});
+    sim::SyntheticCamera camera(options);
+    vision::Frame frame;
+    camera.next(frame);
+    fs::path path = scratch(name);
+    cv::imwrite(path.string(), frame.image);
+    return path;
+  }
+
+ private:
+  fs::path dir_ =
+      fs::temp_directory_path() / ("meso_vision_commands_" + std::to_string(::getpid()) + "_" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
+};
+using MarkersCommand = CommandOnFiles;
+using PlanCommand = CommandOnFiles;
+
+TEST_F(MarkersCommand, PrintsEveryMarkerAtTrueScale) {
   const fs::path png = scratch("band.png");
   const CommandRun run = mesostation("markers --out " + png.string() + " --dpi 300");
   ASSERT_EQ(run.exit_code, 0) << run.output;
@@ -78,7 +90,7 @@ TEST(MarkersCommand, PrintsEveryMarkerAtTrueScale) {
   EXPECT_NEAR(cv::norm(centre[4] - centre[0]), 224 * px_per_mm, 3.0);
 }
 
-TEST(PlanCommand, APhotoBecomesAMetricPlanInJson) {
+TEST_F(PlanCommand, APhotoBecomesAMetricPlanInJson) {
   const fs::path photo = planning_photo("scalp.png");
   const fs::path overlay = scratch("overlay.png");
   const CommandRun run =
@@ -114,7 +126,7 @@ TEST(PlanCommand, APhotoBecomesAMetricPlanInJson) {
   EXPECT_FALSE(cv::imread(overlay.string()).empty());
 }
 
-TEST(PlanCommand, FewerThanThreeMarkersStopsWithTheReason) {
+TEST_F(PlanCommand, FewerThanThreeMarkersStopsWithTheReason) {
   const fs::path photo = planning_photo("two_markers.png", {0, 1, 2, 3, 4, 5});
   const CommandRun run = mesostation("plan --image " + photo.string());
   EXPECT_EQ(run.exit_code, 1);
@@ -122,14 +134,14 @@ TEST(PlanCommand, FewerThanThreeMarkersStopsWithTheReason) {
       << run.output;
 }
 
-TEST(PlanCommand, APlanOverTheCapIsRefusedSayingByHowMuch) {
+TEST_F(PlanCommand, APlanOverTheCapIsRefusedSayingByHowMuch) {
   const fs::path photo = planning_photo("cap.png");
   const CommandRun run = mesostation("plan --image " + photo.string() + " --cap-ml 0.5");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.output.find("over the"), std::string::npos) << run.output;
 }
 
-TEST(PlanCommand, UnreadableInputsAreNamed) {
+TEST_F(PlanCommand, UnreadableInputsAreNamed) {
   CommandRun run = mesostation("plan --image /nonexistent/scalp.png");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find("/nonexistent/scalp.png"), std::string::npos) << run.output;
