@@ -20,13 +20,12 @@ cleanup() {  # without errexit: a killed child's status must not stop the cleanu
 }
 trap cleanup EXIT
 
-# A free display number.
-display=90
-while [[ -e /tmp/.X11-unix/X$display || -e /tmp/.X$display-lock ]]; do display=$((display + 1)); done
-Xvfb ":$display" -screen 0 1600x1000x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+# Xvfb picks a free display and writes its number once it accepts clients (-displayfd).
+Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
-for _ in $(seq 50); do [[ -e /tmp/.X11-unix/X$display ]] && break; sleep 0.1; done
-export DISPLAY=":$display"
+for _ in $(seq 600); do [[ -s $work/display ]] && break; sleep 0.1; done
+[[ -s $work/display ]] || { echo "console_idle_cpu: Xvfb gave no display:" >&2; cat "$work/xvfb.log" >&2; exit 1; }
+export DISPLAY=":$(head -1 "$work/display")"
 
 "$bin" --demo --db "$work/idle.db" >"$work/console.log" 2>&1 &
 app_pid=$!

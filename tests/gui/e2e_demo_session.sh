@@ -15,13 +15,20 @@ rm -f "$out"/*.png "$out"/log
 db=$out/demo.db
 rm -f "$db" "$db"-wal "$db"-shm "$db".key
 
-n=$((200 + RANDOM % 300)); while [ -e /tmp/.X$n-lock ]; do n=$((n + 1)); done
-Xvfb :$n -screen 0 1280x720x24 >/dev/null 2>&1 & xvfb=$!
-export DISPLAY=:$n
+# Xvfb picks a free display itself and writes its number once it accepts clients (-displayfd): no race
+# with another display for the number, and no fixed wait that a loaded machine outlasts.
+rm -f "$out/display"
+Xvfb -displayfd 3 -screen 0 1280x720x24 -nolisten tcp 3>"$out/display" >"$out/xvfb.log" 2>&1 & xvfb=$!
 app=
 cleanup() { [ -n "$app" ] && kill "$app" 2>/dev/null; sleep 0.5; kill $xvfb 2>/dev/null || true; }
 trap cleanup EXIT
-for _ in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 600); do
+  [ -s "$out/display" ] && break
+  kill -0 $xvfb 2>/dev/null || { echo "e2e: Xvfb exited:" >&2; cat "$out/xvfb.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -s "$out/display" ] || { echo "e2e: Xvfb gave no display in 60 s" >&2; exit 1; }
+export DISPLAY=:$(head -1 "$out/display")
 
 "$mesostation" --demo --db "$db" --width 1280 --height 720 2>"$out/console.err" & app=$!
 
