@@ -11,6 +11,12 @@ clang-format --dry-run -Werror "${files[@]}"
 echo "lint: clang-format clean (${#files[@]} files)"
 
 [ -f build/compile_commands.json ] || cmake -S . -B build -G Ninja >/dev/null
-mapfile -t sources < <(git ls-files '*.cpp' | grep -v '^fuzz/')
-scripts/tidy_cached.py build "${sources[@]}"
-echo "lint: clang-tidy clean (${#sources[@]} sources)"
+# Tests get every check but the static analyzer, whose path search through GoogleTest's macros costs three
+# to five times the rest of a test file's checks (grid_planner_test.cpp: 68 s against 13 s).
+mapfile -t sources < <(git ls-files '*.cpp' | grep -v -e '^fuzz/' -e '^tests/')
+mapfile -t tests < <(git ls-files 'tests/*.cpp')
+status=0
+scripts/tidy_cached.py build "${sources[@]}" || status=1
+scripts/tidy_cached.py --tidy-arg=--checks=-clang-analyzer-* build "${tests[@]}" || status=1
+[ $status -eq 0 ] || { echo "lint: clang-tidy found problems (above)" >&2; exit 1; }
+echo "lint: clang-tidy clean (${#sources[@]} sources, ${#tests[@]} test files)"

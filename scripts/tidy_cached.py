@@ -2,12 +2,12 @@
 """Runs clang-tidy on each source, skipping those whose exact input was already found clean on this machine.
 
 Usage:
-    scripts/tidy_cached.py BUILD_DIR SOURCE...
+    scripts/tidy_cached.py [--tidy-arg=ARG ...] BUILD_DIR SOURCE...    (each ARG is passed on to clang-tidy)
 
 clang-tidy 14 walks every header a file includes (Boost.Asio, OpenCV, nlohmann/json), so a full run takes
 tens of minutes on 2 cores, most of it re-checking inputs that did not change. Like ccache, this keys each
-clean result on everything clang-tidy reads: its version, .clang-tidy, the file's compile command and the
-file as clang preprocesses it (every header's text and path inlined). The repository's root is replaced by
+clean result on everything clang-tidy reads: its version, .clang-tidy, the extra arguments, the file's compile
+command and the file as clang preprocesses it (every header's text and path inlined). The repository's root is replaced by
 a placeholder in the key, so clones in other folders share results. Only a clean result is kept: a file
 with a finding is checked again on every run, and a changed header changes the key of each file that
 includes it. The cache is MESO_LINT_CACHE (default ~/.cache/mesostation/clang-tidy); deleting it is safe.
@@ -58,7 +58,7 @@ def key_for(root, tidy_identity, args, directory, names, source):
     return digest.hexdigest()
 
 
-def check(root, build_dir, cache, tidy_identity, entries, source):
+def check(root, build_dir, cache, tidy_identity, tidy_args, entries, source):
     absolute = str(pathlib.Path(root, source))
     entry = entries.get(absolute)
     if entry is None:
@@ -67,7 +67,7 @@ def check(root, build_dir, cache, tidy_identity, entries, source):
     key = key_for(root, tidy_identity, args, directory, {entry["file"], absolute}, absolute)
     if key is not None and (cache / key).exists():
         return source, True, "", True
-    tidy = subprocess.run(["clang-tidy", "-p", build_dir, *TIDY_ARGS, absolute], capture_output=True, text=True,
+    tidy = subprocess.run(["clang-tidy", "-p", build_dir, *tidy_args, absolute], capture_output=True, text=True,
                           check=False)
     clean = tidy.returncode == 0 and not tidy.stdout.strip()
     if clean and key is not None:
@@ -76,6 +76,8 @@ def check(root, build_dir, cache, tidy_identity, entries, source):
 
 
 def main(argv):
+    extra = [a.removeprefix("--tidy-arg=") for a in argv[1:] if a.startswith("--tidy-arg=")]
+    argv = argv[:1] + [a for a in argv[1:] if not a.startswith("--tidy-arg=")]
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
@@ -89,11 +91,12 @@ def main(argv):
     cache = pathlib.Path(os.environ.get("MESO_LINT_CACHE", pathlib.Path.home() / ".cache/mesostation/clang-tidy"))
     cache.mkdir(parents=True, exist_ok=True)
     version = subprocess.run(["clang-tidy", "--version"], capture_output=True, check=True).stdout
-    tidy_identity = version + pathlib.Path(root, ".clang-tidy").read_bytes()
+    tidy_args = TIDY_ARGS + extra
+    tidy_identity = version + pathlib.Path(root, ".clang-tidy").read_bytes() + "\0".join(extra).encode()
 
     failed, cached = [], 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        jobs = [pool.submit(check, root, build_dir, cache, tidy_identity, entries, s) for s in argv[2:]]
+        jobs = [pool.submit(check, root, build_dir, cache, tidy_identity, tidy_args, entries, s) for s in argv[2:]]
         for job in concurrent.futures.as_completed(jobs):
             source, clean, output, from_cache = job.result()
             cached += from_cache
