@@ -18,7 +18,7 @@ using std::chrono::milliseconds;
 // The station's side: a host-role link on the io_context, over whatever stream it is given.
 class AsioHost {
  public:
-  explicit AsioHost(asio::io_context& io) : io_(io), timer_(io), link_(hal::LinkRole::host, {}, now()) {}
+  explicit AsioHost(asio::io_context& io) : timer_(io), link_(hal::LinkRole::host, {}, now()) {}
 
   void attach(std::unique_ptr<hal::ByteStream> stream) {
     stream_ = std::move(stream);
@@ -67,7 +67,6 @@ class AsioHost {
     });
   }
 
-  asio::io_context& io_;
   asio::steady_timer timer_;
   hal::MesogunLink link_;
   std::unique_ptr<hal::ByteStream> stream_;
