@@ -6,9 +6,9 @@ Usage:
 
 clang-tidy 14 walks every header a file includes (Boost.Asio, OpenCV, nlohmann/json), so a full run takes
 tens of minutes on 2 cores, most of it re-checking inputs that did not change. Like ccache, this keys each
-clean result on everything clang-tidy reads: its version, .clang-tidy, the extra arguments, the file's compile
-command and the file as clang preprocesses it (every header's text and path inlined). The repository's root is replaced by
-a placeholder in the key, so clones in other folders share results. Only a clean result is kept: a file
+clean result on everything clang-tidy reads: its version, .clang-tidy, the extra arguments, the file's
+compile command and the file as clang preprocesses it (every header's text and path inlined). The
+repository's root is replaced by a placeholder in the key, so clones in other folders share results. Only a clean result is kept: a file
 with a finding is checked again on every run, and a changed header changes the key of each file that
 includes it. The cache is MESO_LINT_CACHE (default ~/.cache/mesostation/clang-tidy); deleting it is safe.
 
@@ -33,6 +33,7 @@ def compile_args(entry):
 
 
 def preprocess_command(args, names, source):
+    # names: the spellings of the source in args, dropped there so it is given once, at the end
     """The file's own compile command, run by clang++ to print the preprocessed text instead."""
     out, skip = ["clang++"], False
     for arg in args[1:]:
