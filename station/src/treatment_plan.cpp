@@ -60,6 +60,10 @@ void validate_step(const PlanStep& s, std::size_t index, const ClinicalLimits& l
       problems.push_back(at + "the coverage of zone '" + c.zone + "' is stated twice");
     if (!std::isfinite(c.within_mm) || c.within_mm <= 0 || !std::isfinite(c.goal_mm) || c.goal_mm <= 0)
       problems.push_back(at + "the coverage of zone '" + c.zone + "' must be positive millimetres");
+    else if (c.within_mm > c.goal_mm)
+      problems.push_back(at + "zone '" + c.zone + "' is covered only within " + fmt(c.within_mm) +
+                         " mm, beyond its " + fmt(c.goal_mm) +
+                         " mm goal: plan it again at a smaller spacing");
   }
 }
 

@@ -233,20 +233,35 @@ TEST(GuiPanels, EachStepOfTheFlowHasItsKey) {
   EXPECT_TRUE(actions.called("dismiss_session"));
 }
 
-TEST(GuiPanels, ThePreviewStatesEachZonesCoverageAndMarksAZoneShortOfTheGoal) {
+TEST(GuiPanels, ThePreviewStatesEachZonesCoverage) {
   HeadlessImGui imgui;
   RecordingActions actions;
   Forms forms;
   auto planning = session_view(SessionState::planning);
   planning.preview.ready = true;
   planning.preview.plan.steps.resize(1);
-  planning.preview.plan.steps[0].spacing_mm = 10;  // goal 10/sqrt(3) + 0.5 = 6.3 mm
-  planning.preview.zones = {{"crown", 30, 1'500'000, 3000, 6.1}, {"temple", 8, 400'000, 900, 7.4}};
+  planning.preview.plan.steps[0].spacing_mm = 10;
+  planning.preview.zones = {{"crown", 30, 1'500'000, 3000, 6.1}, {"temple", 8, 400'000, 900, 5.9}};
   planning.preview.points = 38;
   imgui.frame(planning, forms, actions);
   EXPECT_TRUE(imgui.shows("every point within 6.1 mm of a point"));
-  EXPECT_TRUE(imgui.shows("every point within 7.4 mm of a point (goal 6.3 mm: gaps along the margin)"));
-  EXPECT_FALSE(imgui.shows("6.1 mm of a point (goal"));
+  EXPECT_TRUE(imgui.shows("every point within 5.9 mm of a point"));
+}
+
+TEST(GuiPanels, APlanRefusedForItsCoverageSaysWhy) {
+  HeadlessImGui imgui;
+  RecordingActions actions;
+  Forms forms;
+  auto planning = session_view(SessionState::planning);
+  planning.preview.error =
+      "plan refused: zone 'crown' (6.40 mm) is not covered at 10.0 mm spacing: the best plan found leaves "
+      "part "
+      "of it that far from every planned point, beyond the 6.27 mm goal (spacing/sqrt(3) + 0.5 mm); at 9.0 "
+      "mm "
+      "spacing every zone is covered: plan at that spacing, or draw the zone wider or rounder";
+  imgui.frame(planning, forms, actions);
+  EXPECT_TRUE(imgui.shows(planning.preview.error));
+  EXPECT_FALSE(imgui.shows("every point within"));
 }
 
 TEST(GuiPanels, AcceptWaitsForAPreview) {

@@ -108,7 +108,7 @@ TEST(PlanValidation, AMicroneedlingPassThenMesotherapyIsOnePlan) {
 }
 
 // The planner's coverage statement travels with the plan (and so into the journal's plan.set), checked
-// against the step's zones.
+// against the step's zones and its goal.
 TEST(PlanValidation, TheCoverageThePlannerStatedIsKeptAndChecked) {
   auto step = point_step();
   step.coverage = {{"crown", 6.21, 6.27}};
@@ -126,6 +126,11 @@ TEST(PlanValidation, TheCoverageThePlannerStatedIsKeptAndChecked) {
   EXPECT_TRUE(mentions(problems, "coverage of zone 'temple' is stated, but the step does not name it"));
   EXPECT_TRUE(mentions(problems, "coverage of zone 'crown' is stated twice"));
   EXPECT_TRUE(mentions(problems, "coverage of zone 'crown' must be positive millimetres"));
+  // The planner refuses a plan short of its coverage goal; the station refuses one that says it is.
+  auto short_of_goal = step;
+  short_of_goal.coverage = {{"crown", 6.4, 6.27}};
+  EXPECT_TRUE(mentions(validate(plan_of({short_of_goal}), default_limits()),
+                       "zone 'crown' is covered only within 6.4 mm, beyond its 6.27 mm goal"));
 
   auto bad = j;
   bad["steps"][0]["coverage"][0]["within"] = 6;

@@ -1,7 +1,8 @@
 // The planner's guarantees, checked on random zone shapes: every point of each zone's treatable area (the
-// zone less its margin) lies within spacing/sqrt(3) + 0.5 mm of a planned point, no two planned points are
-// closer than 0.9 x spacing, and every planned point lies in its zone's treatable area. The checker is
-// shown to catch a plain lattice cropped to the area, which leaves holes along the margin.
+// zone less its margin) lies within spacing/sqrt(3) + 0.5 mm of a planned point or the plan is refused, no
+// two planned points are closer than 0.9 x spacing, and every planned point lies in its zone's treatable
+// area. The checker is shown to catch a plain lattice cropped to the area, which leaves holes along the
+// margin.
 #include "meso/vision/grid_planner.hpp"
 
 #include <gtest/gtest.h>
@@ -118,6 +119,7 @@ Case random_case(std::mt19937& rng, int i) {
 
 PlanRequest request_for(const Case& c) {
   PlanRequest r;
+  r.name_covering_spacing = false;  // a refusal's radius is what these tests check
   r.technique = c.technique;
   r.spacing_mm = c.spacing;
   r.margin_mm = c.margin;
@@ -146,6 +148,7 @@ bool crosses(const PolygonMm& p) {
 struct RandomPlan {
   Case c;
   std::optional<GridPlan> plan;
+  bool short_of_coverage = false;  // refused for its coverage: `plan` is the refused plan
   std::string refusal;
 };
 
@@ -155,9 +158,13 @@ const std::vector<RandomPlan>& random_plans() {
     std::vector<RandomPlan> out;
     std::mt19937 rng(20240517);
     for (int i = 0; i < 200; ++i) {
-      RandomPlan r{random_case(rng, i), std::nullopt, {}};
+      RandomPlan r{random_case(rng, i), std::nullopt, false, {}};
       try {
         r.plan = plan_grid({{"z", r.c.polygon}}, request_for(r.c));
+      } catch (const PlanShortOfCoverage& e) {
+        r.plan = e.plan;
+        r.short_of_coverage = true;
+        r.refusal = e.what();
       } catch (const PlanRefused& e) {
         r.refusal = e.what();
       }
@@ -168,7 +175,8 @@ const std::vector<RandomPlan>& random_plans() {
   return plans;
 }
 
-// Runs `check` on each random case's plan; returns how many were planned.
+// Runs `check` on each random case's plan, and on the plan refused for its coverage; returns how many were
+// planned or refused so.
 template <class Check>
 int plan_random_cases(Check check) {
   int planned = 0;
@@ -189,7 +197,7 @@ int plan_random_cases(Check check) {
       continue;
     }
     ++planned;
-    check(c, *r.plan);
+    check(r);
   }
   return planned;
 }
@@ -201,13 +209,17 @@ int plan_random_cases(Check check) {
 //   and not more than a sample grid's worth above it (the planner samples every 0.25 mm, 0.375 mm for
 //   nappage, 0.125 mm once relaxed, and adds the half-diagonal), or than a lattice cell's circumradius,
 //   spacing/sqrt(3), which bounds the cells it does not sample;
-// - where the coverage guarantee stands: the lattice and greedy fill alone met it on 7 of the 197 planned
-//   zones; relaxing the zones that kept a hole brings that to 194. The 3 that miss are small zones at 17.7 to
-//   19.2 mm spacing (2 to 4 points); see the disabled test below. One more is allowed, since another
-//   compiler's rounding can send a relaxation elsewhere; losing more is a regression.
-TEST(GridPlanner, RandomShapesKeepTheSpacingInsideTheAreaAndStateTheCoverageTheyReach) {
-  int met = 0;
-  const int planned = plan_random_cases([&](const Case& c, const GridPlan& plan) {
+// - every plan made covers its zone within spacing/sqrt(3) + 0.5 mm, by its statement and the checker; a
+//   zone the planner cannot cover is refused, and its refused plan states a radius beyond that. The lattice
+//   and greedy fill alone cover 7 of the 197 zones; relaxing the zones that kept a hole brings that to 193.
+//   The 4 refused are small zones at 17.7 to 19.2 mm spacing (2 to 4 points); see the disabled test below.
+//   One more is allowed, since another compiler's rounding can send a relaxation elsewhere; losing more is a
+//   regression.
+TEST(GridPlanner, RandomShapesAreCoveredOrRefusedKeepTheSpacingAndStayInsideTheArea) {
+  int refused = 0;
+  const int planned = plan_random_cases([&](const RandomPlan& r) {
+    const Case& c = r.c;
+    const GridPlan& plan = *r.plan;
     const auto points = positions(plan);
     ASSERT_FALSE(points.empty());
     for (const PointMm& p : points)
@@ -220,20 +232,27 @@ TEST(GridPlanner, RandomShapesKeepTheSpacingInsideTheAreaAndStateTheCoverageThey
     EXPECT_GE(stated, measured);
     const double step = c.technique == Technique::nappage ? 0.375 : 0.25;
     EXPECT_LE(stated, std::max(measured + 2 * 0.71 * step + 0.2, c.spacing / kSqrt3 + 0.71 * step + 1e-9));
-    met += measured <= c.spacing / kSqrt3 + 0.5 ? 1 : 0;
+    const double goal = coverage_goal_mm(c.spacing);
+    if (r.short_of_coverage) {
+      ++refused;
+      EXPECT_GT(stated, goal);
+      EXPECT_NE(r.refusal.find("zone 'z' ("), std::string::npos) << r.refusal;
+    } else {
+      EXPECT_LE(stated, goal);
+      EXPECT_LE(measured, goal);
+    }
   });
   EXPECT_GE(planned, 190);
-  EXPECT_GE(met, planned - 4) << met << " of " << planned << " zones meet the coverage goal";
+  EXPECT_LE(refused, 5) << refused << " of " << planned << " zones refused as not covered";
 }
 
-// KNOWN FAILING, so disabled (run it with --gtest_also_run_disabled_tests): 3 small zones keep a hole (cases
-// 9, 66 and 185). A search over every pair of positions 0.5 mm apart finds a 2-point plan for case 185 within
-// the goal: the relaxation, with its 200 restarts, misses it. For cases 9 and 66 no plan was found (3 and 4
-// points; the search did not try them all).
-TEST(GridPlanner, DISABLED_RandomShapesAreCoveredWithinSpacingOverSqrt3PlusHalfAMillimetre) {
-  plan_random_cases([](const Case& c, const GridPlan& plan) {
-    EXPECT_LE(worst_gap(c.polygon, c.margin, positions(plan)), c.spacing / kSqrt3 + 0.5);
-  });
+// KNOWN FAILING, so disabled (run it with --gtest_also_run_disabled_tests): 4 small zones are refused as not
+// covered (cases 9, 66, 81 and 185). A search over every pair of positions 0.5 mm apart finds a 2-point plan
+// for case 185 within the goal: the relaxation, with its 200 restarts, misses it. For cases 9 and 66 no plan
+// was found (3 and 4 points; the search did not try them all). Case 81 reaches 11.596 mm against 11.521 mm at
+// a corner of its margin, which the 0.25 mm checker samples at 11.503 mm (a 0.01 mm grid finds 11.588 mm).
+TEST(GridPlanner, DISABLED_EveryRandomShapeIsCovered) {
+  plan_random_cases([](const RandomPlan& r) { EXPECT_FALSE(r.short_of_coverage) << r.refusal; });
 }
 
 PolygonMm ellipse(double a, double b, int vertices) {
@@ -362,32 +381,80 @@ TEST(GridPlanner, RandomZonesTooBigToRelaxAsAWholeMeetTheCoverageGoal) {
   EXPECT_EQ(planned, 6);
 }
 
-// Why the guarantee cannot hold for every zone: a thin half-ring between radii 8.2 and 8.99 mm at 20 mm
-// spacing. No two of its points are 18 mm (0.9 x spacing) apart, so it holds one point p at radius r; its
-// two ends e1, e2 (at radius 8.99 mm, 17.98 mm apart) then lie at least
-// sqrt((|p-e1|^2 + |p-e2|^2) / 2) = sqrt(r^2 + 8.99^2) >= 12.16 mm from it, beyond the goal of
-// 20/sqrt(3) + 0.5 = 12.05 mm. The planner plans the one point and says how far it reaches.
-TEST(GridPlanner, AZoneNoPlanCanCoverStatesTheRadiusItReaches) {
+// A half-ring between radii 8.2 and 8.99 mm around (x, 0): too thin for two points 18 mm apart.
+PolygonMm thin_half_ring(double x) {
   PolygonMm ring;
   constexpr int kSteps = 24;
   for (int i = 0; i <= kSteps; ++i) {
     const double t = std::numbers::pi * i / kSteps;
-    ring.push_back({8.99 * std::cos(t), 8.99 * std::sin(t)});
+    ring.push_back({x + 8.99 * std::cos(t), 8.99 * std::sin(t)});
   }
   for (int i = kSteps; i >= 0; --i) {
     const double t = std::numbers::pi * i / kSteps;
-    ring.push_back({8.2 * std::cos(t), 8.2 * std::sin(t)});
+    ring.push_back({x + 8.2 * std::cos(t), 8.2 * std::sin(t)});
   }
+  return ring;
+}
+
+// A zone no plan can cover is refused: a thin half-ring between radii 8.2 and 8.99 mm at 20 mm spacing. No
+// two of its points are 18 mm (0.9 x spacing) apart, so it holds one point p at radius r; its two ends e1, e2
+// (at radius 8.99 mm, 17.98 mm apart) then lie at least sqrt((|p-e1|^2 + |p-e2|^2) / 2) = sqrt(r^2 + 8.99^2)
+// >= 12.16 mm from it, beyond the goal of 20/sqrt(3) + 0.5 = 12.05 mm. The refusal names the zone and the
+// radius its best plan reaches, to a micrometre; at 12 mm, the zone is covered.
+TEST(GridPlanner, AZoneNoPlanCanCoverIsRefusedWithTheRadiusItReaches) {
+  const PolygonMm ring = thin_half_ring(0);
   PlanRequest r;
   r.spacing_mm = 20;
   r.margin_mm = 0;
-  const GridPlan plan = plan_grid({{"hairline", ring}}, r);
-  ASSERT_EQ(plan.points.size(), 1U);
-  const PointMm p = plan.points[0].mm;
-  const double from_ends = std::max(distance(p, {8.99, 0}), distance(p, {-8.99, 0}));
-  EXPECT_GE(from_ends, 12.16);
-  EXPECT_GE(plan.zones[0].coverage_mm, from_ends);
-  EXPECT_GT(plan.zones[0].coverage_mm, 20 / kSqrt3 + 0.5);
+  r.name_covering_spacing = false;
+  try {
+    plan_grid({{"hairline", ring}}, r);
+    FAIL() << "a plan was made";
+  } catch (const PlanShortOfCoverage& e) {
+    const GridPlan& plan = e.plan;
+    ASSERT_EQ(plan.points.size(), 1U);
+    const PointMm p = plan.points[0].mm;
+    const double from_ends = std::max(distance(p, {8.99, 0}), distance(p, {-8.99, 0}));
+    EXPECT_GE(from_ends, 12.16);
+    // The area's farthest point from p is one of its outline's vertices (its corners), and a refused zone's
+    // radius is measured to a micrometre.
+    double farthest = 0;
+    for (const PointMm& v : ring)
+      farthest = std::max(farthest, distance(p, v));
+    EXPECT_GE(plan.zones[0].coverage_mm, farthest);
+    EXPECT_LE(plan.zones[0].coverage_mm, farthest + 0.002);
+    const std::string what = e.what();
+    EXPECT_NE(what.find("zone 'hairline' (1"), std::string::npos) << what;
+    EXPECT_NE(what.find("not covered at 20.0 mm spacing"), std::string::npos) << what;
+    EXPECT_NE(what.find("beyond the 12.05 mm goal"), std::string::npos) << what;
+    EXPECT_NE(what.find("plan a smaller spacing"), std::string::npos) << what;
+  }
+  r.spacing_mm = 12;
+  const GridPlan covered = plan_grid({{"hairline", ring}}, r);
+  EXPECT_EQ(covered.points.size(), 2U);
+  EXPECT_LE(worst_gap(ring, 0, positions(covered)), coverage_goal_mm(12));
+}
+
+// Zones that fall short are all named, and the plan refused holds every zone's statement.
+TEST(GridPlanner, EveryZoneShortOfCoverageIsNamed) {
+  const PolygonMm ring = thin_half_ring(0);
+  const PolygonMm shifted = thin_half_ring(200);
+  PlanRequest r;
+  r.spacing_mm = 20;
+  r.margin_mm = 0;
+  r.name_covering_spacing = false;
+  r.session_cap_nl = 1'000'000'000;
+  try {
+    plan_grid({{"left", ring}, {"crown", rectangle(60, 0, 140, 60)}, {"right", shifted}}, r);
+    FAIL() << "a plan was made";
+  } catch (const PlanShortOfCoverage& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("zones 'left' ("), std::string::npos) << what;
+    EXPECT_NE(what.find(" and 'right' ("), std::string::npos) << what;
+    EXPECT_EQ(what.find("crown"), std::string::npos) << what;
+    ASSERT_EQ(e.plan.zones.size(), 3U);
+    EXPECT_LE(e.plan.zones[1].coverage_mm, coverage_goal_mm(20));
+  }
 }
 
 TEST(GridPlanner, TheCoverageCheckCatchesALatticeCroppedToTheArea) {
@@ -399,6 +466,16 @@ TEST(GridPlanner, TheCoverageCheckCatchesALatticeCroppedToTheArea) {
     if (!points.empty() && worst_gap(c.polygon, c.margin, points) > c.spacing / kSqrt3 + 0.5) ++holes;
   }
   EXPECT_GE(holes, 10);
+}
+
+// The plan, or the plan refused for its coverage: the spacing and the zones' shares hold in both.
+GridPlan plan_even_if_short(const std::vector<Zone>& zones, PlanRequest r) {
+  r.name_covering_spacing = false;
+  try {
+    return plan_grid(zones, r);
+  } catch (const PlanShortOfCoverage& e) {
+    return e.plan;
+  }
 }
 
 TEST(GridPlanner, TouchingZonesKeepTheSpacingAcrossTheirCommonBorder) {
@@ -414,7 +491,7 @@ TEST(GridPlanner, TouchingZonesKeepTheSpacingAcrossTheirCommonBorder) {
     r.spacing_mm = spacing;
     r.margin_mm = margin;
     r.session_cap_nl = 1'000'000'000;
-    const GridPlan plan = plan_grid(zones, r);
+    const GridPlan plan = plan_even_if_short(zones, r);
     const auto points = positions(plan);
     EXPECT_GE(closest_pair(points), 0.9 * spacing) << "case " << i;
     ASSERT_EQ(plan.zones.size(), 2U);
@@ -428,7 +505,7 @@ TEST(GridPlanner, OverlappingZonesLeaveTheSharedAreaToTheFirstZone) {
   PlanRequest r;
   r.margin_mm = 1;
   r.session_cap_nl = 1'000'000'000;
-  const GridPlan plan = plan_grid(zones, r);
+  const GridPlan plan = plan_even_if_short(zones, r);
   const auto points = positions(plan);
   EXPECT_GE(closest_pair(points), 9.0);
   for (const auto& p : plan.points) {
@@ -528,6 +605,7 @@ TEST(GridPlanner, PenPassesSerpentineInsideTheArea) {
 TEST(GridPlanner, RefusesAPlanOverTheSessionCapSayingByHowMuch) {
   const std::vector<Zone> zones{{"crown", rectangle(0, 0, 150, 120)}};
   PlanRequest r;
+  r.spacing_mm = 9;  // covers it (see the next test)
   r.session_cap_nl = 1'000'000'000;
   const std::int64_t needed = plan_grid(zones, r).volume_nl;
   r.session_cap_nl = needed;
@@ -542,6 +620,29 @@ TEST(GridPlanner, RefusesAPlanOverTheSessionCapSayingByHowMuch) {
   } catch (const PlanRefused& e) {
     EXPECT_EQ(std::string(e.what()).rfind(expected, 0), 0U) << e.what();
   }
+}
+
+// A 150 x 120 mm rectangle at the default 10 mm: its corners and long sides leave spots 6.40 mm from every
+// point, beyond the 6.27 mm goal. The refusal says at which spacing it is covered, and it is.
+TEST(GridPlanner, ARefusalForCoverageNamesASpacingThatCovers) {
+  const PolygonMm crown = rectangle(0, 0, 150, 120);
+  PlanRequest r;
+  r.session_cap_nl = 1'000'000'000;
+  try {
+    plan_grid({{"crown", crown}}, r);
+    FAIL() << "a plan was made";
+  } catch (const PlanShortOfCoverage& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("zone 'crown' (6.40 mm) is not covered at 10.0 mm spacing"), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("at 9.0 mm spacing every zone is covered: plan at that spacing"), std::string::npos)
+        << what;
+    EXPECT_GE(e.plan.zones[0].coverage_mm, worst_gap_bucketed(crown, 2, positions(e.plan), 10));
+  }
+  r.spacing_mm = 9;
+  const GridPlan plan = plan_grid({{"crown", crown}}, r);
+  EXPECT_LE(worst_gap_bucketed(crown, 2, positions(plan), 9), coverage_goal_mm(9));
+  EXPECT_GE(closest_pair(positions(plan)), 0.9 * 9);
 }
 
 std::string refusal(const std::vector<Zone>& zones, const PlanRequest& r) {

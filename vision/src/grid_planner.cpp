@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "border_relaxation.hpp"
+#include "farthest_point.hpp"
 #include "treatable_area.hpp"
 #include "zone_tasks.hpp"
 
@@ -593,17 +594,20 @@ std::optional<ZoneCoverage> plan_zone(Sites& sites, const BoxMm& box, const Latt
 // The farthest a point of the zone's treatable area lies from a planned point of any zone (an upper bound):
 // the worst sample, or a lattice cell's circumradius when only the margin's cells were sampled, plus the
 // sample grid's half-diagonal.
+double nearest_of_all(const Sites& sites, const PointIndex& index, PointMm q) {
+  double d = index.nearest(sites, q);
+  if (!std::isfinite(d))  // no point within one bucket: look at them all
+    for (const PointMm& p : sites.pos)
+      d = std::min(d, distance(p, q));
+  return d;
+}
+
 double coverage_radius(const Sites& sites, const PointIndex& index, const ZoneCoverage& zone,
                        double spacing) {
   if (zone.relaxed_worst) return *zone.relaxed_worst + half_diagonal(kRelaxedSampleStep);
   double worst = zone.bounded_worst;
-  for (const PointMm& q : zone.margin_samples) {
-    double d = index.nearest(sites, q);
-    if (!std::isfinite(d))  // no point within one bucket: look at them all
-      for (const PointMm& p : sites.pos)
-        d = std::min(d, distance(p, q));
-    worst = std::max(worst, d);
-  }
+  for (const PointMm& q : zone.margin_samples)
+    worst = std::max(worst, nearest_of_all(sites, index, q));
   // A point of the area lies within the half-diagonal of a grid point: a sample, or a grid point in a placed
   // vertex's cell, which lies within spacing/sqrt(3) of that vertex.
   return std::max(spacing / kSqrt3, worst) + half_diagonal(zone.step);
@@ -705,6 +709,14 @@ PlacedPoints place_points(const std::vector<Zone>& zones, const Settings& st, un
   out.coverage_mm.resize(zones.size());
   planning::run_zone_tasks(std::vector<std::vector<std::size_t>>(zones.size()), threads, [&](std::size_t z) {
     out.coverage_mm[z] = coverage_radius(sites, index, samples[z], st.spacing);
+    // A sampled bound adds its grid's half-diagonal (0.09 mm once relaxed), so a zone it puts just past the
+    // goal may meet it: such a zone is measured again, to a micrometre, before the plan is refused for it.
+    if (out.coverage_mm[z] > coverage_goal_mm(st.spacing)) {
+      const TreatableArea area(zones[z].polygon_mm, st.margin);
+      const double tight = planning::farthest_from_points(
+          area, [&](PointMm q) { return nearest_of_all(sites, index, q); }, st.spacing / 2, 1e-3);
+      out.coverage_mm[z] = std::min(out.coverage_mm[z], tight);
+    }
   });
   return out;
 }
@@ -772,6 +784,61 @@ GridPlan plan_pen(const std::vector<Zone>& zones, const Settings& st) {
   return plan;
 }
 
+GridPlan plan_points(const std::vector<Zone>& zones, const Settings& st, unsigned threads) {
+  const auto [per_zone, zone_order, coverage_mm] = place_points(zones, st, threads);
+  GridPlan plan{st.technique, st.spacing, st.margin, {}, {}, {}, 0};
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    const auto count = static_cast<std::int64_t>(per_zone[z].size());
+    plan.zones.push_back({zones[z].name, static_cast<int>(count), count * st.dose,
+                          area_mm2(zones[z].polygon_mm), coverage_mm[z]});
+    plan.volume_nl += count * st.dose;
+    for (const std::size_t i : zone_order[z]) {
+      const int order = static_cast<int>(plan.points.size()) + 1;
+      plan.points.push_back({order, per_zone[z][i], zones[z].name, st.depth, st.dose});
+    }
+  }
+  return plan;
+}
+
+// Each zone whose points leave part of it beyond the coverage goal, as "'name' (radius mm)".
+std::vector<std::string> zones_short_of_coverage(const GridPlan& plan) {
+  const double goal = coverage_goal_mm(plan.spacing_mm);
+  std::vector<std::string> out;
+  for (const ZoneTotals& z : plan.zones)
+    if (z.coverage_mm > goal) out.push_back("'" + z.name + "' (" + decimals(z.coverage_mm, 2) + " mm)");
+  return out;
+}
+
+// The clinician chose the spacing, so the planner does not narrow it by itself: a refusal names the widest
+// spacing, in steps of 0.5 mm and at most 2 mm narrower, at which every zone is covered (nullopt: none).
+// This plans the zones again up to four times, which a refusal can afford.
+std::optional<double> covering_spacing(const std::vector<Zone>& zones, const Settings& st, unsigned threads) {
+  const double narrowest = limits_of(st.technique).min_spacing;
+  for (int k = 1; k <= 4; ++k) {
+    Settings narrower = st;
+    narrower.spacing = st.spacing - 0.5 * k;
+    if (narrower.spacing < narrowest - 1e-9) break;
+    if (zones_short_of_coverage(plan_points(zones, narrower, threads)).empty()) return narrower.spacing;
+  }
+  return std::nullopt;
+}
+
+std::string coverage_refusal(const GridPlan& plan, const std::vector<std::string>& short_zones,
+                             std::optional<double> covering) {
+  std::string names;
+  for (std::size_t i = 0; i < short_zones.size(); ++i)
+    names += (i == 0 ? "" : i + 1 == short_zones.size() ? " and " : ", ") + short_zones[i];
+  const bool one = short_zones.size() == 1;
+  return std::string(one ? "zone " : "zones ") + names + (one ? " is" : " are") + " not covered at " +
+         decimals(plan.spacing_mm, 1) + " mm spacing: the best plan found leaves part of " +
+         (one ? "it" : "each") + " that far from every planned point, beyond the " +
+         decimals(coverage_goal_mm(plan.spacing_mm), 2) + " mm goal (spacing/sqrt(3) + 0.5 mm); " +
+         (covering
+              ? "at " + decimals(*covering, 1) + " mm spacing every zone is covered: plan at that spacing"
+              : "plan a smaller spacing") +
+         ", or draw the zone wider or rounder";
+}
+
 void check_volume(std::int64_t volume_nl, std::int64_t cap_nl) {
   if (volume_nl > cap_nl)
     throw PlanRefused("the plan needs " + ml(volume_nl) + ", " + ml(volume_nl - cap_nl) + " over the " +
@@ -807,20 +874,14 @@ GridPlan plan_grid(const std::vector<Zone>& zones, const PlanRequest& request) {
   const Settings st = resolve(request);
   check_zones(zones);
   if (st.technique == Technique::pen) return plan_pen(zones, st);
-  const auto [per_zone, zone_order, coverage_mm] = place_points(zones, st, request.threads);
-  GridPlan plan{st.technique, st.spacing, st.margin, {}, {}, {}, 0};
-  for (std::size_t z = 0; z < zones.size(); ++z) {
-    const auto count = static_cast<std::int64_t>(per_zone[z].size());
-    plan.zones.push_back({zones[z].name, static_cast<int>(count), count * st.dose,
-                          area_mm2(zones[z].polygon_mm), coverage_mm[z]});
-    plan.volume_nl += count * st.dose;
-  }
+  GridPlan plan = plan_points(zones, st, request.threads);
   check_volume(plan.volume_nl, st.cap);
-  for (std::size_t z = 0; z < zones.size(); ++z) {
-    for (const std::size_t i : zone_order[z]) {
-      const int order = static_cast<int>(plan.points.size()) + 1;
-      plan.points.push_back({order, per_zone[z][i], zones[z].name, st.depth, st.dose});
-    }
+  const std::vector<std::string> short_zones = zones_short_of_coverage(plan);
+  if (!short_zones.empty()) {
+    const auto covering =
+        request.name_covering_spacing ? covering_spacing(zones, st, request.threads) : std::nullopt;
+    std::string why = coverage_refusal(plan, short_zones, covering);
+    throw PlanShortOfCoverage(why, std::move(plan));
   }
   return plan;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "meso/vision/geometry.hpp"
@@ -27,6 +28,10 @@ struct PlanRequest {
   // Zones apart from each other are planned at once, on up to this many threads; 0: one per core. The plan
   // is the same whatever the number.
   unsigned threads = 0;
+  // A plan refused for its coverage (PlanShortOfCoverage) names the widest spacing, up to 2 mm narrower, at
+  // which every zone is covered: finding it plans the zones up to four times more. Off: the refusal only
+  // says to plan a smaller spacing.
+  bool name_covering_spacing = true;
 };
 
 struct PlannedPoint {
@@ -52,8 +57,8 @@ struct ZoneTotals {
   std::int64_t volume_nl = 0;
   double area_mm2 = 0;  // of the zone's polygon, margin included
   // Point and nappage: every point of the zone's treatable area lies within this of a planned point (an
-  // upper bound: the worst sample of a grid plus its half-diagonal); the goal is spacing/sqrt(3) + 0.5 mm.
-  // Pen: 0.
+  // upper bound: the worst sample of a grid plus its half-diagonal, or within a micrometre of the truth for a
+  // zone the samples put past the goal); the goal is spacing/sqrt(3) + 0.5 mm. Pen: 0.
   double coverage_mm = 0;
 };
 
@@ -68,10 +73,22 @@ struct GridPlan {
 };
 
 // A plan that cannot be made: a spacing, depth or dose outside the technique's range, a zone too small for
-// its margin or whose outline crosses itself, or a volume over the cap ("the plan needs 12.40 ml, 2.40 ml
-// over the 10.00 ml session cap").
+// its margin or whose outline crosses itself, a zone the planned points do not cover (see
+// PlanShortOfCoverage), or a volume over the cap ("the plan needs 12.40 ml, 2.40 ml over the 10.00 ml
+// session cap").
 struct PlanRefused : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
+};
+
+// Refused because some zone's points would leave part of it farther than spacing/sqrt(3) + 0.5 mm from
+// every planned point. No plan can cover some zones at their spacing (a thin arc at wide spacing, where only
+// one point fits); the planner also misses some that could be (a few small zones, and some rectangles at
+// wide spacings: docs/vision.md). The refused plan is kept, with each zone's coverage_mm, for a caller that
+// wants to show where it falls short.
+struct PlanShortOfCoverage : PlanRefused {
+  PlanShortOfCoverage(const std::string& what, GridPlan refused)
+      : PlanRefused(what), plan(std::move(refused)) {}
+  GridPlan plan;
 };
 
 // Points: one hexagonal lattice shared by all zones, cropped to each zone's treatable area (the zone less
@@ -80,13 +97,12 @@ struct PlanRefused : std::invalid_argument {
 // Zones are planned in the given order and may
 // touch or overlap: a later zone adds no point closer than 0.9 x spacing to an earlier zone's points, so an
 // area two zones share belongs to the first, and each point is counted (and dosed) once.
-// Guaranteed (tests/vision/grid_planner_test.cpp): every planned point lies in its zone's treatable area,
-// and no two planned points (across zones too) are closer than 0.9 x spacing.
-// NOT guaranteed for every zone: that every point of the treatable area lies within spacing/sqrt(3) + 0.5 mm
-// of a planned point. No plan can do it for some zones (a thin arc at wide spacing, where only one point
-// fits); the planner meets it on smooth zones of clinical sizes, on 194 of 197 random ones and on zones over
-// 2000 points, whose holes it mends window by window (docs/vision.md). So each zone's totals state the radius
-// the plan does cover (ZoneTotals::coverage_mm). Relaxing costs time: up to a few seconds for one zone.
+// Guaranteed (tests/vision/grid_planner_test.cpp): every planned point lies in its zone's treatable area; no
+// two planned points (across zones too) are closer than 0.9 x spacing; every point of each zone's treatable
+// area lies within spacing/sqrt(3) + 0.5 mm of a planned point (ZoneTotals::coverage_mm states how near),
+// or the plan is refused with PlanShortOfCoverage. Smooth zones of clinical sizes, 193 of 197 random ones and
+// zones over 2000 points, whose holes are mended window by window, are covered (docs/vision.md). Relaxing
+// costs time: up to a few seconds for one zone.
 // Zones farther apart (their boxes) than a window's reach, 6.16 x spacing + 1.39 mm (19.9 mm at 3 mm
 // nappage), are planned at once (PlanRequest::threads); a zone nearer an earlier one is planned after it.
 GridPlan plan_grid(const std::vector<Zone>& zones, const PlanRequest& request);
