@@ -211,8 +211,8 @@ int plan_random_cases(Check check) {
 //   spacing/sqrt(3), which bounds the cells it does not sample;
 // - every plan made covers its zone within spacing/sqrt(3) + 0.5 mm, by its statement and the checker; a
 //   zone the planner cannot cover is refused, and its refused plan states a radius beyond that. The lattice
-//   and greedy fill alone cover 7 of the 197 zones; relaxing the zones that kept a hole brings that to 193.
-//   The 4 refused are small zones at 17.7 to 19.2 mm spacing (2 to 4 points); see the disabled test below.
+//   and greedy fill alone cover 7 of the 197 zones; relaxing the zones that kept a hole brings that to 194.
+//   The 3 refused are small zones at 17.7 to 19.1 mm spacing (2 to 4 points); see the disabled test below.
 //   One more is allowed, since another compiler's rounding can send a relaxation elsewhere; losing more is a
 //   regression.
 TEST(GridPlanner, RandomShapesAreCoveredOrRefusedKeepTheSpacingAndStayInsideTheArea) {
@@ -243,14 +243,14 @@ TEST(GridPlanner, RandomShapesAreCoveredOrRefusedKeepTheSpacingAndStayInsideTheA
     }
   });
   EXPECT_GE(planned, 190);
-  EXPECT_LE(refused, 5) << refused << " of " << planned << " zones refused as not covered";
+  EXPECT_LE(refused, 4) << refused << " of " << planned << " zones refused as not covered";
 }
 
-// KNOWN FAILING, so disabled (run it with --gtest_also_run_disabled_tests): 4 small zones are refused as not
-// covered (cases 9, 66, 81 and 185). A search over every pair of positions 0.5 mm apart finds a 2-point plan
-// for case 185 within the goal: the relaxation, with its 200 restarts, misses it. For cases 9 and 66 no plan
-// was found (3 and 4 points; the search did not try them all). Case 81 reaches 11.596 mm against 11.521 mm at
-// a corner of its margin, which the 0.25 mm checker samples at 11.503 mm (a 0.01 mm grid finds 11.588 mm).
+// KNOWN FAILING, so disabled (run it with --gtest_also_run_disabled_tests): 3 small zones are refused as not
+// covered (cases 66, 81 and 185). A search over every pair of positions 0.5 mm apart finds a 2-point plan for
+// case 185 within the goal: the relaxation, with its 200 restarts, misses it. For case 66 no plan was found
+// (4 points; the search did not try them all). Case 81 reaches 11.595 mm against 11.521 mm at a corner of its
+// margin, which the 0.25 mm checker samples at 11.503 mm (a 0.01 mm grid finds 11.588 mm).
 TEST(GridPlanner, DISABLED_EveryRandomShapeIsCovered) {
   plan_random_cases([](const RandomPlan& r) { EXPECT_FALSE(r.short_of_coverage) << r.refusal; });
 }
@@ -619,6 +619,31 @@ TEST(GridPlanner, RefusesAPlanOverTheSessionCapSayingByHowMuch) {
     ADD_FAILURE() << "not refused";
   } catch (const PlanRefused& e) {
     EXPECT_EQ(std::string(e.what()).rfind(expected, 0), 0U) << e.what();
+  }
+}
+
+// Rectangles at the default 10 mm spacing, each of which the relaxation from the lattice alone left 0.01 to
+// 0.38 mm short of the goal at its corners or sides: relaxed again from points on the corners and sides
+// (boundary_seed.hpp), they are covered.
+TEST(GridPlanner, RectanglesAtTheDefaultSpacingAreCovered) {
+  struct Sized {
+    double width, height, margin;
+  };
+  for (const Sized& c :
+       std::vector<Sized>{{90, 60, 0}, {100, 60, 0}, {70, 70, 1}, {100, 70, 1}, {80, 80, 3}}) {
+    SCOPED_TRACE(std::to_string(c.width) + " x " + std::to_string(c.height) + " mm, margin " +
+                 std::to_string(c.margin) + " mm");
+    const PolygonMm zone = rectangle(0, 0, c.width, c.height);
+    PlanRequest r;
+    r.margin_mm = c.margin;
+    r.session_cap_nl = 1'000'000'000;
+    const GridPlan plan = plan_grid({{"crown", zone}}, r);
+    const auto points = positions(plan);
+    EXPECT_LE(plan.zones[0].coverage_mm, coverage_goal_mm(10));
+    EXPECT_LE(worst_gap_bucketed(zone, c.margin, points, 10), coverage_goal_mm(10));
+    EXPECT_GE(closest_pair(points), 9.0);
+    for (const PointMm& p : points)
+      ASSERT_TRUE(treatable(zone, c.margin, p)) << p.x << ", " << p.y;
   }
 }
 

@@ -401,7 +401,7 @@ struct Window {
 // The whole zone, or only the part of it within `window`.
 RelaxedPoints relax(const TreatableArea& area, const std::vector<PointMm>& fixed,
                     const std::vector<PointMm>& start, const CoverageGoal& goal,
-                    const std::optional<Window>& window) {
+                    const std::optional<Window>& window, Restarts restarts) {
   const double s = goal.spacing;
   BoxMm b = area.box();
   Job job{area, goal, {}, {}, 0, {}, window.has_value(), {}};
@@ -460,7 +460,8 @@ RelaxedPoints relax(const TreatableArea& area, const std::vector<PointMm>& fixed
     best.start_worst = worst_sample(before, job);
   }
   std::mt19937 rng(1);
-  const int attempts = !window && start.size() <= kRestartMaxPoints ? 1 + kRestarts : 1;
+  const bool restart = !window && (restarts == Restarts::any_size || start.size() <= kRestartMaxPoints);
+  const int attempts = restart ? 1 + kRestarts : 1;
   const int rounds = window ? kWindowRounds : kRounds;
   const auto round_cost = static_cast<double>((kLloydSteps + kMinimaxSteps) * job.coarse.size());
   double spent = 0;
@@ -503,14 +504,14 @@ RelaxedPoints relax(const TreatableArea& area, const std::vector<PointMm>& fixed
 }  // namespace
 
 RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& fixed,
-                         const std::vector<PointMm>& start, const CoverageGoal& goal) {
-  return relax(area, fixed, start, goal, std::nullopt);
+                         const std::vector<PointMm>& start, const CoverageGoal& goal, Restarts restarts) {
+  return relax(area, fixed, start, goal, std::nullopt, restarts);
 }
 
 RelaxedPoints relax_window(const TreatableArea& area, SampleGrid& grid, const std::vector<PointMm>& fixed,
                            const std::vector<PointMm>& start, const CoverageGoal& goal, const Disc& window,
                            bool measure_start) {
-  return relax(area, fixed, start, goal, Window{window, grid, measure_start});
+  return relax(area, fixed, start, goal, Window{window, grid, measure_start}, Restarts::small_zones);
 }
 
 SampleGrid::SampleGrid(const TreatableArea& area, double step)

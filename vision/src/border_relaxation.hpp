@@ -63,9 +63,15 @@ class SampleGrid {
   std::vector<signed char> block_;  // per block: -1 untested, 0 all out, 1 all in, 2 mixed
 };
 
+// Whether a zone that does not settle starts again from points spread over it: only a small one (up to 60
+// points), or a zone of any size (a second try, for a zone the first left short).
+enum class Restarts { small_zones, any_size };
+
 // `fixed`: other zones' points, which stay and count for coverage and the gap. `start`: the zone's points.
+// Restarts stop once the zone has spent its budget of relaxation work (about a second).
 RelaxedPoints relax_zone(const TreatableArea& area, const std::vector<PointMm>& fixed,
-                         const std::vector<PointMm>& start, const CoverageGoal& goal);
+                         const std::vector<PointMm>& start, const CoverageGoal& goal,
+                         Restarts restarts = Restarts::small_zones);
 
 // The same within `window` only, on `grid`'s samples: `start` are the zone's points that may move, `fixed`
 // every other point near the window. The moving points must start more than the goal's reach inside the

@@ -57,7 +57,7 @@ struct ZoneTotals {
   std::int64_t volume_nl = 0;
   double area_mm2 = 0;  // of the zone's polygon, margin included
   // Point and nappage: every point of the zone's treatable area lies within this of a planned point (an
-  // upper bound: the worst sample of a grid plus its half-diagonal, or within a micrometre of the truth for a
+  // upper bound: the worst sample of a grid plus its half-diagonal, or within 0.0001 mm of the truth for a
   // zone the samples put past the goal); the goal is spacing/sqrt(3) + 0.5 mm. Pen: 0.
   double coverage_mm = 0;
 };
