@@ -255,10 +255,8 @@ TEST(GuiPanels, APlanRefusedForItsCoverageSaysWhy) {
   auto planning = session_view(SessionState::planning);
   planning.preview.error =
       "plan refused: zone 'crown' (6.40 mm) is not covered at 10.0 mm spacing: the best plan found leaves "
-      "part "
-      "of it that far from every planned point, beyond the 6.27 mm goal (spacing/sqrt(3) + 0.5 mm); at 9.0 "
-      "mm "
-      "spacing every zone is covered: plan at that spacing, or draw the zone wider or rounder";
+      "part of it that far from every planned point, beyond the 6.27 mm goal (spacing/sqrt(3) + 0.5 mm); "
+      "at 9.0 mm spacing every zone is covered: plan at that spacing, or draw the zone wider or rounder";
   imgui.frame(planning, forms, actions);
   EXPECT_TRUE(imgui.shows(planning.preview.error));
   EXPECT_FALSE(imgui.shows("every point within"));

@@ -61,9 +61,7 @@ PointMm point_along(const std::vector<PointMm>& chain, double along) {
   for (std::size_t i = 1; i < chain.size(); ++i) {
     const double d = distance(chain[i - 1], chain[i]);
     if (along <= d) {
-      const double t = d > 0 ? along / d : 0;
-      return {chain[i - 1].x + t * (chain[i].x - chain[i - 1].x),
-              chain[i - 1].y + t * (chain[i].y - chain[i - 1].y)};
+      return chain[i - 1] + (d > 0 ? along / d : 0) * (chain[i] - chain[i - 1]);
     }
     along -= d;
   }

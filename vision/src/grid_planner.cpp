@@ -602,9 +602,7 @@ std::optional<ZoneCoverage> plan_zone(Sites& sites, const BoxMm& box, const Latt
   return ZoneCoverage{std::move(fine_samples), kRelaxedSampleStep, std::max(settled, windows_worst), {}};
 }
 
-// The farthest a point of the zone's treatable area lies from a planned point of any zone (an upper bound):
-// the worst sample, or a lattice cell's circumradius when only the margin's cells were sampled, plus the
-// sample grid's half-diagonal.
+// The distance from q to the nearest planned point of any zone.
 double nearest_of_all(const Sites& sites, const PointIndex& index, PointMm q) {
   double d = index.nearest(sites, q);
   if (!std::isfinite(d))  // no point within one bucket: look at them all
@@ -613,6 +611,9 @@ double nearest_of_all(const Sites& sites, const PointIndex& index, PointMm q) {
   return d;
 }
 
+// The farthest a point of the zone's treatable area lies from a planned point of any zone (an upper bound):
+// the worst sample, or a lattice cell's circumradius when only the margin's cells were sampled, plus the
+// sample grid's half-diagonal.
 double coverage_radius(const Sites& sites, const PointIndex& index, const ZoneCoverage& zone,
                        double spacing) {
   if (zone.relaxed_worst) return *zone.relaxed_worst + half_diagonal(kRelaxedSampleStep);
