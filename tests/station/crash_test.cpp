@@ -5,6 +5,9 @@
 //   MESO_CRASH_ITERATIONS (default 200) and MESO_CRASH_SEED (default 2026) set the run; more for a soak.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -55,6 +58,18 @@ std::string differences(const std::map<std::uint32_t, int>& truth,
   return out;
 }
 
+// A mesosim scenario that refills the syringe every 10 s for `duration`, as a nurse swaps it: the one
+// simulator serves every kill, and its 10 ml syringe holds 500 of the scenario's 20 ul shots, which a run of
+// 200 kills on a fast machine delivers (a run stopped at iteration 197 when it ran dry).
+void write_refills(const fs::path& file, std::chrono::seconds duration) {
+  nlohmann::json events = nlohmann::json::array();
+  const auto last = std::min<std::int64_t>(duration.count(), 24 * 3600 - 10);  // mesosim's longest scenario
+  for (std::int64_t at_s = 10; at_s <= last; at_s += 10)
+    events.push_back({{"at_ms", at_s * 1000}, {"do", "refill"}});
+  std::ofstream(file) << nlohmann::json{{"description", "the crash test's syringe swaps"},
+                                        {"events", events}};
+}
+
 // Waits until the shot log grows past `size`: the station has armed the device and a shot was delivered.
 bool shot_delivered_since(const fs::path& log, std::uintmax_t size, milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
@@ -74,9 +89,11 @@ TEST(CrashRecovery, AStationKilledAtRandomMomentsLosesNoShotAndItsJournalVerifie
   const auto db = (dir / "journal.db").string();
   const auto link = (dir / "gun").string();
   const auto log = dir / "shots.jsonl";
+  const auto refills = dir / "refills.json";
+  write_refills(refills, std::chrono::seconds(60 * (iterations + 1)));  // an iteration takes seconds at most
 
   testing::MesosimProcess sim({"--device", "mesogun", "--pty", "--link", link, "--auto-trigger", "8",
-                               "--shot-log", log.string(), "--seed", "5"});
+                               "--shot-log", log.string(), "--seed", "5", "--scenario", refills.string()});
   ASSERT_TRUE(sim.read_line(milliseconds(5000))) << "mesosim printed no pty path";
   const std::vector<std::string> run{"run", "--scenario", CRASH_SCENARIO, "--port", link, "--db", db};
   auto recover_only = run;
