@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "meso/protocols/lease.hpp"
+
 namespace meso::hal {
 
 namespace {
@@ -100,9 +102,11 @@ CommandResult check_settings(DeviceKind kind, const Capabilities& caps, const De
 }
 
 CommandResult check_lease(std::uint16_t lease_ms) {
-  if (lease_ms < kMinLeaseMs || lease_ms > kMaxLeaseMs) {
+  if (!protocols::lease_in_range(lease_ms)) {
     return CommandResult::refused(Refusal::lease_outside_range,
-                                  "lease " + to_string(lease_ms) + " ms is outside 50..5000 ms");
+                                  "lease " + to_string(lease_ms) + " ms is outside " +
+                                      to_string(protocols::kLeaseMinMs) + ".." +
+                                      to_string(protocols::kLeaseMaxMs) + " ms");
   }
   return CommandResult::accepted();
 }

@@ -1,5 +1,7 @@
 #include "meso/hal/device_probe.hpp"
 
+#include <random>
+
 #include "meso/hal/mesogun_link.hpp"
 #include "meso/protocols/pen_codec.hpp"
 
@@ -12,6 +14,10 @@ namespace {
 
 constexpr milliseconds kAskEvery{200};
 
+std::chrono::microseconds since(TimePoint from) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - from);
+}
+
 }  // namespace
 
 struct DeviceProbe::State : std::enable_shared_from_this<State> {
@@ -20,9 +26,10 @@ struct DeviceProbe::State : std::enable_shared_from_this<State> {
       : stream(s),
         timer(io),
         started(SteadyClock::now()),
-        deadline(started + limit),
+        per_protocol(limit / 2),
         done(std::move(on_done)),
-        link(LinkRole::host, LinkTiming{.hello_period = kAskEvery, .handshake_timeout = limit}, started) {}
+        link(LinkRole::host, LinkTiming{.hello_period = kAskEvery, .handshake_timeout = per_protocol},
+             started) {}
 
   void start() {
     auto self = shared_from_this();
@@ -34,10 +41,25 @@ struct DeviceProbe::State : std::enable_shared_from_this<State> {
         [weak](const std::string& reason) {
           if (auto s = weak.lock()) s->finish({}, "the port closed: " + reason);
         });
-    link.start_handshake(0x50524F42, started);  // "PROB"
-    ask_pen();
+    attempt = ProbeAttempt{DeviceKind::mesogun, false, {}, "no answer"};
+    attempt_started = started;
+    link.start_handshake(std::random_device{}(), started);
     flush();
     tick();
+  }
+
+  void start_pen() {
+    end_attempt();
+    attempt = ProbeAttempt{DeviceKind::pen, false, {}, "no answer"};
+    attempt_started = SteadyClock::now();
+    asking_pen = true;
+    ask_pen();
+    next_pen_ask = attempt_started + kAskEvery;
+  }
+
+  void end_attempt() {
+    attempt.elapsed = since(attempt_started);
+    result.attempts.push_back(attempt);
   }
 
   void ask_pen() {
@@ -52,15 +74,17 @@ struct DeviceProbe::State : std::enable_shared_from_this<State> {
 
   void tick() {
     const TimePoint now = SteadyClock::now();
-    if (now >= deadline) {
-      finish({}, "nothing answered within " +
-                     std::to_string(std::chrono::duration_cast<milliseconds>(deadline - started).count()) +
-                     " ms: check the path, the cable, the baud rate, and that the device is switched on");
+    if (!asking_pen) {
+      link.poll(now);  // repeats HELLO; gives up after its half of the time
+      flush();
+      handle_link_events();
+      if (finished) return;
+    } else if (now - attempt_started >= per_protocol) {
+      finish({}, "nothing answered (mesogun HELLO for " + std::to_string(per_protocol.count()) +
+                     " ms, then pen IDQ for " + std::to_string(per_protocol.count()) +
+                     " ms): check the path, the cable, the baud rate, and that the device is switched on");
       return;
-    }
-    link.poll(now);  // repeats HELLO
-    flush();
-    if (now >= next_pen_ask) {
+    } else if (now >= next_pen_ask) {
       ask_pen();
       next_pen_ask = now + kAskEvery;
     }
@@ -70,47 +94,71 @@ struct DeviceProbe::State : std::enable_shared_from_this<State> {
     });
   }
 
-  void on_bytes(std::span<const std::uint8_t> bytes) {
-    const TimePoint now = SteadyClock::now();
-    link.receive(bytes, now);
+  void handle_link_events() {
     while (auto event = link.next_event()) {
       if (const auto* up = std::get_if<link_event::Up>(&*event)) {
+        attempt.answered = true;
+        attempt.note = "IDENTITY";
         finish(to_identity(std::get<mg::Identity>(up->hello_or_identity)), "");
         return;
       }
+      if (const auto* failed = std::get_if<link_event::HandshakeFailed>(&*event)) {
+        if (failed->unsupported_version) {
+          attempt.answered = true;
+          attempt.note = "ERROR unsupported_version";
+          finish({},
+                 "a mesogun answered that it speaks no protocol version this station does: update its "
+                 "firmware or the station");
+          return;
+        }
+        start_pen();  // no IDENTITY in the mesogun's half: the other protocol's turn
+        return;
+      }
     }
-    sentences.feed(bytes, [this](const pen::DecodeResult& result) {
-      if (const auto* m = std::get_if<pen::Message>(&result)) {
+  }
+
+  void on_bytes(std::span<const std::uint8_t> bytes) {
+    if (finished) return;
+    if (!asking_pen) {
+      link.receive(bytes, SteadyClock::now());
+      handle_link_events();
+      return;
+    }
+    sentences.feed(bytes, [this](const pen::DecodeResult& r) {
+      if (const auto* m = std::get_if<pen::Message>(&r)) {
         if (const auto* id = std::get_if<pen::Identity>(m)) identity = to_identity(*id);
       }
     });
-    if (identity) finish(identity, "");
+    if (identity) {
+      attempt.answered = true;
+      attempt.note = "IDR";
+      finish(identity, "");
+    }
   }
 
   void finish(std::optional<DeviceIdentity> found, const std::string& error) {
     if (finished) return;
     finished = true;
     timer.cancel();
-    ProbeResult result;
+    end_attempt();
     result.identity = std::move(found);
     result.error = error;
-    result.handshake_time =
-        std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started);
-    if (result.identity && result.identity->kind == DeviceKind::mesogun) {
-      // Leave a mesogun with its session closed cleanly: nothing was armed, nothing is left queued.
-      flush();
-    }
+    result.handshake_time = result.identity ? attempt.elapsed : since(started);
     done(result);
   }
 
   ByteStream& stream;
   asio::steady_timer timer;
   TimePoint started;
-  TimePoint deadline;
-  TimePoint next_pen_ask = started + kAskEvery;
+  milliseconds per_protocol;
   std::function<void(const ProbeResult&)> done;
   MesogunLink link;
   pen::SentenceDecoder sentences;
+  ProbeResult result;
+  ProbeAttempt attempt;
+  TimePoint attempt_started;
+  TimePoint next_pen_ask;
+  bool asking_pen = false;
   std::optional<DeviceIdentity> identity;
   bool finished = false;
 };

@@ -40,6 +40,7 @@ MesogunDriver::MesogunDriver(asio::io_context& io, StreamOpener opener, MesogunD
       link_(LinkRole::host, options_.timing, SteadyClock::now()),
       timer_(io),
       reconnect_timer_(io),
+      pace_timer_(io),
       nonce_(first_nonce(options_.hello_nonce_seed)),
       ledger_(options_.known_last_counter) {
   for (const auto id : options_.uncertain_fires)
@@ -51,6 +52,7 @@ MesogunDriver::~MesogunDriver() {
   try {
     timer_.cancel();
     reconnect_timer_.cancel();
+    pace_timer_.cancel();
     if (stream_) stream_->close();
   } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): nothing more to do in a destructor
   }
@@ -58,9 +60,23 @@ MesogunDriver::~MesogunDriver() {
 
 void MesogunDriver::configure() {
   wanted_ = true;
+  const bool was_estopped = estop_latched_ || state_ == DeviceState::estopped;
   estop_latched_ = false;
-  if (stream_ || opening_) return;  // already connecting or connected
-  open_port();
+  if (opening_) return;  // already connecting
+  if (!stream_) {
+    open_port();
+    return;
+  }
+  if (!was_estopped) return;  // already connected
+  // An emergency stop holds in the device until a HELLO starts a new session (A.4, A.6): start one. The old
+  // session's frames in flight are gone with it, so its FIREs without an outcome wait for reconciliation.
+  ledger_.link_lost();
+  fire_seq_.clear();
+  command_seq_.clear();
+  settings_.reset();
+  set_state(DeviceState::connecting, "clearing the emergency stop: a new link session, then shot records");
+  link_.start_handshake(++nonce_, SteadyClock::now());
+  pump();
 }
 
 void MesogunDriver::open_port() {
@@ -112,6 +128,7 @@ void MesogunDriver::on_closed(const std::string& reason) {
 void MesogunDriver::pump() {
   while (auto event = link_.next_event())
     handle(*event);
+  release_paced_fire();
   auto bytes = link_.take_output();
   if (!bytes.empty() && stream_ && stream_->is_open()) stream_->write(bytes);
   arm_timer();
@@ -138,10 +155,13 @@ void MesogunDriver::on_timer() {
 void MesogunDriver::handle(const LinkEvent& event) {
   if (const auto* up = std::get_if<link_event::Up>(&event)) {
     handle_up(std::get<mg::Identity>(up->hello_or_identity));
-  } else if (std::holds_alternative<link_event::HandshakeFailed>(event)) {
+  } else if (const auto* failed = std::get_if<link_event::HandshakeFailed>(&event)) {
     const std::string why =
-        "no IDENTITY answered HELLO within 2 s: check the port, the cable, the baud rate "
-        "and that the device is switched on";
+        failed->unsupported_version
+            ? "the device answered that it speaks no protocol version this station does (ERROR "
+              "unsupported_version): update the device's firmware or the station"
+            : "no IDENTITY answered HELLO within 2 s: check the port, the cable, the baud rate "
+              "and that the device is switched on";
     set_state(DeviceState::disconnected, why);
     emit(device_event::ConnectFailed{why});
     if (stream_) stream_->close();
@@ -173,6 +193,7 @@ void MesogunDriver::handle_up(const mg::Identity& id) {
   const bool rebooted = identity_ && identity_->boot_id != identity.boot_id;
   identity_ = identity;
   settings_.reset();  // the device disarmed on HELLO; settings are applied again, deliberately
+  disarm_needed_ = false;
   ledger_.on_identity(id.shot_counter);
   emit(device_event::Connected{identity});
   emit(device_event::Link{link_.state(), link_.counters()});
@@ -272,6 +293,21 @@ void MesogunDriver::handle_status(const mg::Status& s, std::uint16_t ack) {
   status.trigger_pressed = s.trigger_pressed;
   // STATUS carries the device's state on every report (A.4): `fault` while a high alarm is active.
   device_fault_ = s.state == mg::DeviceState::fault;
+  if (s.state == mg::DeviceState::estopped && !estop_latched_) {
+    // Stopped by something other than this driver (its own button, another host, a frame on the line): the
+    // stop holds in the device until a new session, and nothing here may look ready to arm until then.
+    estop_latched_ = true;
+    disarm_needed_ = false;
+    set_state(DeviceState::estopped,
+              "the device reports an emergency stop this station did not send: configure again to clear");
+  }
+  // Whether a DISARM is needed: whenever the device says it is armed; not once a STATUS built after the last
+  // ARM says it is not (it disarmed itself, or refused the ARM).
+  if (status.armed) {
+    disarm_needed_ = true;
+  } else if (after_arm(ack)) {
+    disarm_needed_ = false;
+  }
   active_alarms_ = s.active_alarms;
   if (state_ == DeviceState::active) {
     // Only a STATUS built after the device had received the last ARM (its own ack covers the ARM, A.5) tells
@@ -304,6 +340,11 @@ void MesogunDriver::handle_error(const mg::Error& error) {
     command = it->second;
     command_seq_.erase(it);
   }
+  if (command == "CONFIGURE" && error.reason == mg::ErrorReason::busy && settings_ && !busy_recovered_) {
+    emit(device_event::CommandRefused{command, reason});
+    recover_from_busy(*settings_);
+    return;
+  }
   if (command == "CONFIGURE") settings_.reset();
   if (command == "ARM" && state_ == DeviceState::active) {
     set_state(DeviceState::configured, "ARM refused: " + reason);
@@ -326,8 +367,37 @@ void MesogunDriver::follow_device_fault(const std::string& why) {
   }
 }
 
+void MesogunDriver::recover_from_busy(const TreatmentSettings& settings) {
+  // A device that says `busy` to CONFIGURE is still armed (A.4), perhaps with other settings than these: an
+  // ARM sent behind the CONFIGURE only renewed its lease. Disarm it, then configure again; nothing re-arms.
+  busy_recovered_ = true;
+  cancel_paced_fire("the device refused new settings while still armed");
+  const auto now = SteadyClock::now();
+  if (link_.send(mg::Disarm{}, now)) command_seq_[link_.last_queued_seq()] = "DISARM";
+  disarm_needed_ = false;
+  settings_.reset();
+  if (link_.send(mg::Configure{settings.depth_um, settings.dose_nl, settings.mode, settings.rate_mhz}, now)) {
+    configure_seq_ = link_.last_queued_seq();
+    command_seq_[configure_seq_] = "CONFIGURE";
+    settings_ = settings;
+  }
+  const std::string why = "the device was still armed and refused new settings (busy): disarmed it and " +
+                          std::string(settings_ ? "applied " + settings_text(settings) + " again"
+                                                : "could not send the settings again") +
+                          "; arm again deliberately";
+  if (state_ == DeviceState::active) set_state(DeviceState::configured, why);
+  if (settings_) emit(device_event::SettingsReapplied{settings, why});
+}
+
+std::string MesogunDriver::settings_text(const TreatmentSettings& settings) const {
+  return "depth " + std::to_string(settings.depth_um) + " um, dose " + std::to_string(settings.dose_nl) +
+         " nl, " + std::string(protocols::to_name(settings.mode)) +
+         (settings.rate_mhz != 0 ? ", rate " + std::to_string(settings.rate_mhz) + " mHz" : "");
+}
+
 void MesogunDriver::lose_link(const std::string& reason) {
   if (state_ == DeviceState::disconnected) return;
+  cancel_paced_fire("the link was lost before it could be sent");
   ledger_.link_lost();
   fire_seq_.clear();
   command_seq_.clear();
@@ -375,8 +445,10 @@ CommandResult MesogunDriver::apply_settings(const TreatmentSettings& settings) {
   auto sent =
       send_checked(mg::Configure{settings.depth_um, settings.dose_nl, settings.mode, settings.rate_mhz});
   if (sent.ok()) {
-    command_seq_[link_.last_queued_seq()] = "CONFIGURE";
+    configure_seq_ = link_.last_queued_seq();
+    command_seq_[configure_seq_] = "CONFIGURE";
     settings_ = settings;
+    busy_recovered_ = false;
   }
   return sent;
 }
@@ -405,6 +477,7 @@ CommandResult MesogunDriver::activate() {
   }
   auto sent = send_checked(mg::Arm{options_.limits.lease_ms});
   if (sent.ok()) {
+    disarm_needed_ = true;
     arm_seq_ = link_.last_queued_seq();
     command_seq_[arm_seq_] = "ARM";
     set_state(DeviceState::active, "armed with a " + std::to_string(options_.limits.lease_ms) + " ms lease");
@@ -413,8 +486,14 @@ CommandResult MesogunDriver::activate() {
 }
 
 void MesogunDriver::deactivate() {
+  cancel_paced_fire("disarmed before it could be sent");
   if (link_.state() != LinkState::up) return;
-  if (send_checked(mg::Disarm{}).ok()) command_seq_[link_.last_queued_seq()] = "DISARM";
+  // One DISARM per arming: the link retransmits it until acknowledged, and a device that has it stays
+  // disarmed (A.4). Another goes out only if the device has since said it is armed.
+  if (disarm_needed_ && send_checked(mg::Disarm{}).ok()) {
+    command_seq_[link_.last_queued_seq()] = "DISARM";
+    disarm_needed_ = false;
+  }
   if (state_ == DeviceState::active) set_state(DeviceState::configured, "disarmed by the host");
 }
 
@@ -430,28 +509,67 @@ CommandResult MesogunDriver::fire(std::uint32_t command_id) {
       !check.ok()) {
     return check;
   }
+  if (paced_fire_) {
+    return CommandResult::refused(Refusal::queue_full,
+                                  "FIRE " + std::to_string(*paced_fire_) + " is still waiting to go out");
+  }
+  // Paced, not refused: it goes out as soon as the device has the settings and the ARM before it and its
+  // maximum rate allows (A.4), so a device never has to refuse a FIRE as too soon.
+  paced_fire_ = command_id;
+  release_paced_fire();
+  const auto bytes = link_.take_output();
+  if (!bytes.empty() && stream_ && stream_->is_open()) stream_->write(bytes);
+  arm_timer();
+  return CommandResult::accepted();
+}
+
+void MesogunDriver::release_paced_fire() {
+  if (!paced_fire_ || state_ != DeviceState::active) return;
+  if (!link_.acknowledged(configure_seq_) || !link_.acknowledged(arm_seq_)) return;  // retried on each pump
   const TimePoint now = SteadyClock::now();
   std::uint32_t rate_mhz = identity_->capabilities.max_shot_rate_mhz;
   if (options_.limits.max_rate_mhz != 0) rate_mhz = std::min(rate_mhz, options_.limits.max_rate_mhz);
   if (last_fire_ && rate_mhz != 0) {
-    const auto min_interval = std::chrono::microseconds(1'000'000'000ULL / rate_mhz);
-    if (now - *last_fire_ < min_interval) {
-      return CommandResult::refused(Refusal::rate_outside_limits,
-                                    "FIRE too soon after the previous one: at most " +
-                                        std::to_string(rate_mhz / 1000.0).substr(0, 4) + " shots/s");
+    const TimePoint allowed = *last_fire_ + std::chrono::microseconds(1'000'000'000ULL / rate_mhz);
+    if (now < allowed) {
+      pace_timer_.expires_at(allowed);
+      pace_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+        if (ec || !alive.lock()) return;
+        release_paced_fire();
+        pump();
+      });
+      return;
     }
   }
-  auto sent = send_checked(mg::Fire{command_id});
-  if (sent.ok()) {
-    last_fire_ = now;
-    fire_seq_[link_.last_queued_seq()] = command_id;
-    ledger_.fire_sent(command_id);
+  const auto command_id = *paced_fire_;
+  paced_fire_.reset();
+  send_fire_now(command_id);
+}
+
+void MesogunDriver::send_fire_now(std::uint32_t command_id) {
+  if (!link_.send(mg::Fire{command_id}, SteadyClock::now())) {
+    emit(device_event::FireResolved{command_id, FireOutcome::not_delivered,
+                                    "not sent: the link's queue could not take it"});
+    return;
   }
-  return sent;
+  last_fire_ = SteadyClock::now();
+  fire_seq_[link_.last_queued_seq()] = command_id;
+  ledger_.fire_sent(command_id);
+}
+
+void MesogunDriver::cancel_paced_fire(const std::string& why) {
+  if (!paced_fire_) return;
+  const auto command_id = *paced_fire_;
+  paced_fire_.reset();
+  pace_timer_.cancel();
+  // Never sent, so its outcome is certain.
+  emit(device_event::FireResolved{command_id, FireOutcome::not_delivered, "not sent: " + why});
 }
 
 void MesogunDriver::estop() {
   estop_latched_ = true;
+  cancel_paced_fire("cancelled by E-STOP before sending");
+  disarm_needed_ = false;
   if (link_.state() == LinkState::up || link_.state() == LinkState::lost) {
     // FIREs still queued behind the window never leave: the E-STOP goes out next.
     for (const std::uint16_t seq : link_.drop_queued()) {
@@ -469,8 +587,9 @@ void MesogunDriver::estop() {
 
 void MesogunDriver::cleanup() {
   wanted_ = false;
-  if (state_ == DeviceState::active) deactivate();
+  deactivate();
   reconnect_timer_.cancel();
+  pace_timer_.cancel();
   timer_.cancel();
   if (stream_) stream_->close();
   stream_.reset();
@@ -486,6 +605,8 @@ std::optional<device_event::FireResolved> MesogunDriver::attest(std::uint32_t co
 
 void MesogunDriver::set_state(DeviceState state, const std::string& reason) {
   if (state == state_) return;
+  if (state != DeviceState::active)
+    cancel_paced_fire("the device is " + std::string(to_string(state)) + " (" + reason + ")");
   state_ = state;
   emit(device_event::StateChanged{state, reason});
 }

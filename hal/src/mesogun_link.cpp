@@ -37,7 +37,7 @@ void MesogunLink::start_handshake(std::uint32_t hello_nonce, TimePoint now) {
   handshake_started_ = now;
   // A leading 0x00 ends whatever partial frame the device may hold from before.
   output_.push_back(0x00);
-  transmit(0, mg::Hello{mg::kProtocolVersion, hello_nonce_}, now);
+  transmit_handshake(mg::Hello{mg::kProtocolVersion, hello_nonce_}, now);
   next_hello_ = now + timing_.hello_period;
 }
 
@@ -50,17 +50,39 @@ void MesogunLink::reset_sequencing() {
   queued_.clear();
   ack_owed_ = false;
   nak_sent_ = false;
+  lease_.reset();  // a new session: the device disarmed on its HELLO
+  lease_end_seq_ = 0;
 }
+
+namespace {
+
+// A frame with a good CRC and the ESTOP type byte, whatever else it holds (A.4).
+bool is_estop(const mg::DecodeResult& result) {
+  if (const auto* frame = std::get_if<mg::Frame>(&result))
+    return mg::type_of(frame->message) == mg::MessageType::estop;
+  const auto& failure = std::get<mg::DecodeFailure>(result);
+  return failure.header && failure.header->type == static_cast<std::uint8_t>(mg::MessageType::estop);
+}
+
+}  // namespace
 
 void MesogunLink::receive(std::span<const std::uint8_t> bytes, TimePoint now) {
   counters_.bytes_received += bytes.size();
   decoder_.feed(bytes, [&](const mg::DecodeResult& result) {
+    // The stop wins: before the version, the length, the sequence or the session is looked at (A.4).
+    if (role_ == LinkRole::device && is_estop(result)) emit(link_event::StopNow{});
     if (const auto* frame = std::get_if<mg::Frame>(&result)) {
       handle_frame(*frame, now);
       return;
     }
     const auto& failure = std::get<mg::DecodeFailure>(result);
-    if (failure.header && failure.error != mg::DecodeError::bad_version) {
+    if (failure.header && failure.error == mg::DecodeError::bad_version) {
+      // Another version's frame: nothing was corrupted, so no NAK, and its header may be laid out otherwise,
+      // so its seq and ack mean nothing here (A.2).
+      ++counters_.other_version;
+      return;
+    }
+    if (failure.header) {
       handle_refused(failure, now);
       return;
     }
@@ -79,8 +101,17 @@ void MesogunLink::handle_frame(const mg::Frame& frame, TimePoint now) {
 
   if (type == mg::MessageType::hello) {
     if (role_ != LinkRole::device) return;
+    const auto& hello = std::get<mg::Hello>(frame.message);
+    if (hello.protocol_version < mg::kProtocolVersion) {
+      // This device speaks no version at or below the host's: say so once, as a handshake frame the host can
+      // read before any session, and start nothing (A.6).
+      transmit_handshake(mg::Error{0, static_cast<std::uint8_t>(mg::MessageType::hello),
+                                   mg::ErrorReason::unsupported_version},
+                         now);
+      return;
+    }
     last_valid_rx_ = now;
-    const auto nonce = std::get<mg::Hello>(frame.message).hello_nonce;
+    const auto nonce = hello.hello_nonce;
     const bool in_session = state_ == LinkState::up || state_ == LinkState::lost;
     if (in_session && nonce == hello_nonce_ && !heard_in_session_) {
       // The host repeats its HELLO until an IDENTITY reaches it; on a slow line a repeat arrives after the
@@ -110,6 +141,11 @@ void MesogunLink::handle_frame(const mg::Frame& frame, TimePoint now) {
     emit(link_event::Up{frame.message});
     return;
   }
+  if (role_ == LinkRole::host && state_ == LinkState::handshaking && unsupported_version_answer(frame)) {
+    state_ = LinkState::idle;
+    emit(link_event::HandshakeFailed{true});
+    return;
+  }
   // Frames from no session, or from one being replaced, mean nothing.
   if (state_ == LinkState::idle || state_ == LinkState::handshaking) return;
 
@@ -123,12 +159,8 @@ void MesogunLink::handle_frame(const mg::Frame& frame, TimePoint now) {
 
   if (mg::is_reliable(type)) {
     const Arrival arrival = accept_in_sequence(frame.seq, now);
-    if (arrival == Arrival::in_order) {
-      emit(link_event::Delivered{frame.message, true, frame.ack});
-    } else if (type == mg::MessageType::estop) {
-      // ESTOP acts on receipt, in or out of order (A.4); the device's handling is idempotent.
-      emit(link_event::Delivered{frame.message, false, frame.ack});
-    }
+    // (An ESTOP out of order already stopped the device: StopNow, above.)
+    if (arrival == Arrival::in_order) emit(link_event::Delivered{frame.message, true, frame.ack});
     return;
   }
   if (seq_newer(frame.seq, rx_seq_)) send_nak(mg::NakReason::sequence_gap, now);  // a reliable frame was lost
@@ -177,9 +209,19 @@ MesogunLink::Arrival MesogunLink::accept_in_sequence(std::uint16_t seq, TimePoin
   return Arrival::gap;
 }
 
+bool MesogunLink::unsupported_version_answer(const mg::Frame& frame) const {
+  const auto* error = std::get_if<mg::Error>(&frame.message);
+  return error != nullptr && frame.seq == 0 && error->reason == mg::ErrorReason::unsupported_version &&
+         error->refused_type == static_cast<std::uint8_t>(mg::MessageType::hello);
+}
+
 void MesogunLink::handle_ack(std::uint16_t ack, TimePoint now) {
   if (ack == 0 || seq_newer(ack, tx_seq_)) return;  // nothing acknowledged, or a number never sent
   if (seq_newer(ack, acked_seq_)) acked_seq_ = ack;
+  if (lease_end_seq_ != 0 && !seq_newer(lease_end_seq_, ack)) {
+    lease_.reset();  // the device has the DISARM or ESTOP: no lease is running any more
+    lease_end_seq_ = 0;
+  }
   bool acked_any = false;
   std::optional<microseconds> sample;
   while (!in_flight_.empty() && !seq_newer(in_flight_.front().seq, ack)) {
@@ -212,15 +254,38 @@ void MesogunLink::take_rtt_sample(microseconds sample) {
 
 bool MesogunLink::send(mg::Message message, TimePoint now) {
   if (state_ != LinkState::up && state_ != LinkState::lost) return false;
-  if (!mg::is_reliable(mg::type_of(message))) {
+  const auto type = mg::type_of(message);
+  if (type == mg::MessageType::identity) {
+    transmit_handshake(message, now);
+    return true;
+  }
+  if (!mg::is_reliable(type)) {
     transmit(tx_seq_, message, now);
     return true;
   }
   if (queued_.size() >= timing_.max_queued) return false;
   queued_seq_ = next_seq(queued_seq_);
+  track_lease(message, queued_seq_);
   queued_.push_back(InFlight{queued_seq_, std::move(message), now, false});
   fill_window(now);
   return true;
+}
+
+void MesogunLink::track_lease(const mg::Message& message, std::uint16_t seq) {
+  if (role_ != LinkRole::host) return;
+  if (const auto* arm = std::get_if<mg::Arm>(&message)) {
+    lease_ = milliseconds(arm->lease_ms);
+    lease_end_seq_ = 0;
+  } else if (lease_ &&
+             (std::holds_alternative<mg::Disarm>(message) || std::holds_alternative<mg::EStop>(message))) {
+    lease_end_seq_ = seq;
+  }
+}
+
+milliseconds MesogunLink::silence_allowed() const {
+  if (!lease_) return timing_.heartbeat_period;
+  const auto lease_ms = static_cast<std::uint32_t>(lease_->count());
+  return std::min(timing_.heartbeat_period, protocols::keepalive_period(lease_ms, timing_.frames_per_lease));
 }
 
 std::vector<std::uint16_t> MesogunLink::drop_queued() {
@@ -266,14 +331,16 @@ void MesogunLink::send_nak(mg::NakReason reason, TimePoint now) {
 }
 
 void MesogunLink::transmit(std::uint16_t seq, const mg::Message& message, TimePoint now) {
-  const auto type = mg::type_of(message);
-  const bool handshake = type == mg::MessageType::hello || type == mg::MessageType::identity;
-  mg::encode_to(
-      mg::Frame{handshake ? std::uint16_t{0} : seq, handshake ? std::uint16_t{0} : rx_seq_, message},
-      output_);
+  mg::encode_to(mg::Frame{seq, rx_seq_, message}, output_);
   ++counters_.frames_sent;
   last_sent_ = now;
-  if (!handshake) ack_owed_ = false;  // every frame carries the current ack
+  ack_owed_ = false;  // every frame carries the current ack
+}
+
+void MesogunLink::transmit_handshake(const mg::Message& message, TimePoint now) {
+  mg::encode_to(mg::Frame{0, 0, message}, output_);
+  ++counters_.frames_sent;
+  last_sent_ = now;
 }
 
 void MesogunLink::poll(TimePoint now) {
@@ -284,7 +351,7 @@ void MesogunLink::poll(TimePoint now) {
       return;
     }
     if (now >= next_hello_) {
-      transmit(0, mg::Hello{mg::kProtocolVersion, hello_nonce_}, now);
+      transmit_handshake(mg::Hello{mg::kProtocolVersion, hello_nonce_}, now);
       next_hello_ = now + timing_.hello_period;
     }
     return;
@@ -301,7 +368,7 @@ void MesogunLink::poll(TimePoint now) {
     retransmit_all(now);
   }
   if (ack_owed_ && now >= ack_due_) transmit(tx_seq_, mg::Ack{}, now);
-  if (now - last_sent_ >= timing_.heartbeat_period) {
+  if (now - last_sent_ >= silence_allowed()) {
     const auto uptime = std::chrono::duration_cast<milliseconds>(now - created_).count();
     transmit(tx_seq_, mg::Heartbeat{static_cast<std::uint32_t>(uptime)}, now);
   }
@@ -317,7 +384,7 @@ TimePoint MesogunLink::next_deadline() const {
     case LinkState::lost:
       break;
   }
-  TimePoint deadline = last_sent_ + timing_.heartbeat_period;
+  TimePoint deadline = last_sent_ + silence_allowed();
   if (state_ == LinkState::up) deadline = std::min(deadline, last_valid_rx_ + timing_.link_loss_after);
   if (!in_flight_.empty()) deadline = std::min(deadline, rto_deadline_);
   if (ack_owed_) deadline = std::min(deadline, ack_due_);

@@ -1,6 +1,9 @@
 #include "meso/hal/pen_driver.hpp"
 
+#include <algorithm>
+
 #include "meso/hal/command_checks.hpp"
+#include "meso/protocols/lease.hpp"
 
 namespace meso::hal {
 
@@ -96,7 +99,13 @@ void PenDriver::on_closed(const std::string& reason) {
 }
 
 void PenDriver::schedule_tick() {
-  timer_.expires_after(options_.poll_period);
+  // While the motor may run, STQ goes out six times per run lease, so that five lost sentences in a row do
+  // not stop it (B.4); otherwise at the poll period.
+  auto period = options_.poll_period;
+  if (stop_needed_)
+    period =
+        std::min(period, protocols::keepalive_period(options_.limits.lease_ms, protocols::kPenPollsPerLease));
+  timer_.expires_after(period);
   timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
     if (ec || !alive.lock()) return;
     tick();
@@ -160,6 +169,7 @@ void PenDriver::handle(const pen::Message& message) {
     settings_.reset();
     emit(device_event::Connected{identity});
     transmit(pen::Stop{});  // a reconnect never finds the pen running: stop it, deliberately
+    stop_needed_ = false;
     if (estop_latched_) {
       set_state(DeviceState::estopped, "link up, motor stopped; emergency stop latched");
     } else if (pen_fault_) {
@@ -176,8 +186,10 @@ void PenDriver::handle(const pen::Message& message) {
   } else if (const auto* sta = std::get_if<pen::Status>(&message)) {
     const bool running = sta->state == pen::PenState::running;
     pen_fault_ = sta->state == pen::PenState::fault;  // STA carries FAULT while a high alarm is active (B.3)
+    if (running) stop_needed_ = true;
     if (state_ == DeviceState::active) {
       if (!running && run_acknowledged_) {
+        stop_needed_ = false;
         set_state(pen_fault_ ? DeviceState::fault : DeviceState::configured,
                   "the pen stopped by itself: lease expired or alarm; start again deliberately");
       }
@@ -273,6 +285,7 @@ CommandResult PenDriver::activate() {
     return check;
   }
   run_acknowledged_ = false;
+  stop_needed_ = true;
   enqueue(pen::Start{options_.limits.lease_ms});
   set_state(DeviceState::active, "running with a " + std::to_string(options_.limits.lease_ms) + " ms lease");
   return CommandResult::accepted();
@@ -280,7 +293,12 @@ CommandResult PenDriver::activate() {
 
 void PenDriver::deactivate() {
   if (!stream_) return;
-  enqueue(pen::Stop{});
+  // One STP per run: it is repeated until answered (B.4); another goes out only if the pen has since said
+  // it is running.
+  if (stop_needed_) {
+    enqueue(pen::Stop{});
+    stop_needed_ = false;
+  }
   if (state_ == DeviceState::active) set_state(DeviceState::configured, "stopped by the host");
 }
 
@@ -289,6 +307,7 @@ void PenDriver::estop() {
   pending_.clear();  // nothing queued goes out before the stop
   transmit(pen::Stop{});
   if (stream_) enqueue(pen::Stop{});
+  stop_needed_ = false;
   set_state(DeviceState::estopped, "emergency stop");
 }
 

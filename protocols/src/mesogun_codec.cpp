@@ -529,7 +529,7 @@ DecodeResult decode(std::span<const std::uint8_t> wire) {
     return result;
   };
   if (wire.size() > kMaxEncodedFrame) {
-    return with_size(DecodeFailure{DecodeError::too_long, {}, "more than 252 encoded bytes", 0});
+    return with_size(DecodeFailure{DecodeError::too_long, {}, "more than 251 encoded bytes", 0});
   }
   std::array<std::uint8_t, kMaxEncodedFrame> decoded{};
   const auto size = cobs_decode(wire, decoded);
@@ -554,7 +554,7 @@ std::optional<DecodeResult> FrameDecoder::push(std::uint8_t byte) {
     const std::size_t dropped = overflow_bytes_ + 1;
     overflowed_ = false;
     overflow_bytes_ = 0;
-    return DecodeFailure{DecodeError::too_long, {}, "more than 252 encoded bytes", dropped};
+    return DecodeFailure{DecodeError::too_long, {}, "more than 251 encoded bytes", dropped};
   }
   if (size_ == 0) return std::nullopt;  // an empty frame: a sender's flush, not an error
   const std::size_t size = size_;

@@ -32,7 +32,7 @@ std::string_view advice(mg::DecodeError error) {
     case mg::DecodeError::too_short:
       return "a fragment: the capture began mid-frame, bytes were lost, or it is noise";
     case mg::DecodeError::too_long:
-      return "no 0x00 within 252 bytes: a lost delimiter, a wrong baud rate, or not a mesogun link";
+      return "no 0x00 within 251 bytes: a lost delimiter, a wrong baud rate, or not a mesogun link";
     case mg::DecodeError::bad_crc:
       return "damaged in transit: line noise, wrong baud rate or a loose cable; reliable frames are "
              "resent";

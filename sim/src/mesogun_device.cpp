@@ -57,6 +57,8 @@ void MesogunDevice::handle_events(TimePoint now) {
           } else if constexpr (std::is_same_v<E, hal::link_event::Refused>) {
             rx_seq_ = e.header.seq;
             model_.on_refused(e.header, e.error, now);
+          } else if constexpr (std::is_same_v<E, hal::link_event::StopNow>) {
+            model_.on_estop(now);  // whatever the frame's payload, sequence or session (A.4)
           }
           // Lost and Restored change nothing here: the arm lease is the device's deadline (A.6).
         },
@@ -114,6 +116,8 @@ void MesogunDevice::apply(const ScenarioAction& action, TimePoint now) {
           model_.set_reservoir(a.reservoir_nl.value_or(model_.low_reservoir_nl() / 2), now);
         } else if constexpr (std::is_same_v<A, action::Refill>) {
           model_.refill(now);
+        } else if constexpr (std::is_same_v<A, action::BusyOnce>) {
+          model_.refuse_next_configure_busy();
         } else if constexpr (std::is_same_v<A, action::UnderDelivery>) {
           model_.set_delivery_fraction(a.fraction);
         } else if constexpr (std::is_same_v<A, action::StuckTrigger>) {

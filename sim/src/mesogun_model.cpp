@@ -4,6 +4,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "meso/protocols/lease.hpp"
 #include "meso/sim/seeding.hpp"
 
 namespace meso::sim {
@@ -23,9 +24,6 @@ bool on_grid(std::uint32_t value, std::uint32_t min, std::uint32_t max, std::uin
 std::size_t index_of(mg::AlarmCode code) {
   return static_cast<std::size_t>(code) - 1;
 }
-
-constexpr std::uint16_t kLeaseMinMs = 50;
-constexpr std::uint16_t kLeaseMaxMs = 5000;
 
 }  // namespace
 
@@ -94,11 +92,7 @@ void MesogunModel::on_repeated_hello(const mg::Hello& hello, TimePoint now) {
 }
 
 void MesogunModel::answer_hello(const mg::Hello& hello, TimePoint now) {
-  if (hello.protocol_version < mg::kProtocolVersion) {
-    outgoing_.emplace_back(mg::Error{0, static_cast<std::uint8_t>(mg::MessageType::hello),
-                                     mg::ErrorReason::unsupported_version});
-    return;
-  }
+  // (A HELLO of a version below this device's never gets here: the link refuses it, A.6.)
   outgoing_.emplace_back(identity(hello.hello_nonce));
   send_status(now);  // the host learns the state, counters and alarms at once
 }
@@ -110,10 +104,16 @@ void MesogunModel::on_host_frame(TimePoint now) {
   last_host_frame_ = now;
 }
 
+void MesogunModel::on_estop(TimePoint now) {
+  advance_physics(now);
+  estop(now);
+  report(now);
+}
+
 void MesogunModel::on_message(const mg::Message& message, std::uint16_t seq, bool reliable, TimePoint now) {
   advance_physics(now);
   if (std::holds_alternative<mg::EStop>(message)) {
-    estop(now);  // in order or not, duplicated or not (A.4)
+    estop(now);  // already stopped on receipt (on_estop); stopping again changes nothing
   } else if (reliable) {
     std::visit(
         [&](const auto& m) {
@@ -148,7 +148,10 @@ void MesogunModel::handle(const mg::Configure& m, std::uint16_t seq, TimePoint n
   const auto& caps = config_.capabilities;
   const auto mode_bit = static_cast<unsigned>(1U << (static_cast<unsigned>(m.mode) - 1U));
   const bool single = m.mode == mg::FireMode::single;
-  if (armed_) return refuse(seq, mg::MessageType::configure, mg::ErrorReason::busy);
+  if (armed_ || busy_once_) {
+    busy_once_ = false;
+    return refuse(seq, mg::MessageType::configure, mg::ErrorReason::busy);
+  }
   if ((caps.modes & mode_bit) == 0)
     return refuse(seq, mg::MessageType::configure, mg::ErrorReason::mode_unsupported);
   if (!on_grid(m.depth_um, caps.depth_min_um, caps.depth_max_um, caps.depth_step_um)) {
@@ -176,8 +179,7 @@ void MesogunModel::handle(const mg::Configure& m, std::uint16_t seq, TimePoint n
 void MesogunModel::handle(const mg::Arm& m, std::uint16_t seq, TimePoint now) {
   const auto refuse_arm = [&](mg::ErrorReason reason) { refuse(seq, mg::MessageType::arm, reason); };
   if (estopped_) return refuse_arm(mg::ErrorReason::estopped);
-  if (m.lease_ms < kLeaseMinMs || m.lease_ms > kLeaseMaxMs)
-    return refuse_arm(mg::ErrorReason::lease_out_of_range);
+  if (!protocols::lease_in_range(m.lease_ms)) return refuse_arm(mg::ErrorReason::lease_out_of_range);
   if (!configured_) return refuse_arm(mg::ErrorReason::not_configured);
   if (high_alarm_active()) return refuse_arm(mg::ErrorReason::alarm_active);
   if (reservoir_nl_ < configured_->dose_nl) return refuse_arm(mg::ErrorReason::reservoir_empty);
@@ -198,6 +200,11 @@ void MesogunModel::handle(const mg::Fire& m, std::uint16_t seq, TimePoint now) {
   if (high_alarm_active()) return refuse_fire(mg::ErrorReason::alarm_active);
   if (!armed_) return refuse_fire(mg::ErrorReason::not_armed);
   if (!settled(now)) return refuse_fire(mg::ErrorReason::busy);
+  // Never faster than the device's maximum rate: too soon is `busy`, with no effect (A.4).
+  const auto max_rate = config_.capabilities.max_shot_rate_mhz;
+  if (last_shot_ && max_rate != 0 &&
+      now - *last_shot_ < std::chrono::nanoseconds{1'000'000'000'000ULL / max_rate})
+    return refuse_fire(mg::ErrorReason::busy);
   if (reservoir_nl_ < configured_->dose_nl) return refuse_fire(mg::ErrorReason::reservoir_empty);
   deliver_shot(m.command_id, now);
 }
@@ -361,6 +368,7 @@ void MesogunModel::deliver_shot(std::uint32_t command_id, TimePoint now) {
   persistent_.remember(record);
   delivered_.push_back(record);
   outgoing_.emplace_back(mg::Shot{record});
+  last_shot_ = now;
   next_shot_allowed_ = now + shot_interval();
   evaluate_alarms(now);
 }

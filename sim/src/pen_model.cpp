@@ -4,14 +4,13 @@
 #include <cmath>
 #include <type_traits>
 
+#include "meso/protocols/lease.hpp"
+
 namespace meso::sim {
 
 namespace pen = protocols::pen;
 
 namespace {
-
-constexpr std::uint16_t kLeaseMinMs = 50;
-constexpr std::uint16_t kLeaseMaxMs = 5000;
 
 std::size_t index_of(pen::AlarmCode code) {
   return static_cast<std::size_t>(code);
@@ -90,7 +89,7 @@ void PenModel::handle(const pen::SetSpeed& m) {
 }
 
 void PenModel::handle(const pen::Start& m, TimePoint now) {
-  if (m.lease_ms < kLeaseMinMs || m.lease_ms > kLeaseMaxMs) {
+  if (!protocols::lease_in_range(m.lease_ms)) {
     outgoing_.emplace_back(pen::Nak{pen::Kind::start, pen::NakReason::lease});
   } else if (high_alarm_active()) {
     outgoing_.emplace_back(pen::Nak{pen::Kind::start, pen::NakReason::alarm});

@@ -109,6 +109,7 @@ const std::map<std::string, ActionParser, std::less<>>& action_parsers() {
          return low;
        }},
       {"refill", [](EventReader&) -> ScenarioAction { return action::Refill{}; }},
+      {"busy_once", [](EventReader&) -> ScenarioAction { return action::BusyOnce{}; }},
       {"under_delivery",
        [](EventReader& r) -> ScenarioAction { return action::UnderDelivery{r.fraction("fraction")}; }},
       {"stuck_trigger", [](EventReader&) -> ScenarioAction { return action::StuckTrigger{}; }},
@@ -184,9 +185,9 @@ ScenarioEvent parse_event(const json& event, std::size_t index) {
 
 std::string_view name_of(const ScenarioAction& action) {
   static constexpr std::string_view kNames[] = {
-      "occlusion",     "clear_occlusion", "low_reservoir", "refill", "under_delivery",
-      "stuck_trigger", "release_trigger", "trigger",       "alarm",  "reboot",
-      "unplug",        "stuck",           "faults"};
+      "occlusion",     "clear_occlusion", "low_reservoir", "refill",   "under_delivery",
+      "stuck_trigger", "release_trigger", "trigger",       "alarm",    "reboot",
+      "unplug",        "stuck",           "faults",        "busy_once"};
   static_assert(std::size(kNames) == std::variant_size_v<ScenarioAction>);
   return kNames[action.index()];
 }

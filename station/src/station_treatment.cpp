@@ -210,8 +210,10 @@ Outcome Station::resume() {
 
 void Station::estop(const std::string& source) {
   // Disarm first, journal second: nothing may wait on the disk.
+  estopping_ = true;
   for (auto& [kind, device] : devices_)
     device->estop();
+  estopping_ = false;
   snap_.armed = false;
   raise_alarm("estop", AlarmPriority::high, AlarmCategory::technical, "emergency stop from " + source);
   journal("estop", {{"source", source}, {"state", to_string(snap_.state)}});
@@ -312,6 +314,13 @@ void Station::on_device_event(hal::DeviceKind kind, const hal::DeviceEvent& even
                   {{"device", kind_name(kind)}, {"command", e.command}, {"reason", e.reason}});
         } else if constexpr (std::is_same_v<E, hal::device_event::Link>) {
           view.link = e.counters;
+        } else if constexpr (std::is_same_v<E, hal::device_event::SettingsReapplied>) {
+          journal("device.settings_reapplied", {{"device", kind_name(kind)},
+                                                {"depth_um", e.settings.depth_um},
+                                                {"dose_nl", e.settings.dose_nl},
+                                                {"mode", protocols::to_name(e.settings.mode)},
+                                                {"rate_mhz", e.settings.rate_mhz},
+                                                {"reason", e.reason}});
         }
       },
       event);
@@ -327,6 +336,11 @@ void Station::on_device_state(hal::DeviceKind kind, const hal::device_event::Sta
     // The device is no longer armed (lease, alarm, link, reboot): the station does not re-arm it.
     snap_.armed = false;
     journal("device.disarmed", {{"reason", changed.reason}});
+  }
+  if (changed.state == hal::DeviceState::estopped && !estopping_) {
+    // Stopped by something other than this station's E-STOP (the device's own button, the line).
+    raise_alarm("device_estop", AlarmPriority::high, AlarmCategory::technical,
+                kind_name(kind) + ": " + changed.reason);
   }
   const bool down =
       changed.state == hal::DeviceState::disconnected || changed.state == hal::DeviceState::connecting;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "meso/hal/device_probe.hpp"
 #include "meso/hal/serial_port.hpp"
@@ -79,6 +80,30 @@ nlohmann::json to_json(const hal::DeviceIdentity& id, const std::string& port, c
   return out;
 }
 
+nlohmann::json to_json(const std::vector<hal::ProbeAttempt>& attempts) {
+  nlohmann::json tried = nlohmann::json::array();
+  for (const auto& a : attempts) {
+    tried.push_back({{"protocol", a.protocol == hal::DeviceKind::mesogun ? "mesogun" : "pen"},
+                     {"sent", a.protocol == hal::DeviceKind::mesogun ? "HELLO" : "IDQ"},
+                     {"answered", a.answered},
+                     {"answer", a.note},
+                     {"ms", static_cast<double>(a.elapsed.count()) / 1000.0}});
+  }
+  return tried;
+}
+
+// "mesogun (HELLO): no answer in 1000 ms; pen (IDQ): IDR in 12.3 ms"
+std::string describe(const nlohmann::json& tried) {
+  std::string text;
+  for (const auto& t : tried) {
+    if (!text.empty()) text += "; ";
+    text += t["protocol"].get<std::string>() + " (" + t["sent"].get<std::string>() +
+            "): " + t["answer"].get<std::string>() + " in " +
+            std::to_string(static_cast<int>(t["ms"].get<double>())) + " ms";
+  }
+  return text;
+}
+
 void print_text(const nlohmann::json& j) {
   std::cout << j["device"].get<std::string>() << " " << j["model"].get<std::string>() << ", serial "
             << j["serial_number"].get<std::string>() << ", firmware " << j["firmware"].get<std::string>()
@@ -88,6 +113,7 @@ void print_text(const nlohmann::json& j) {
     std::cout << "  low latency: " << j["low_latency"].get<std::string>() << "\n";
   if (j.contains("shot_counter"))
     std::cout << "  shot counter " << j["shot_counter"] << ", boot id " << j["boot_id"] << "\n";
+  std::cout << "  probed: " << describe(j["tried"]) << "\n";
   std::cout << "  capabilities:\n";
   for (const auto& [key, value] : j["capabilities"].items())
     std::cout << "    " << key << ": " << value.dump() << "\n";
@@ -107,9 +133,11 @@ int run_probe(const ProbeOptions& options) {
   if (!result || !result->identity) {
     std::cerr << "mesostation probe: " << where << ": "
               << (result ? result->error : std::string("nothing answered")) << "\n";
+    if (result) std::cerr << "  probed: " << describe(to_json(result->attempts)) << "\n";
     return 3;
   }
-  const auto json = to_json(*result->identity, where, port.low_latency, result->handshake_time);
+  auto json = to_json(*result->identity, where, port.low_latency, result->handshake_time);
+  json["tried"] = to_json(result->attempts);
   if (options.json) {
     std::cout << json.dump(2) << "\n";
   } else {

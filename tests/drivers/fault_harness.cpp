@@ -5,6 +5,9 @@
 #include <set>
 #include <sstream>
 
+#include "meso/protocols/cobs.hpp"
+#include "meso/protocols/crc32c.hpp"
+
 namespace meso::testing::fault {
 
 namespace {
@@ -28,6 +31,19 @@ long long ms_since(hal::TimePoint from, hal::TimePoint to) {
 
 bool is_line_fault(FaultClass fault) {
   return fault <= FaultClass::dup;
+}
+
+// Version 1, ESTOP, seq 0 and ack 0 (so that no sequence number of the host's is taken), a one-byte payload
+// where ESTOP has none, and a good CRC-32C: bad_length, which must not keep the device from stopping.
+std::vector<std::uint8_t> malformed_estop_frame() {
+  std::vector<std::uint8_t> decoded{0x01, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00};
+  const std::uint32_t crc = protocols::crc32c(decoded);
+  for (int i = 0; i < 4; ++i)
+    decoded.push_back(static_cast<std::uint8_t>(crc >> (8 * i)));
+  std::vector<std::uint8_t> wire;
+  protocols::cobs_encode(decoded, wire);
+  wire.push_back(0x00);
+  return wire;
 }
 
 }  // namespace
@@ -60,6 +76,8 @@ std::string_view name_of(FaultClass fault) {
       return "under_delivery";
     case FaultClass::stuck_trigger:
       return "stuck_trigger";
+    case FaultClass::malformed_estop:
+      return "malformed_estop";
   }
   return "?";
 }
@@ -130,7 +148,7 @@ milliseconds FaultRun::pick(milliseconds fixed, int lo_ms, int hi_ms) {
   return milliseconds(std::uniform_int_distribution<int>(lo_ms, hi_ms)(rng_));
 }
 
-sim::ScenarioAction FaultRun::fault_action() const {
+std::optional<sim::ScenarioAction> FaultRun::fault_action() const {
   // Rates that really bite: with frames of 15 to 60 bytes, one frame in 5 to 20 is hit.
   switch (options_.fault) {
     case FaultClass::bitflip:
@@ -159,14 +177,23 @@ sim::ScenarioAction FaultRun::fault_action() const {
       return sim::action::UnderDelivery{0.5};
     case FaultClass::stuck_trigger:
       return sim::action::StuckTrigger{};
+    case FaultClass::malformed_estop:
+      return std::nullopt;  // bytes on the line, not an action
   }
-  return sim::action::Reboot{};
+  return std::nullopt;
 }
 
 void FaultRun::inject_fault() {
   if (injected_) return;
   injected_ = true;
   injected_at_ = hal::SteadyClock::now();
+  truth_at_injection_ = rig_.truth.size();
+  if (!action_) {
+    rig_.inject_host_bytes(malformed_estop_frame());
+    EXPECT_EQ(rig_.gun->model().state(), mg::DeviceState::estopped)
+        << "an ESTOP with a good CRC and a malformed payload did not stop the device (A.4)";
+    return;
+  }
   if (options_.vary) {
     // The soak draws the details of the fault from the run's seed.
     // Up to past the host's 2 s handshake timeout, so that the driver also closes and reopens the port.
@@ -207,6 +234,12 @@ void FaultRun::clear_fault() {
       break;
     case FaultClass::stuck_trigger:
       rig_.inject(sim::action::ReleaseTrigger{});
+      break;
+    case FaultClass::malformed_estop:
+      // Stopped all along: not a shot since, however often the trigger was pulled and FIREs were tried.
+      EXPECT_EQ(rig_.truth.size(), truth_at_injection_) << "the device shot after it received an ESTOP";
+      EXPECT_EQ(rig_.driver->state(), hal::DeviceState::estopped) << "the station did not show the stop";
+      rig_.driver->configure();  // a person clears the stop: a new link session (A.6)
       break;
     default:
       if (is_line_fault(options_.fault)) rig_.inject(sim::action::Faults{});
@@ -365,9 +398,11 @@ void FaultRun::run_and_check_records() {
   clear_fault();
   // Let a hang, an unplug or a reboot run its course and the driver notice it, before waiting for calm.
   milliseconds lasting{0};
-  if (const auto* unplug = std::get_if<sim::action::Unplug>(&*action_)) lasting = unplug->for_ms;
-  if (const auto* hang = std::get_if<sim::action::Stuck>(&*action_)) lasting = hang->for_ms;
-  if (std::holds_alternative<sim::action::Reboot>(*action_)) lasting = milliseconds(300);
+  if (action_) {
+    if (const auto* unplug = std::get_if<sim::action::Unplug>(&*action_)) lasting = unplug->for_ms;
+    if (const auto* hang = std::get_if<sim::action::Stuck>(&*action_)) lasting = hang->for_ms;
+    if (std::holds_alternative<sim::action::Reboot>(*action_)) lasting = milliseconds(300);
+  }
   const auto calm_from = injected_at_ + lasting + milliseconds(300);
   if (hal::SteadyClock::now() < calm_from)
     rig_.run_for(duration_cast<milliseconds>(calm_from - hal::SteadyClock::now()) + milliseconds(1));

@@ -30,12 +30,18 @@ enum class FaultClass : std::uint8_t {
   low_reservoir,
   under_delivery,
   stuck_trigger,
+  // An ESTOP frame with a one-byte payload and a good CRC reaches the device (as sent by a host written from
+  // the spec alone): the device must stop, and stay stopped until a person configures again (A.4).
+  malformed_estop,
 };
 inline constexpr std::array kFaultClasses{
-    FaultClass::bitflip,       FaultClass::drop,      FaultClass::garbage,       FaultClass::truncate,
-    FaultClass::delay,         FaultClass::dup,       FaultClass::reboot,        FaultClass::unplug,
-    FaultClass::stuck,         FaultClass::occlusion, FaultClass::low_reservoir, FaultClass::under_delivery,
-    FaultClass::stuck_trigger,
+    FaultClass::bitflip,       FaultClass::drop,
+    FaultClass::garbage,       FaultClass::truncate,
+    FaultClass::delay,         FaultClass::dup,
+    FaultClass::reboot,        FaultClass::unplug,
+    FaultClass::stuck,         FaultClass::occlusion,
+    FaultClass::low_reservoir, FaultClass::under_delivery,
+    FaultClass::stuck_trigger, FaultClass::malformed_estop,
 };
 
 enum class Phase : std::uint8_t {
@@ -96,13 +102,14 @@ class FaultRun {
   bool recovered() const;
   void expect_fire_outcomes() const;
   bool loss_since_last_arm() const;
-  sim::ScenarioAction fault_action() const;
+  std::optional<sim::ScenarioAction> fault_action() const;
   std::chrono::milliseconds pick(std::chrono::milliseconds fixed, int lo_ms, int hi_ms);
 
   RunOptions options_;
   std::mt19937 rng_;
   MesogunSimRig rig_;
-  std::optional<sim::ScenarioAction> action_;  // the device or line action the fault is
+  std::optional<sim::ScenarioAction> action_;  // the device or line action the fault is, if it is one
+  std::size_t truth_at_injection_ = 0;
   bool injected_ = false;
   hal::TimePoint injected_at_{};
   hal::TimePoint started_at_{};

@@ -51,7 +51,7 @@ INSTANTIATE_TEST_SUITE_P(fault_matrix, FaultMatrix, ::testing::ValuesIn(all_case
                          });
 
 TEST(fault_matrix_cases, EveryFaultClassInEveryPhase) {
-  EXPECT_EQ(all_cases().size(), 13U * 5U);
+  EXPECT_EQ(all_cases().size(), 14U * 5U);
 }
 
 }  // namespace

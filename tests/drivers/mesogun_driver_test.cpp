@@ -146,5 +146,117 @@ TEST(MesogunDriver, AHighAlarmWhileDisarmedIsAFaultUntilItClears) {
   EXPECT_EQ(rig.driver->state(), hal::DeviceState::active);
 }
 
+// A.4: the device refuses a FIRE sooner than its maximum rate allows; the host paces its FIREs instead of
+// refusing them, so that a person's quick second press goes out when it may.
+TEST(MesogunDriver, FiresSoonerThanTheRateArePacedNotRefused) {
+  MesogunSimRig rig;
+  ASSERT_TRUE(rig.connect());
+  ASSERT_TRUE(rig.arm());
+  ASSERT_TRUE(rig.driver->fire(1).ok());
+  ASSERT_TRUE(rig.driver->fire(2).ok()) << "paced, not refused";
+  EXPECT_EQ(rig.driver->fire(3).refusal, hal::Refusal::queue_full) << "one FIRE waits at a time";
+  ASSERT_TRUE(rig.run_until([&] { return rig.outcomes.size() == 2; }));
+  EXPECT_EQ(rig.outcomes[1], hal::FireOutcome::delivered) << rig.outcome_how[1];
+  EXPECT_EQ(rig.outcomes[2], hal::FireOutcome::delivered) << rig.outcome_how[2];
+  const auto& written = rig.line_watch().fires_written;
+  ASSERT_EQ(written.size(), 2U);
+  EXPECT_GE(written[1] - written[0], std::chrono::microseconds(111'111)) << "faster than 9 per second";
+  ASSERT_EQ(rig.truth.size(), 2U);
+  EXPECT_GE(rig.truth[1].device_time_ms - rig.truth[0].device_time_ms, 111U);
+  for (const auto& r : rig.refusals)
+    ADD_FAILURE() << "the device refused: " << r;
+}
+
+// A paced FIRE that never left is certain: not delivered, when the host disarms, stops or loses the link
+// before its turn.
+TEST(MesogunDriver, APacedFireThatNeverLeftIsNotDelivered) {
+  MesogunSimRig rig;
+  ASSERT_TRUE(rig.connect());
+  ASSERT_TRUE(rig.arm());
+  ASSERT_TRUE(rig.driver->fire(1).ok());
+  ASSERT_TRUE(rig.driver->fire(2).ok());
+  rig.driver->deactivate();
+  ASSERT_TRUE(rig.run_until([&] { return rig.outcomes.size() == 2; }));
+  EXPECT_EQ(rig.outcomes[2], hal::FireOutcome::not_delivered) << rig.outcome_how[2];
+  rig.run_for(milliseconds(200));
+  EXPECT_EQ(rig.line_watch().fires_written.size(), 1U);
+  EXPECT_LE(rig.truth.size(), 1U);
+}
+
+// Issue 15, 3: a device that answers CONFIGURE with `busy` is still armed, perhaps with other settings. The
+// driver disarms it, configures again, says what it applied, and does not re-arm; arming again works.
+TEST(MesogunDriver, ABusyConfigureIsRecoveredByDisarmingAndConfiguringAgain) {
+  MesogunSimRig rig;
+  std::vector<hal::device_event::SettingsReapplied> reapplied;
+  rig.hook = [&](const hal::DeviceEvent& e) {
+    if (const auto* r = std::get_if<hal::device_event::SettingsReapplied>(&e)) reapplied.push_back(*r);
+  };
+  ASSERT_TRUE(rig.connect());
+  rig.inject(sim::action::BusyOnce{});
+  const hal::TreatmentSettings settings{2500, 30000, mg::FireMode::single, 0, 0};
+  ASSERT_TRUE(rig.driver->apply_settings(settings).ok());
+  ASSERT_TRUE(rig.activate());
+  ASSERT_TRUE(rig.run_until([&] { return !reapplied.empty(); }));
+  EXPECT_EQ(reapplied[0].settings.depth_um, 2500);
+  EXPECT_EQ(reapplied[0].settings.dose_nl, 30000U);
+  EXPECT_NE(reapplied[0].reason.find("busy"), std::string::npos) << reapplied[0].reason;
+  rig.run_for(milliseconds(300));
+  EXPECT_EQ(rig.driver->state(), hal::DeviceState::configured) << "nothing re-armed by itself";
+  EXPECT_NE(rig.gun->model().state(), mg::DeviceState::armed);
+  // (The simulated firmware is in fact unconfigured, so the ARM behind the CONFIGURE is refused too.)
+  ASSERT_FALSE(rig.refusals.empty());
+  EXPECT_EQ(rig.refusals[0], "CONFIGURE: busy");
+  for (std::size_t i = 1; i < rig.refusals.size(); ++i)
+    EXPECT_EQ(rig.refusals[i], "ARM: not_configured");
+  // A person arms again, and FIREs are not refused for want of settings.
+  ASSERT_TRUE(rig.activate());
+  ASSERT_TRUE(rig.run_until([&] { return rig.armed_in_status && rig.depth_actual_um == 2500; }));
+  ASSERT_TRUE(rig.driver->fire(1).ok());
+  ASSERT_TRUE(rig.run_until([&] { return rig.outcomes.contains(1); }));
+  EXPECT_EQ(rig.outcomes[1], hal::FireOutcome::delivered) << rig.outcome_how[1];
+  ASSERT_EQ(rig.truth.size(), 1U);
+  EXPECT_EQ(rig.truth[0].depth_um, 2500);
+}
+
+// Issue 15, 6: one DISARM per arming; the link retransmits it until it is acknowledged.
+TEST(MesogunDriver, OneDisarmPerArming) {
+  MesogunSimRig rig;
+  ASSERT_TRUE(rig.connect());
+  ASSERT_TRUE(rig.arm());
+  for (int i = 0; i < 3; ++i)
+    rig.driver->deactivate();  // the interlock, the end of treatment, the session's close
+  rig.run_for(milliseconds(200));
+  rig.driver->deactivate();
+  rig.run_for(milliseconds(100));
+  EXPECT_EQ(rig.line_watch().disarms.size(), 1U);
+  EXPECT_NE(rig.gun->model().state(), mg::DeviceState::armed);
+  ASSERT_TRUE(rig.arm());
+  rig.driver->deactivate();
+  rig.driver->deactivate();
+  rig.run_for(milliseconds(100));
+  EXPECT_EQ(rig.line_watch().disarms.size(), 2U);
+}
+
+// A stop the driver did not send (the device's own, or a peer's frame) is shown and latched like its own,
+// and configure() clears either with a new link session (A.4, A.6).
+TEST(MesogunDriver, AStopTheDeviceReportsIsLatchedAndConfigureClearsIt) {
+  MesogunSimRig rig;
+  ASSERT_TRUE(rig.connect());
+  ASSERT_TRUE(rig.arm());
+  rig.inject_host_bytes(mg::encode(mg::Frame{0, 0, mg::EStop{}}));
+  ASSERT_TRUE(rig.run_until([&] { return rig.driver->state() == hal::DeviceState::estopped; }));
+  EXPECT_EQ(rig.driver->activate().refusal, hal::Refusal::estopped);
+  rig.driver->configure();
+  ASSERT_TRUE(rig.run_until([&] { return rig.driver->state() == hal::DeviceState::configured; }));
+  EXPECT_NE(rig.gun->model().state(), mg::DeviceState::estopped);
+  ASSERT_TRUE(rig.arm());
+  // The driver's own E-STOP the same way.
+  rig.driver->estop();
+  rig.driver->configure();
+  ASSERT_TRUE(rig.run_until([&] { return rig.driver->state() == hal::DeviceState::configured; }));
+  ASSERT_TRUE(rig.arm());
+  EXPECT_EQ(rig.link_losses, 0) << "a deliberate new session is not a lost link";
+}
+
 }  // namespace
 }  // namespace meso::testing

@@ -59,8 +59,11 @@ struct LineWatch {
   hal::TimePoint last_host_bytes{};    // bytes from the host last reached the device's port
   hal::TimePoint last_device_bytes{};  // the device's bytes last left its port for the host
   std::uint32_t sessions = 0;          // HELLOs seen from the host
-  std::set<std::pair<std::uint32_t, std::uint16_t>> arms;  // ARMs the host sent: (session, seq)
+  std::set<std::pair<std::uint32_t, std::uint16_t>> arms;     // ARMs the host sent: (session, seq)
+  std::set<std::pair<std::uint32_t, std::uint16_t>> disarms;  // DISARMs, likewise (retransmissions once)
+  std::vector<hal::TimePoint> fires_written;                  // when each new FIRE left the host
   mg::FrameDecoder decoder;  // the host's bytes, as the host wrote them (before line faults)
+  std::set<std::pair<std::uint32_t, std::uint16_t>> fire_seqs;
   // The lease, and the longest the simulated line may hold a host frame after it passed the port: a device
   // that heard nothing from the host for longer than their sum must have disarmed.
   milliseconds lease{150};
@@ -88,6 +91,9 @@ struct LineWatch {
         arms.emplace(sessions, frame->seq);
         arm = true;
       }
+      if (type == mg::MessageType::disarm) disarms.emplace(sessions, frame->seq);
+      if (type == mg::MessageType::fire && fire_seqs.emplace(sessions, frame->seq).second)
+        fires_written.push_back(hal::SteadyClock::now());
     });
     return arm;
   }
@@ -158,6 +164,10 @@ class GatedStream final : public hal::ByteStream {
       watch_->host_arrived(arm, hal::SteadyClock::now());
       (*on_bytes_)(bytes);
     }
+  }
+  // Bytes reach the device as if the host had sent them (a peer's frame on the line).
+  void inject_to_device(std::span<const std::uint8_t> bytes) {
+    if (on_bytes_) (*on_bytes_)(bytes);
   }
   void close() override { inner_->close(); }
   bool is_open() const override { return inner_->is_open(); }
@@ -242,6 +252,10 @@ class MesogunSimRig {
     } else {
       gun->device().apply(action, now);
     }
+  }
+  // Bytes reach the device from the line as if the host had written them.
+  void inject_host_bytes(std::span<const std::uint8_t> bytes) {
+    if (watch_->port) watch_->port->inject_to_device(bytes);
   }
   // Bytes wait at the device's port, the device's to the host or the host's to the device, until
   // release_held_bytes() hands each side's over in one read.

@@ -299,12 +299,8 @@ TEST(MesogunLink, EStopActsEvenOutOfOrder) {
   pair.down.drop_frame = 0.0;
   pair.host.send(mg::EStop{}, pair.now);
   pair.run_for(milliseconds(2));
-  bool estop_seen = false;
-  for (const auto& [t, e] : pair.device_events) {
-    if (const auto* d = std::get_if<link_event::Delivered>(&e))
-      estop_seen |= std::holds_alternative<mg::EStop>(d->message);
-  }
-  EXPECT_TRUE(estop_seen);
+  // The stop is told at once (A.4), before the sequence is looked at; the frame itself waits its turn.
+  EXPECT_EQ(count_events<link_event::StopNow>(pair.device_events), 1);
   EXPECT_TRUE(delivered_fire_ids(pair.device_events).empty());
 }
 
@@ -386,6 +382,76 @@ TEST(MesogunLink, AHelloWithTheSessionsNonceAfterOtherFramesStartsANewSession) {
   pair.run_for(milliseconds(100));
   EXPECT_EQ(delivered_fire_ids(pair.device_events), (std::vector<std::uint32_t>{1, 2}));
   EXPECT_EQ(pair.device.counters().duplicates, 0U) << "the new session's FIRE (seq 1) taken for the old one";
+}
+
+// A.6: while an ARM's lease may run, the host sends a frame at least every lease / 10 (15 ms for 150 ms), so
+// that nine frames lost in a row cannot expire it; once the device has acknowledged a DISARM, the 50 ms
+// heartbeat again.
+TEST(MesogunLink, WhileALeaseMayRunTheHostSendsTenFramesPerLease) {
+  LinkPair pair;
+  pair.handshake();
+  pair.run_for(milliseconds(200));
+  const auto idle_from = pair.host.counters().frames_sent;
+  pair.run_for(milliseconds(1000));
+  const auto idle = pair.host.counters().frames_sent - idle_from;
+  EXPECT_LE(idle, 21U);
+  EXPECT_EQ(pair.host.silence_allowed(), milliseconds(50));
+
+  ASSERT_TRUE(pair.host.send(mg::Arm{150}, pair.now));
+  pair.run_for(milliseconds(20));
+  EXPECT_EQ(pair.host.silence_allowed(), milliseconds(15));
+  const auto armed_from = pair.host.counters().frames_sent;
+  pair.run_for(milliseconds(1000));
+  EXPECT_GE(pair.host.counters().frames_sent - armed_from, 66U)
+      << "fewer than 67 frames a second while armed";
+
+  ASSERT_TRUE(pair.host.send(mg::Disarm{}, pair.now));
+  EXPECT_EQ(pair.host.silence_allowed(), milliseconds(15)) << "until the device has the DISARM";
+  pair.run_for(milliseconds(20));
+  EXPECT_EQ(pair.host.silence_allowed(), milliseconds(50));
+  // An ESTOP ends the lease the same way; a new session too.
+  ASSERT_TRUE(pair.host.send(mg::Arm{1000}, pair.now));
+  pair.run_for(milliseconds(20));
+  EXPECT_EQ(pair.host.silence_allowed(), milliseconds(50)) << "1000 / 10 is longer than the heartbeat";
+  ASSERT_TRUE(pair.host.send(mg::Arm{500}, pair.now));
+  pair.run_for(milliseconds(20));
+  EXPECT_EQ(pair.host.silence_allowed(), milliseconds(50));
+  ASSERT_TRUE(pair.host.send(mg::Arm{300}, pair.now));
+  pair.run_for(milliseconds(20));
+  EXPECT_EQ(pair.host.silence_allowed(), milliseconds(30));
+  ASSERT_TRUE(pair.host.send(mg::EStop{}, pair.now));
+  pair.run_for(milliseconds(20));
+  EXPECT_EQ(pair.host.silence_allowed(), milliseconds(50));
+  ASSERT_TRUE(pair.host.send(mg::Arm{150}, pair.now));
+  pair.host.start_handshake(0xBEEF, pair.now);
+  EXPECT_EQ(pair.host.silence_allowed(), milliseconds(50));
+}
+
+// A.6: a device that speaks no version at or below the host's answers ERROR unsupported_version as a
+// handshake frame (seq 0, ack 0), and the host stops its handshake at once instead of repeating HELLO.
+TEST(MesogunLink, AnUnsupportedVersionAnswerEndsTheHandshakeAtOnce) {
+  const TimePoint start{};
+  MesogunLink host(LinkRole::host, LinkTiming{}, start);
+  host.start_handshake(7, start);
+  host.take_output();
+  const auto error = mg::encode(mg::Frame{0, 0, mg::Error{0, 0x01, mg::ErrorReason::unsupported_version}});
+  host.receive(error, start + milliseconds(3));
+  const auto event = host.next_event();
+  ASSERT_TRUE(event);
+  const auto* failed = std::get_if<link_event::HandshakeFailed>(&*event);
+  ASSERT_NE(failed, nullptr);
+  EXPECT_TRUE(failed->unsupported_version);
+  EXPECT_EQ(host.state(), LinkState::idle);
+  host.poll(start + milliseconds(400));
+  EXPECT_FALSE(host.has_output()) << "no HELLO after the device said it cannot speak this version";
+
+  // Any other time it means nothing: a session that is up ignores it.
+  LinkPair pair;
+  pair.handshake();
+  pair.host.receive(error, pair.now);
+  pair.run_for(milliseconds(1));
+  EXPECT_EQ(pair.host.state(), LinkState::up);
+  EXPECT_EQ(count_events<link_event::HandshakeFailed>(pair.host_events), 0);
 }
 
 TEST(MesogunLink, SendIsRefusedWithoutASession) {

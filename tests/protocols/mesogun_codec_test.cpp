@@ -324,10 +324,10 @@ TEST(MesogunCodec, SerializedLengthIsHeaderPayloadCrcAndEncodingFits) {
                   (static_cast<std::uint32_t>(decoded[c + 3]) << 24),
               crc);
 
-    // encode() is exactly COBS(serialize()) + 0x00, and at most 252 + 1 bytes.
+    // encode() is exactly COBS(serialize()) + 0x00, and at most 251 + 1 bytes.
     const Bytes wire = encode(frame);
     EXPECT_EQ(wire, wire_of(decoded));
-    EXPECT_LE(wire.size(), 253U);
+    EXPECT_LE(wire.size(), 252U);
     EXPECT_EQ(wire.size(), decoded.size() + 2);  // below 254 bytes COBS adds exactly one code byte
   }
 }
@@ -703,7 +703,7 @@ TEST(MesogunLimits, ShotRecordsWithTwelveRecordsIsTheLargestValidFrame) {
   EXPECT_EQ(decoded.size(), 6U + 9U + 18U * 12U + 4U);
   EXPECT_LE(decoded.size(), kMaxFrame);
   const Bytes wire = encode(largest);
-  EXPECT_LE(wire.size(), 253U);
+  EXPECT_LE(wire.size(), 252U);
   for (const auto& f : sample_frames()) {
     if (f == largest) continue;
     EXPECT_LT(serialize(f).size(), decoded.size()) << show(f);
@@ -724,7 +724,7 @@ TEST(MesogunLimits, HandBuiltFrameWith241PayloadBytesIsRejected) {
     const Bytes decoded = hand_built(1, type, 5, 6, payload);
     ASSERT_EQ(decoded.size(), 251U);
     const Bytes wire = wire_of(decoded);
-    EXPECT_EQ(wire.size(), 253U);  // 252 body bytes: the stream decoder hands it on to parse
+    EXPECT_EQ(wire.size(), 253U);  // 252 body bytes: one more than any frame can take
     const DecodeResult r = decode(wire);
     ASSERT_FALSE(is_frame(r)) << show(r);
     const auto name = name_of(failure_of(r).error);
@@ -743,7 +743,7 @@ TEST(MesogunLimits, HandBuiltFrameWith241PayloadBytesIsRejected) {
 }
 
 TEST(MesogunLimits, OverlongBodyIsReportedOnceAndTheNextFrameDecodes) {
-  for (const std::size_t body : {std::size_t{253}, std::size_t{254}, std::size_t{300}, std::size_t{5000}}) {
+  for (const std::size_t body : {std::size_t{252}, std::size_t{253}, std::size_t{300}, std::size_t{5000}}) {
     SCOPED_TRACE("body of " + std::to_string(body) + " bytes");
     Bytes stream(body, 0x42);
     stream.push_back(0x00);
@@ -768,19 +768,20 @@ TEST(MesogunLimits, OverlongBodyIsReportedOnceAndTheNextFrameDecodes) {
 }
 
 TEST(MesogunLimits, DecodeRejectsAnOverlongBodyDirectly) {
-  const Bytes body(253, 0x42);
-  expect_failure(decode(body), DecodeError::too_long, false, "253-byte body");
+  const Bytes body(252, 0x42);
+  expect_failure(decode(body), DecodeError::too_long, false, "252-byte body");
 }
 
-// 252 encoded bytes is the limit: such a body is decoded (here it is not valid COBS: the last block runs
-// past its end), not discarded as too long. One byte more is too long.
-TEST(MesogunLimits, TooLongStartsAtTwoHundredFiftyThreeEncodedBytes) {
-  for (const std::size_t size : {std::size_t{252}, std::size_t{253}}) {
+// 251 encoded bytes is the limit (the longest frame, 250 bytes, encodes to 251, A.1): such a body is decoded
+// (here it is not valid COBS: the last block runs past its end), not discarded as too long. One byte more is
+// too long.
+TEST(MesogunLimits, TooLongStartsAtTwoHundredFiftyTwoEncodedBytes) {
+  for (const std::size_t size : {std::size_t{251}, std::size_t{252}}) {
     Bytes stream(size, 0x42);
     stream.push_back(0x00);
     const auto results = feed_whole(stream);
     ASSERT_EQ(results.size(), 1U) << show(results);
-    const DecodeError expected = size == 252 ? DecodeError::cobs_invalid : DecodeError::too_long;
+    const DecodeError expected = size == 251 ? DecodeError::cobs_invalid : DecodeError::too_long;
     expect_failure(results[0], expected, false, std::to_string(size) + " encoded bytes");
     EXPECT_EQ(failure_of(results[0]).wire_bytes, size + 1);
     EXPECT_TRUE(decode(stream) == results[0]) << show(decode(stream));

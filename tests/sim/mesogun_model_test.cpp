@@ -77,7 +77,7 @@ std::vector<std::uint32_t> doses_of_run(std::uint32_t seed, double error) {
   h.configure_and_arm({1500, 20000, mg::FireMode::single, 0});
   for (std::uint32_t id = 1; id <= 40; ++id) {
     h.send(mg::Fire{id});
-    h.run_for(milliseconds{20});
+    h.run_for(milliseconds{112});  // the device's maximum rate: 9 shots/s
   }
   std::vector<std::uint32_t> doses;
   for (const auto& shot : h.received_of<mg::Shot>())
@@ -471,6 +471,7 @@ TEST(SimulatedMesogun, UnderDeliveryAndLowReservoir) {
   EXPECT_EQ(h.model().state(), mg::DeviceState::armed);  // medium: a warning, not a stop
 
   h.device.apply(action::LowReservoir{15000}, h.now);  // less than one dose
+  h.run_for(milliseconds{100});                        // past the shot interval: not `busy`
   h.send(mg::Fire{2});
   h.run_for(milliseconds{20});
   ASSERT_EQ(h.errors().size(), 1U);

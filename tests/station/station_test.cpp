@@ -199,6 +199,36 @@ TEST(Station, AWholeSessionIsJournaledStepByStepAndMatchesTheDevicesShots) {
   EXPECT_EQ(rig.journal.of_kind("session.transition").size(), 7U);  // screening, assessment .. closed
   ASSERT_EQ(rig.journal.of_kind("session.post_care").size(), 1U);
   EXPECT_FALSE(rig.journal.of_kind("session.post_care")[0].payload["appointments"].empty());
+  // The last point's interlock, the end of treatment and the close each disarm; one DISARM goes out.
+  EXPECT_EQ(rig.sim.line_watch().disarms.size(), 1U);
+}
+
+// Issue 15, 3: a device that answers the station's CONFIGURE with `busy` (it still believes it is armed)
+// used to leave the station refusing every FIRE ("no settings applied") until a 30 s timeout. The driver
+// disarms it and configures again; the station journals what was applied and stays disarmed; a person arms
+// again and treats.
+TEST(Station, ADeviceThatAnswersBusyOnceIsDisarmedConfiguredAgainAndTreats) {
+  StationRig rig;
+  rig.to_treating();
+  rig.sim.inject(sim::action::BusyOnce{});
+  ASSERT_TRUE(rig.station.arm().ok);
+  ASSERT_TRUE(rig.sim.run_until([&] { return !rig.journal.of_kind("device.settings_reapplied").empty(); }));
+  rig.settle(milliseconds(200));
+  const auto reapplied = rig.journal.of_kind("device.settings_reapplied")[0].payload;
+  EXPECT_EQ(reapplied["depth_um"], 2000);
+  EXPECT_EQ(reapplied["dose_nl"], 20000);
+  EXPECT_NE(reapplied["reason"].get<std::string>().find("busy"), std::string::npos);
+  // (The simulated firmware is in fact unconfigured, so the ARM behind the CONFIGURE is refused too.)
+  const auto refused = rig.journal.of_kind("device.refused");
+  ASSERT_FALSE(refused.empty());
+  EXPECT_EQ(refused[0].payload["command"], "CONFIGURE");
+  EXPECT_EQ(refused[0].payload["reason"], "busy");
+  EXPECT_FALSE(rig.station.snapshot().armed);
+  EXPECT_FALSE(rig.journal.of_kind("device.disarmed").empty());
+  EXPECT_NE(rig.sim.gun->model().state(), protocols::mesogun::DeviceState::armed);
+  ASSERT_TRUE(rig.arm()) << rig.station.snapshot().last_message;
+  ASSERT_TRUE(rig.fire_and_wait()) << rig.station.snapshot().last_message;
+  EXPECT_EQ(rig.sim.truth.size(), 1U);
 }
 
 TEST(Station, AnIllegalTransitionIsRefusedWithAReasonAndJournaled) {

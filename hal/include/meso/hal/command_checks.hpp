@@ -7,9 +7,6 @@
 
 namespace meso::hal {
 
-inline constexpr std::uint16_t kMinLeaseMs = 50;
-inline constexpr std::uint16_t kMaxLeaseMs = 5000;
-
 CommandResult check_settings(DeviceKind kind, const Capabilities& caps, const DeviceLimits& limits,
                              const TreatmentSettings& settings);
 CommandResult check_lease(std::uint16_t lease_ms);

@@ -148,6 +148,12 @@ struct CommandRefused {  // the device refused a command the driver had accepted
   std::string command;
   std::string reason;
 };
+// The driver recovered from a refusal by applying settings again (after disarming the device): what it
+// applied, and why. Nothing is armed afterwards; arming again is a person's act.
+struct SettingsReapplied {
+  TreatmentSettings settings;
+  std::string reason;
+};
 struct Link {  // link quality and state changes
   LinkState state = LinkState::idle;
   LinkCounters counters;
@@ -157,7 +163,7 @@ struct Link {  // link quality and state changes
 using DeviceEvent =
     std::variant<device_event::Connected, device_event::ConnectFailed, device_event::StateChanged,
                  device_event::Shot, device_event::FireResolved, device_event::Status, device_event::Alarm,
-                 device_event::CommandRefused, device_event::Link>;
+                 device_event::CommandRefused, device_event::Link, device_event::SettingsReapplied>;
 
 class Device {
  public:

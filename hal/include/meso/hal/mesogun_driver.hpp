@@ -78,6 +78,13 @@ class MesogunDriver final : public Device {
   void lose_link(const std::string& reason);
   void schedule_reconnect();
   CommandResult send_checked(protocols::mesogun::Message message);
+  // A FIRE goes out once the device has had the CONFIGURE and ARM before it and its maximum rate allows.
+  void release_paced_fire();
+  void send_fire_now(std::uint32_t command_id);
+  void cancel_paced_fire(const std::string& why);
+  // The device refused CONFIGURE with `busy`: it is still armed, with settings that may not be these.
+  void recover_from_busy(const TreatmentSettings& settings);
+  std::string settings_text(const TreatmentSettings& settings) const;
   void set_state(DeviceState state, const std::string& reason);
   void emit(const DeviceEvent& event);
 
@@ -91,6 +98,7 @@ class MesogunDriver final : public Device {
   MesogunLink link_;
   asio::steady_timer timer_;
   asio::steady_timer reconnect_timer_;
+  asio::steady_timer pace_timer_;
   std::uint32_t nonce_;
 
   DeviceState state_ = DeviceState::disconnected;
@@ -99,8 +107,12 @@ class MesogunDriver final : public Device {
   bool estop_latched_ = false;
   std::optional<DeviceIdentity> identity_;
   std::optional<TreatmentSettings> settings_;
-  std::optional<TimePoint> last_fire_;  // the device refuses shots faster than its maximum rate
-  std::uint16_t arm_seq_ = 0;           // seq of the last ARM: a STATUS after its acknowledgement reflects it
+  std::optional<TimePoint> last_fire_;       // the device refuses shots faster than its maximum rate
+  std::optional<std::uint32_t> paced_fire_;  // accepted, waiting for the rate or for CONFIGURE/ARM acks
+  std::uint16_t arm_seq_ = 0;        // seq of the last ARM: a STATUS after its acknowledgement reflects it
+  std::uint16_t configure_seq_ = 0;  // seq of the last CONFIGURE
+  bool disarm_needed_ = false;       // the device may be armed: an ARM went out, or a STATUS said armed
+  bool busy_recovered_ = false;      // settings were applied again once after `busy`; never in a loop
   std::map<std::uint16_t, std::uint32_t> fire_seq_;   // seq -> command id, for ERROR.refused_seq
   std::map<std::uint16_t, std::string> command_seq_;  // seq -> command name, for other refusals
   ShotLedger ledger_;

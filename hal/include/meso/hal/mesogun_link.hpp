@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "meso/protocols/lease.hpp"
 #include "meso/protocols/mesogun_codec.hpp"
 
 namespace meso::hal {
@@ -24,6 +25,8 @@ using std::chrono::milliseconds;
 
 struct LinkTiming {
   milliseconds heartbeat_period{50};
+  // Host: while an ARM's lease may run, a frame at least every lease / this (A.6: at least 3; 6 here).
+  int frames_per_lease = protocols::kFramesPerLease;
   milliseconds link_loss_after{250};
   milliseconds rto_min{20};
   milliseconds rto_initial{100};
@@ -45,6 +48,7 @@ struct LinkCounters {
   std::uint64_t crc_errors = 0;
   std::uint64_t resyncs = 0;         // frames discarded for framing: COBS, too short, too long
   std::uint64_t refused_frames = 0;  // good CRC, content refused
+  std::uint64_t other_version = 0;   // good CRC, another protocol version: discarded silently (A.2)
   std::uint64_t duplicates = 0;
   std::uint64_t naks_sent = 0;
   std::uint64_t naks_received = 0;
@@ -70,17 +74,24 @@ struct Up {  // host: the handshake completed; device: a HELLO started a session
   // since, A.6). The session goes on, nothing was reset; the device answers it as it answered the first.
   bool repeat = false;
 };
-struct Lost {};             // no valid frame for link_loss_after
-struct Restored {};         // valid frames of the same session again after Lost
-struct HandshakeFailed {};  // host: no IDENTITY within handshake_timeout
-struct Refused {            // a peer's reliable frame, in sequence, whose content was refused
+struct Lost {};      // no valid frame for link_loss_after
+struct Restored {};  // valid frames of the same session again after Lost
+struct HandshakeFailed {
+  // Host: no IDENTITY within handshake_timeout, or (true here) the device answered that it speaks no
+  // version this host does (ERROR unsupported_version, A.6).
+  bool unsupported_version = false;
+};
+// Device: a frame with a good CRC and the ESTOP type byte arrived. Emitted before anything else is checked
+// (version, length, sequence, session): the stop wins (A.4). The frame is then handled as any other.
+struct StopNow {};
+struct Refused {  // a peer's reliable frame, in sequence, whose content was refused
   protocols::mesogun::FrameHeader header;
   protocols::mesogun::DecodeError error;
 };
 }  // namespace link_event
 
 using LinkEvent = std::variant<link_event::Delivered, link_event::Up, link_event::Lost, link_event::Restored,
-                               link_event::HandshakeFailed, link_event::Refused>;
+                               link_event::HandshakeFailed, link_event::Refused, link_event::StopNow>;
 
 class MesogunLink {
  public:
@@ -117,6 +128,9 @@ class MesogunLink {
   const LinkCounters& counters() const { return counters_; }
   std::size_t in_flight() const { return in_flight_.size(); }
   std::size_t queued() const { return queued_.size(); }
+  // Host: how long the link may stay silent now: the heartbeat period, or less while an ARM's lease may be
+  // running (from the ARM until a DISARM or ESTOP sent after it is acknowledged): lease / 6 (A.6).
+  milliseconds silence_allowed() const;
 
  private:
   struct InFlight {
@@ -137,6 +151,10 @@ class MesogunLink {
   void retransmit_all(TimePoint now);
   void send_nak(protocols::mesogun::NakReason reason, TimePoint now);
   void transmit(std::uint16_t seq, const protocols::mesogun::Message& message, TimePoint now);
+  // HELLO, IDENTITY and the ERROR refusing a HELLO's version: seq 0, ack 0, never retransmitted (A.6).
+  void transmit_handshake(const protocols::mesogun::Message& message, TimePoint now);
+  bool unsupported_version_answer(const protocols::mesogun::Frame& frame) const;
+  void track_lease(const protocols::mesogun::Message& message, std::uint16_t seq);
   void emit(LinkEvent event) { events_.push_back(std::move(event)); }
 
   LinkRole role_;
@@ -163,6 +181,11 @@ class MesogunLink {
   TimePoint last_nak_{};
   bool nak_sent_ = false;
   bool heard_in_session_ = false;  // device: a frame other than HELLO arrived since the session started
+
+  // Host: the lease of the last ARM sent, while it may be running; the seq of the DISARM or ESTOP that ends
+  // it once acknowledged (0: none sent yet).
+  std::optional<milliseconds> lease_;
+  std::uint16_t lease_end_seq_ = 0;
 
   std::uint32_t hello_nonce_ = 0;  // host: the current handshake's; device: the current session's
   TimePoint handshake_started_{};

@@ -82,7 +82,8 @@ class PenDriver final : public Device {
   bool opening_ = false;
   bool estop_latched_ = false;
   bool run_acknowledged_ = false;
-  bool pen_fault_ = false;  // the pen last reported a high-priority alarm active (STA FAULT, ALM)
+  bool stop_needed_ = false;  // the motor may be running: a RUN went out, or an STA said RUNNING
+  bool pen_fault_ = false;    // the pen last reported a high-priority alarm active (STA FAULT, ALM)
   std::optional<DeviceIdentity> identity_;
   std::optional<TreatmentSettings> settings_;
   std::deque<Pending> pending_;  // commands awaiting ACK/NAK, oldest first

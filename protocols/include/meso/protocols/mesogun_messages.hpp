@@ -20,9 +20,11 @@ inline constexpr std::size_t kCrcSize = 4;       // CRC-32C, little-endian
 inline constexpr std::size_t kMaxPayload = 240;  // bytes
 inline constexpr std::size_t kMinFrame = kHeaderSize + kCrcSize;
 inline constexpr std::size_t kMaxFrame = kHeaderSize + kMaxPayload + kCrcSize;  // decoded
-inline constexpr std::size_t kMaxEncodedFrame = kMaxFrame + 2;  // COBS body (+1 code byte per 254), no 0x00
-inline constexpr std::size_t kTextFieldSize = 16;               // model and serial number, NUL-padded ASCII
-inline constexpr std::size_t kMaxShotRecords = 12;              // per SHOT_RECORDS frame
+// The COBS body of the longest frame, without its 0x00: one code byte more than the 250 decoded bytes (a
+// second one would take 254 data bytes without a zero, A.1).
+inline constexpr std::size_t kMaxEncodedFrame = kMaxFrame + 1;
+inline constexpr std::size_t kTextFieldSize = 16;   // model and serial number, NUL-padded ASCII
+inline constexpr std::size_t kMaxShotRecords = 12;  // per SHOT_RECORDS frame
 
 enum class MessageType : std::uint8_t {
   hello = 0x01,

@@ -99,6 +99,8 @@ class MesogunModel {
                   TimePoint now);
   // Any valid frame from the host: renews the arm lease.
   void on_host_frame(TimePoint now);
+  // A frame with a good CRC and the ESTOP type byte, acted on before anything else about it is checked.
+  void on_estop(TimePoint now);
 
   void tick(TimePoint now);
   TimePoint next_deadline() const;
@@ -116,6 +118,7 @@ class MesogunModel {
   void set_reservoir(std::uint32_t reservoir_nl, TimePoint now);
   void refill(TimePoint now);
   void set_delivery_fraction(double fraction) { delivery_fraction_ = fraction; }
+  void refuse_next_configure_busy() { busy_once_ = true; }
   // Power cycle: a new boot_id, disarmed, unconfigured, alarms re-evaluated; PersistentState kept.
   void reboot(TimePoint now);
 
@@ -183,6 +186,7 @@ class MesogunModel {
   double delivery_fraction_ = 1.0;
   TimePoint held_since_{};
   TimePoint next_shot_allowed_{};
+  std::optional<TimePoint> last_shot_;  // of any kind: FIRE is refused (busy) sooner than the maximum rate
 
   TimePoint power_on_;
   std::uint64_t shots_since_power_on_ = 0;
@@ -196,6 +200,7 @@ class MesogunModel {
   std::uint32_t pending_pulls_ = 0;
   std::array<bool, 8> alarms_{};  // by alarm code
   bool armed_ = false;
+  bool busy_once_ = false;  // scenario: the next CONFIGURE is refused `busy`
   bool estopped_ = false;
   bool occluded_ = false;
   bool trigger_held_ = false;

@@ -36,6 +36,8 @@ struct ReleaseTrigger {};
 struct Trigger {
   std::uint32_t count = 1;  // pulls, as fast as the mechanism allows
 };
+// A firmware that still believes it is armed: the next CONFIGURE is refused with `busy` (A.4), once.
+struct BusyOnce {};
 // The pen's world.
 struct PenAlarm {
   protocols::pen::AlarmCode code = protocols::pen::AlarmCode::internal;
@@ -55,10 +57,10 @@ struct Faults {
 };
 }  // namespace action
 
-using ScenarioAction =
-    std::variant<action::Occlusion, action::ClearOcclusion, action::LowReservoir, action::Refill,
-                 action::UnderDelivery, action::StuckTrigger, action::ReleaseTrigger, action::Trigger,
-                 action::PenAlarm, action::Reboot, action::Unplug, action::Stuck, action::Faults>;
+using ScenarioAction = std::variant<action::Occlusion, action::ClearOcclusion, action::LowReservoir,
+                                    action::Refill, action::UnderDelivery, action::StuckTrigger,
+                                    action::ReleaseTrigger, action::Trigger, action::PenAlarm, action::Reboot,
+                                    action::Unplug, action::Stuck, action::Faults, action::BusyOnce>;
 
 // The "do" word of an action, as the JSON spells it.
 std::string_view name_of(const ScenarioAction& action);

@@ -161,6 +161,7 @@ class Station {
   std::map<hal::DeviceKind, bool> was_up_;  // the device's link has been up since it last went down
   std::string journal_error_;               // set once an append failed: dosing stays locked
   bool replaying_ = false;
+  bool estopping_ = false;  // inside estop(): the devices' stops are this station's own
   vision::TipHistory tips_;
   std::optional<vision::CoverageTracker> coverage_;  // the current step's, when it has planned points
   std::optional<hal::TimePoint> camera_epoch_;       // frame times are seconds from here
