@@ -21,12 +21,12 @@ bool seq_newer(std::uint16_t a, std::uint16_t b) {
 }
 
 MesogunLink::MesogunLink(LinkRole role, LinkTiming timing, TimePoint now)
-    : role_(role),
-      timing_(timing),
-      created_(now),
+    : created_(now),
       rto_(timing.rto_initial),
       last_sent_(now),
-      last_valid_rx_(now) {
+      last_valid_rx_(now),
+      timing_(timing),
+      role_(role) {
   counters_.rto = rto_;
 }
 
