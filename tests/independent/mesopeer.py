@@ -8,10 +8,17 @@ protocols/vectors.
 
 Commands:
   generate OUT_DIR            write OUT_DIR/mesogun.json and OUT_DIR/pen.json
-  check VECTORS_DIR           decode and re-encode every vector independently
+  check VECTORS_DIR           the codec's own spec cases, then decode and re-encode
+                              every vector independently and check it against the
+                              spec's rules for handshake and reliable frames
   verify-committed VECTORS_DIR
                               regenerate into a temporary directory and compare
                               byte for byte with the committed files
+  device-checks MESOSIM_PATH  drive `MESOSIM_PATH --device mesogun --pty` as an outside
+                              host and check its behaviour against the spec (mesopeer_live.py)
+  probe-checks MESOSTATION_PATH
+                              play a mesogun, then a pen, on a pty against
+                              `MESOSTATION_PATH probe` and check what it sends (mesopeer_live.py)
 """
 
 import json
@@ -78,13 +85,13 @@ def cobs_decode(body):
     while i < len(body):
         code = body[i]
         if code == 0:
-            raise ProtocolError("bad_cobs")
+            raise ProtocolError("cobs_invalid")
         end = i + code
         if end > len(body):
-            raise ProtocolError("bad_cobs")  # a code byte that runs past the end
+            raise ProtocolError("cobs_invalid")  # a code byte that runs past the end (A.1, 4)
         block = body[i + 1:end]
         if 0 in block:
-            raise ProtocolError("bad_cobs")
+            raise ProtocolError("cobs_invalid")
         out += block
         i = end
         if code != 0xFF and i < len(body):
@@ -228,6 +235,17 @@ PAYLOAD_LENGTHS = {
     "NAK": 1,
 }
 MAX_RECORDS = 12
+
+# Frame sizes (A.1, A.2): payload 0..240, decoded frame 10..250, encoded body 11..251 (plus the 0x00).
+MAX_PAYLOAD = 240
+MIN_DECODED = 10
+MAX_DECODED = 250
+MAX_ENCODED_BODY = 251
+
+# A.3: the reliable types; HELLO and IDENTITY are handshake frames (seq 0, ack 0, A.5).
+RELIABLE_TYPES = {"CONFIGURE", "ARM", "DISARM", "FIRE", "ESTOP", "QUERY_SHOTS", "SHOT", "ALARM", "SHOT_RECORDS", "ERROR"}
+HANDSHAKE_TYPES = {"HELLO", "IDENTITY"}
+ESTOP_TYPE = 0x14
 
 
 def _field_size(kind):
@@ -398,9 +416,9 @@ def encode_mesogun_payload(name, msg):
 
 def decode_mesogun_frame(frame):
     """Checks of A.2, in order; returns the JSON form of the message."""
-    if len(frame) < 10:
+    if len(frame) < MIN_DECODED:
         raise ProtocolError("too_short")
-    if len(frame) > 250:
+    if len(frame) > MAX_DECODED:
         raise ProtocolError("too_long")
     (crc,) = struct.unpack_from("<I", frame, len(frame) - 4)
     if crc != crc32c(frame[:-4]):
@@ -424,8 +442,8 @@ def decode_mesogun_wire(wire):
     body = wire[:-1]
     if 0 in body:
         raise ProtocolError("embedded_delimiter")
-    if len(body) > 252:
-        raise ProtocolError("too_long")
+    if len(body) > MAX_ENCODED_BODY:
+        raise ProtocolError("too_long")  # A.1, 3: checked before decoding
     return decode_mesogun_frame(cobs_decode(body))
 
 
@@ -434,17 +452,53 @@ def encode_mesogun_frame(msg):
     if name not in TYPE_BY_NAME:
         raise ProtocolError("unknown_type")
     payload = encode_mesogun_payload(name, msg)
-    if len(payload) > 240:
+    if len(payload) > MAX_PAYLOAD:
         raise ProtocolError("too_long")
-    header = struct.pack("<BBHH", 1, TYPE_BY_NAME[name], msg["seq"], msg["ack"])
     _check_int(msg["seq"], 0, 0xFFFF)
     _check_int(msg["ack"], 0, 0xFFFF)
-    frame = header + payload
-    return frame + struct.pack("<I", crc32c(frame))
+    return raw_mesogun_frame(1, TYPE_BY_NAME[name], msg["seq"], msg["ack"], payload)
+
+
+def raw_mesogun_frame(version, mtype, seq, ack, payload, crc_xor=0):
+    """A decoded frame from raw parts, any version or type; crc_xor != 0 spoils the CRC on purpose."""
+    frame = struct.pack("<BBHH", version, mtype, seq, ack) + bytes(payload)
+    return frame + struct.pack("<I", crc32c(frame) ^ crc_xor)
+
+
+def wire_from_frame(frame):
+    """COBS body plus the 0x00 delimiter (A.1)."""
+    body = cobs_encode(frame)
+    if len(body) > MAX_ENCODED_BODY:
+        raise ProtocolError("too_long")
+    return body + b"\x00"
 
 
 def encode_mesogun_wire(msg):
-    return cobs_encode(encode_mesogun_frame(msg)) + b"\x00"
+    return wire_from_frame(encode_mesogun_frame(msg))
+
+
+def is_handshake_error(msg):
+    """ERROR unsupported_version answering a HELLO: a handshake frame (A.4 ERROR, A.6)."""
+    return msg["type"] == "ERROR" and msg["reason"] == "unsupported_version"
+
+
+def is_reliable(msg):
+    return msg["type"] in RELIABLE_TYPES and not is_handshake_error(msg)
+
+
+def mesogun_vector_problems(msg):
+    """Rules of A.4-A.6 that a vector (a frame some peer may send) must follow beyond its codec."""
+    problems = []
+    if msg["type"] in HANDSHAKE_TYPES or is_handshake_error(msg):
+        if msg["seq"] != 0 or msg["ack"] != 0:
+            problems.append("a handshake frame carries seq 0 and ack 0 (A.5, A.6)")
+    elif msg["type"] in RELIABLE_TYPES and msg["seq"] == 0:
+        problems.append("seq 0 is never used for a reliable frame (A.5)")
+    if is_handshake_error(msg) and (msg["refused_seq"] != 0 or msg["refused_type"] != TYPE_BY_NAME["HELLO"]):
+        problems.append("ERROR unsupported_version names refused_seq 0 and refused_type 0x01 (A.6)")
+    if msg["type"] in ("HELLO", "IDENTITY") and msg["protocol_version"] != 1:
+        problems.append("a version-1 peer speaks protocol_version 1")
+    return problems
 
 
 # The worked example of A.8.
@@ -731,6 +785,9 @@ def mesogun_vectors():
         _m("configure_nappage", "CONFIGURE", 3, 2, depth_um=1000, dose_nl=10000, mode="nappage", rate_mhz=9000),
         # Arming.
         _m("arm_lease_150", "ARM", 4, 3, lease_ms=150),
+        # A.4: "Any lease_ms is well formed; the device refuses one outside 150 to 5000 with
+        # lease_out_of_range (not bad_payload)": a lease just below the range is a valid frame.
+        _m("arm_lease_149", "ARM", 5, 3, lease_ms=149),
         _m("disarm", "DISARM", 9, 6),
         # Host-commanded shots.
         _m("fire", "FIRE", 5, 3, command_id=1001),
@@ -1050,6 +1107,8 @@ def pen_vectors():
         _p("spd", "SPD", speed_sps=120),
         _p("spd_min", "SPD", speed_sps=50),
         _p("run_lease_150", "RUN", lease_ms=150),
+        # B.4: a lease outside 150..5000 is refused with NAK,RUN,LEASE (not SYNTAX): a valid sentence.
+        _p("run_lease_149", "RUN", lease_ms=149),
         _p("stp", "STP"),
         _p("stq", "STQ"),
         _p("ack_idq", "ACK", command="IDQ"),
@@ -1113,6 +1172,9 @@ def build_vectors():
     for name, msg in pen_vectors():
         pen.append({"name": name, "hex": encode_pen_sentence(msg).hex(), "message": msg})
     # Self-checks of the coverage the vectors promise.
+    for v in mesogun:
+        assert not mesogun_vector_problems(v["message"]), (v["name"], mesogun_vector_problems(v["message"]))
+        assert len(bytes.fromhex(v["hex"])) <= MAX_ENCODED_BODY + 1, v["name"]
     assert {v["message"]["type"] for v in mesogun} == set(TYPE_BY_NAME), "every mesogun type"
     assert {v["message"]["type"] for v in pen} == set(PEN_KINDS), "every pen kind"
     def values(vectors, kind, field):
@@ -1177,12 +1239,81 @@ def _check_one(protocol, vector):
         problems.append("field order differs: %s" % list(decoded))
     if encoded != wire:
         problems.append("encode gives %s" % encoded.hex())
+    if protocol == "mesogun":
+        if len(wire) - 1 > MAX_ENCODED_BODY:
+            problems.append("encoded body of %d bytes exceeds %d (A.1)" % (len(wire) - 1, MAX_ENCODED_BODY))
+        problems += mesogun_vector_problems(expected)
     del name
     return "; ".join(problems)
 
 
+def _expect_error(name, func):
+    try:
+        got = func()
+    except ProtocolError as e:
+        return None if e.args[0] == name else "error %s, expected %s" % (e.args[0], name)
+    return "decoded %r, expected error %s" % (got, name)
+
+
+def _expect_ok(func):
+    try:
+        func()
+    except ProtocolError as e:
+        return "error %s, expected a valid message" % e.args[0]
+    return None
+
+
+def codec_self_tests():
+    """The revised spec's framing and field cases that no vector (valid frames only) can hold."""
+    hb = {"type": "HEARTBEAT", "seq": 3, "ack": 2, "uptime_ms": 77}
+
+    def body_of(length):
+        # A decoded frame of length - 1 non-zero bytes (no zero: one COBS block, body = decoded + 1).
+        frame = raw_mesogun_frame(1, 0x7E, 0x0101, 0x0101, b"\x55" * (length - 1 - 10))
+        return cobs_encode(frame), frame
+
+    body251, frame250 = body_of(251)
+    body252, _ = body_of(252)
+    assert len(body251) == 251 and len(frame250) == 250 and len(body252) == 252
+    cases = [
+        # A.1, 3 and A.2: the longest encoded body is 251 bytes; 252 is too_long before any decoding.
+        ("encoded_body_251_is_not_too_long", lambda: _expect_error("unknown_type", lambda: decode_mesogun_wire(body251 + b"\x00"))),
+        ("encoded_body_252_too_long", lambda: _expect_error("too_long", lambda: decode_mesogun_wire(body252 + b"\x00"))),
+        ("decoded_251_too_long", lambda: _expect_error("too_long", lambda: decode_mesogun_frame(frame250 + b"\x55"))),
+        ("payload_241_not_encoded", lambda: _expect_error("too_long", lambda: wire_from_frame(raw_mesogun_frame(1, 0x30, 0, 0, b"\x01" * 241)))),
+        ("cobs_code_past_end", lambda: _expect_error("cobs_invalid", lambda: decode_mesogun_wire(b"\x05\x01\x02\x00"))),
+        # A.2: the CRC is checked before the version; another version with a good CRC is bad_version.
+        ("version_2_good_crc_bad_version", lambda: _expect_error("bad_version", lambda: decode_mesogun_frame(raw_mesogun_frame(2, 0x30, 3, 2, b"\0\0\0\0")))),
+        ("version_2_bad_crc_bad_crc", lambda: _expect_error("bad_crc", lambda: decode_mesogun_frame(raw_mesogun_frame(2, 0x30, 3, 2, b"\0\0\0\0", crc_xor=1)))),
+        ("bad_crc", lambda: _expect_error("bad_crc", lambda: decode_mesogun_frame(encode_mesogun_frame(hb)[:-1] + b"\x00"))),
+        # A.4 ESTOP: one with a payload is bad_length (the device stops first all the same).
+        ("estop_with_payload_bad_length", lambda: _expect_error("bad_length", lambda: decode_mesogun_frame(raw_mesogun_frame(1, ESTOP_TYPE, 4, 3, b"\x00")))),
+        # A.4 ARM, B.4 RUN: any lease is well formed; the range is the device's refusal, not the codec's.
+        ("arm_lease_0_well_formed", lambda: _expect_ok(lambda: decode_mesogun_frame(encode_mesogun_frame({"type": "ARM", "seq": 1, "ack": 0, "lease_ms": 0})))),
+        ("arm_lease_65535_well_formed", lambda: _expect_ok(lambda: decode_mesogun_frame(encode_mesogun_frame({"type": "ARM", "seq": 1, "ack": 0, "lease_ms": 65535})))),
+        ("run_lease_50_well_formed", lambda: _expect_ok(lambda: decode_pen_sentence(encode_pen_sentence({"type": "RUN", "lease_ms": 50})))),
+        # A.2: a range given in a field's description is a wire check (bad_field).
+        ("status_battery_101_bad_field", lambda: _expect_error("bad_field", lambda: decode_mesogun_payload("STATUS", struct.pack("<IBIIHBhHBB", 0, 0, 0, 0, 0, 101, 0, 0, 0, 0)))),
+        ("sta_battery_101_bad_field", lambda: _expect_error("bad_field", lambda: decode_pen_sentence(_sentence("PMSN,STA,IDLE,250,50,0,101,0,0")))),
+        ("shot_records_count_13_bad_field", lambda: _expect_error("bad_field", lambda: decode_mesogun_payload("SHOT_RECORDS", struct.pack("<IIB", 0, 0, 13) + b"\x01" * (18 * 13)))),
+    ]
+    return [(name, func()) for name, func in cases]
+
+
+def _sentence(data):
+    raw = data.encode("ascii")
+    return b"$" + raw + b"*" + ("%02X" % nmea_checksum(raw)).encode("ascii") + b"\r\n"
+
+
 def cmd_check(vectors_dir):
     passed = failed = 0
+    for name, problem in codec_self_tests():
+        if problem:
+            failed += 1
+            print("FAIL codec/%s: %s" % (name, problem))
+        else:
+            passed += 1
+            print("ok   codec/%s" % name)
     for protocol in ("mesogun", "pen"):
         path = os.path.join(vectors_dir, protocol + ".json")
         with open(path, encoding="ascii") as f:
@@ -1228,10 +1359,32 @@ def cmd_verify_committed(vectors_dir):
     return 1 if bad else 0
 
 
+def cmd_device_checks(mesosim_path):
+    import mesopeer_live  # the behavioural modes, beside this file
+
+    return mesopeer_live.device_checks(mesosim_path)
+
+
+def cmd_probe_checks(mesostation_path):
+    import mesopeer_live
+
+    return mesopeer_live.probe_checks(mesostation_path)
+
+
 def main(argv):
-    commands = {"generate": cmd_generate, "check": cmd_check, "verify-committed": cmd_verify_committed}
+    commands = {
+        "generate": cmd_generate,
+        "check": cmd_check,
+        "verify-committed": cmd_verify_committed,
+        "device-checks": cmd_device_checks,
+        "probe-checks": cmd_probe_checks,
+    }
     if len(argv) != 3 or argv[1] not in commands:
-        sys.stderr.write("usage: %s {generate|check|verify-committed} DIR\n" % argv[0])
+        sys.stderr.write(
+            "usage: %s {generate|check|verify-committed} DIR\n"
+            "       %s device-checks MESOSIM_PATH\n"
+            "       %s probe-checks MESOSTATION_PATH\n" % (argv[0], argv[0], argv[0])
+        )
         return 2
     return commands[argv[1]](argv[2])
 
