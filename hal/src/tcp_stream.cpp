@@ -22,15 +22,15 @@ struct PendingTcpConnect::State {
 
 namespace {
 
-using State = PendingTcpConnect::State;
-using StatePtr = std::shared_ptr<State>;
+using ConnectState = PendingTcpConnect::State;
+using ConnectPtr = std::shared_ptr<ConnectState>;
 
 std::string describe_endpoint(const std::string& host, std::uint16_t port) {
   const bool ipv6_literal = host.find(':') != std::string::npos;
   return "tcp " + (ipv6_literal ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-void complete(const StatePtr& s, std::unique_ptr<FdStream> stream, const std::string& error) {
+void complete(const ConnectPtr& s, std::unique_ptr<FdStream> stream, const std::string& error) {
   if (s->finished) return;
   s->finished = true;
   boost::system::error_code ignored;
@@ -39,17 +39,17 @@ void complete(const StatePtr& s, std::unique_ptr<FdStream> stream, const std::st
   if (handler) handler(std::move(stream), error);
 }
 
-void fail(const StatePtr& s, const std::string& why) {
+void fail(const ConnectPtr& s, const std::string& why) {
   boost::system::error_code ignored;
   s->socket.close(ignored);
   complete(s, nullptr, s->description + ": " + why);
 }
 
-std::string timeout_text(const State& s) {
+std::string timeout_text(const ConnectState& s) {
   return "no connection within " + std::to_string(s.timeout.count()) + " ms (is the host reachable?)";
 }
 
-void on_connected(const StatePtr& s, const boost::system::error_code& ec) {
+void on_connected(const ConnectPtr& s, const boost::system::error_code& ec) {
   if (s->finished) return;
   if (ec) {
     std::string why = ec.message();
@@ -68,7 +68,7 @@ void on_connected(const StatePtr& s, const boost::system::error_code& ec) {
   }
 }
 
-void on_resolved(const StatePtr& s, const boost::system::error_code& ec,
+void on_resolved(const ConnectPtr& s, const boost::system::error_code& ec,
                  const tcp::resolver::results_type& found) {
   if (s->finished) return;
   if (ec) return fail(s, "cannot resolve the host: " + ec.message());
@@ -82,7 +82,7 @@ void on_resolved(const StatePtr& s, const boost::system::error_code& ec,
 
 }  // namespace
 
-PendingTcpConnect::PendingTcpConnect(std::shared_ptr<State> state) : state_(std::move(state)) {}
+PendingTcpConnect::PendingTcpConnect(std::shared_ptr<ConnectState> state) : state_(std::move(state)) {}
 
 PendingTcpConnect::~PendingTcpConnect() {
   cancel();
@@ -103,7 +103,7 @@ std::unique_ptr<PendingTcpConnect> async_connect_tcp_stream(asio::io_context& io
                                                             std::uint16_t port,
                                                             std::chrono::milliseconds timeout,
                                                             TcpConnectHandler on_done) {
-  auto s = std::make_shared<State>(io);
+  auto s = std::make_shared<ConnectState>(io);
   s->description = describe_endpoint(host, port);
   s->timeout = timeout;
   s->on_done = std::move(on_done);

@@ -16,45 +16,46 @@ namespace pen = protocols::pen;
 
 namespace {
 
-enum class Kind : std::uint8_t { integer, text, token, flag };
+enum class PenFieldKind : std::uint8_t { integer, text, token, flag };
 
-struct FieldSpec {
+struct PenFieldSpec {
   std::string_view name;
-  Kind kind;
+  PenFieldKind kind;
 };
 
 struct SentenceSpec {
   std::string_view meaning;
-  std::span<const FieldSpec> fields;
+  std::span<const PenFieldSpec> fields;
 };
 
 // Docs/protocol.md B.3, in sentence order, as protocols/src/pen_codec.cpp writes them. Every sentence
 // explained is checked against the decoder's own reading of it (check_fields), so that this table cannot
 // drift from the codec unnoticed.
 SentenceSpec sentence_spec(pen::Kind kind) {
-  static constexpr auto kDepth = std::to_array<FieldSpec>({{"depth_um", Kind::integer}});
-  static constexpr auto kSpeed = std::to_array<FieldSpec>({{"speed_sps", Kind::integer}});
-  static constexpr auto kRun = std::to_array<FieldSpec>({{"lease_ms", Kind::integer}});
-  static constexpr auto kIdentity = std::to_array<FieldSpec>({{"model", Kind::text},
-                                                              {"firmware", Kind::text},
-                                                              {"serial_number", Kind::text},
-                                                              {"protocol_version", Kind::integer},
-                                                              {"depth_min_um", Kind::integer},
-                                                              {"depth_max_um", Kind::integer},
-                                                              {"depth_step_um", Kind::integer},
-                                                              {"speed_min_sps", Kind::integer},
-                                                              {"speed_max_sps", Kind::integer}});
-  static constexpr auto kAck = std::to_array<FieldSpec>({{"command", Kind::token}});
-  static constexpr auto kNak = std::to_array<FieldSpec>({{"command", Kind::token}, {"reason", Kind::token}});
-  static constexpr auto kStatus = std::to_array<FieldSpec>({{"state", Kind::token},
-                                                            {"depth_um", Kind::integer},
-                                                            {"speed_sps", Kind::integer},
-                                                            {"stamps_total", Kind::integer},
-                                                            {"battery_pct", Kind::integer},
-                                                            {"temperature_dc", Kind::integer},
-                                                            {"lease_left_ms", Kind::integer}});
-  static constexpr auto kAlarm =
-      std::to_array<FieldSpec>({{"code", Kind::token}, {"priority", Kind::token}, {"active", Kind::flag}});
+  static constexpr auto kDepth = std::to_array<PenFieldSpec>({{"depth_um", PenFieldKind::integer}});
+  static constexpr auto kSpeed = std::to_array<PenFieldSpec>({{"speed_sps", PenFieldKind::integer}});
+  static constexpr auto kRun = std::to_array<PenFieldSpec>({{"lease_ms", PenFieldKind::integer}});
+  static constexpr auto kIdentity = std::to_array<PenFieldSpec>({{"model", PenFieldKind::text},
+                                                                 {"firmware", PenFieldKind::text},
+                                                                 {"serial_number", PenFieldKind::text},
+                                                                 {"protocol_version", PenFieldKind::integer},
+                                                                 {"depth_min_um", PenFieldKind::integer},
+                                                                 {"depth_max_um", PenFieldKind::integer},
+                                                                 {"depth_step_um", PenFieldKind::integer},
+                                                                 {"speed_min_sps", PenFieldKind::integer},
+                                                                 {"speed_max_sps", PenFieldKind::integer}});
+  static constexpr auto kAck = std::to_array<PenFieldSpec>({{"command", PenFieldKind::token}});
+  static constexpr auto kNak =
+      std::to_array<PenFieldSpec>({{"command", PenFieldKind::token}, {"reason", PenFieldKind::token}});
+  static constexpr auto kStatus = std::to_array<PenFieldSpec>({{"state", PenFieldKind::token},
+                                                               {"depth_um", PenFieldKind::integer},
+                                                               {"speed_sps", PenFieldKind::integer},
+                                                               {"stamps_total", PenFieldKind::integer},
+                                                               {"battery_pct", PenFieldKind::integer},
+                                                               {"temperature_dc", PenFieldKind::integer},
+                                                               {"lease_left_ms", PenFieldKind::integer}});
+  static constexpr auto kAlarm = std::to_array<PenFieldSpec>(
+      {{"code", PenFieldKind::token}, {"priority", PenFieldKind::token}, {"active", PenFieldKind::flag}});
   switch (kind) {
     case pen::Kind::identify:
       return {"identify", {}};
@@ -148,41 +149,41 @@ void print_checksum(std::ostream& out, const Parts& parts) {
 }
 
 // How the decoder's JSON value is written in a sentence, to compare with what the sentence holds.
-std::string as_sentence_field(Kind kind, const nlohmann::json& value) {
+std::string as_sentence_field(PenFieldKind kind, const nlohmann::json& value) {
   switch (kind) {
-    case Kind::integer:
+    case PenFieldKind::integer:
       return value.is_number_integer() ? value.dump() : "?";
-    case Kind::text:
-    case Kind::token:
+    case PenFieldKind::text:
+    case PenFieldKind::token:
       return value.is_string() ? value.get<std::string>() : "?";
-    case Kind::flag:
+    case PenFieldKind::flag:
       return value.is_boolean() ? (value.get<bool>() ? "1" : "0") : "?";
   }
   return "?";
 }
 
-std::string interpret(const FieldSpec& spec, std::string_view text) {
+std::string interpret(const PenFieldSpec& spec, std::string_view text) {
   switch (spec.kind) {
-    case Kind::integer: {
+    case PenFieldKind::integer: {
       std::int64_t value = 0;
       std::from_chars(text.data(), text.data() + text.size(), value);
       return with_unit(spec.name, value);
     }
-    case Kind::text:
+    case PenFieldKind::text:
       return "\"" + std::string(text) + "\"";
-    case Kind::token: {
+    case PenFieldKind::token: {
       const auto kind = protocols::enum_from_name<pen::Kind>(text);
       return kind ? std::string(text) + " (" + std::string(sentence_spec(*kind).meaning) + ")"
                   : std::string(text);
     }
-    case Kind::flag:
+    case PenFieldKind::flag:
       return text == "1" ? "true (raised)" : "false (cleared)";
   }
   return std::string(text);
 }
 
 // Why the table does not describe this sentence as the decoder read it; empty when it does.
-std::string check_fields(std::span<const FieldSpec> specs, std::span<const std::string_view> fields,
+std::string check_fields(std::span<const PenFieldSpec> specs, std::span<const std::string_view> fields,
                          const nlohmann::json& message) {
   if (fields.size() != specs.size()) {
     return "the table lists " + std::to_string(specs.size()) + " fields, the sentence has " +

@@ -1,6 +1,7 @@
 #include "gui_test_support.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "meso/gui/panels.hpp"
 #include "panels/widgets.hpp"
@@ -115,6 +116,21 @@ ConsoleView session_view(station::SessionState state) {
   gun.state = hal::DeviceState::configured;
   v.snap.devices[hal::DeviceKind::mesogun] = gun;
   return v;
+}
+
+vision::PolygonMm circle(vision::PointMm c, double r) {
+  vision::PolygonMm p;
+  for (int i = 0; i < 36; ++i) {
+    const double a = i * 10 * M_PI / 180;
+    p.push_back({c.x + r * std::cos(a), c.y + r * std::sin(a)});
+  }
+  return p;
+}
+
+station::Catalog one_product_catalog() {
+  station::Catalog c;
+  c.products.push_back({"HairVital", {"biotin"}, {{"L1", station::parse_date("2099-12-31")}}});
+  return c;
 }
 
 }  // namespace meso::gui::testing

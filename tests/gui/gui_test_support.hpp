@@ -11,6 +11,8 @@
 #include "meso/gui/actions.hpp"
 #include "meso/gui/console_view.hpp"
 #include "meso/gui/forms.hpp"
+#include "meso/station/formulation.hpp"
+#include "meso/vision/geometry.hpp"
 
 namespace meso::gui::testing {
 
@@ -123,5 +125,10 @@ class HeadlessImGui {
 
 // A view of an open session in `state` on a cleared patient with a 3-point plan, the mesogun connected.
 ConsoleView session_view(station::SessionState state);
+
+// A 36-sided circle of radius `r` mm around `c`, for a zone.
+vision::PolygonMm circle(vision::PointMm c, double r);
+// One product, HairVital (biotin), with one lot that expires in 2099.
+station::Catalog one_product_catalog();
 
 }  // namespace meso::gui::testing

@@ -20,15 +20,6 @@ using testing::DemoRuntime;
 using testing::HeadlessImGui;
 using testing::RecordingActions;
 
-vision::PolygonMm circle(vision::PointMm c, double r) {
-  vision::PolygonMm p;
-  for (int i = 0; i < 36; ++i) {
-    const double a = i * 10 * M_PI / 180;
-    p.push_back({c.x + r * std::cos(a), c.y + r * std::sin(a)});
-  }
-  return p;
-}
-
 station::DeviceView pen_device(hal::DeviceState state) {
   station::DeviceView pen;
   pen.kind = hal::DeviceKind::pen;
@@ -165,14 +156,8 @@ TEST(GuiPen, PlanningOffersMicroneedlingOnlyWithThePenConnected) {
   EXPECT_EQ(offered_technique(with_gun, 1), 1);
 }
 
-station::Catalog catalog() {
-  station::Catalog c;
-  c.products.push_back({"HairVital", {"biotin"}, {{"L1", station::parse_date("2099-12-31")}}});
-  return c;
-}
-
 TEST(GuiPen, APenPlanIsAValidMicroneedlingStepWithItsPathAndNoInjection) {
-  const std::vector<vision::Zone> zones{{"crown", circle({0, 40}, 25)}};
+  const std::vector<vision::Zone> zones{{"crown", testing::circle({0, 40}, 25)}};
   PlanForm form;
   form.technique = 2;
   form.spacing_mm = 8;
@@ -180,7 +165,7 @@ TEST(GuiPen, APenPlanIsAValidMicroneedlingStepWithItsPathAndNoInjection) {
   form.speed_sps = 120;
   form.passes = 2;
   const auto limits = station::default_limits();
-  const auto preview = make_preview(zones, form, catalog(), limits);
+  const auto preview = make_preview(zones, form, testing::one_product_catalog(), limits);
   ASSERT_TRUE(preview.ready) << preview.error;
   ASSERT_EQ(preview.plan.steps.size(), 1U);
   const auto& step = preview.plan.steps.front();
@@ -195,7 +180,7 @@ TEST(GuiPen, APenPlanIsAValidMicroneedlingStepWithItsPathAndNoInjection) {
   EXPECT_GT(preview.path_mm, 50.0) << "strokes across a 50 mm zone";
   EXPECT_TRUE(station::validate(preview.plan, limits).empty());
   form.speed_sps = 400;  // above the pen's 150 stamps/s limit
-  const auto fast = make_preview(zones, form, catalog(), limits);
+  const auto fast = make_preview(zones, form, testing::one_product_catalog(), limits);
   EXPECT_FALSE(fast.ready);
   EXPECT_NE(fast.error.find("pen speed 400"), std::string::npos) << fast.error;
 }
@@ -230,7 +215,7 @@ TEST_F(DemoRuntime, QaPicksThePenAndAMicroneedlingSessionRunsToTheSignature) {
   ASSERT_TRUE(wait([&] { return view_.snap.state == SessionState::assessment; }));
   runtime_->record_assessment({{"notes", "pen test"}});
   ASSERT_TRUE(wait([&] { return view_.snap.state == SessionState::planning; }));
-  runtime_->set_zones({{"crown", circle({0, 40}, 25)}});
+  runtime_->set_zones({{"crown", testing::circle({0, 40}, 25)}});
   ASSERT_TRUE(wait([&] { return !view_.zones.empty(); }));  // the zones are the render thread's
   PlanForm form;
   form.technique = 2;

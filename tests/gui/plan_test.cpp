@@ -5,34 +5,20 @@
 #include <cmath>
 
 #include "demo_plan.hpp"
+#include "gui_test_support.hpp"
 #include "meso/sim/synthetic_camera.hpp"
 
 namespace meso::gui {
 namespace {
 
-vision::PolygonMm circle(vision::PointMm c, double r) {
-  vision::PolygonMm p;
-  for (int i = 0; i < 36; ++i) {
-    const double a = i * 10 * M_PI / 180;
-    p.push_back({c.x + r * std::cos(a), c.y + r * std::sin(a)});
-  }
-  return p;
-}
-
 cv::Mat thinned_crown_photo() {
   sim::SyntheticCameraOptions options;
   options.seed = 7;
-  options.thinning = {{circle({0, 42}, 26), 0.25}};
+  options.thinning = {{testing::circle({0, 42}, 26), 0.25}};
   sim::SyntheticCamera camera(options);
   vision::Frame frame;
   camera.next(frame);
   return frame.image;
-}
-
-station::Catalog catalog() {
-  station::Catalog c;
-  c.products.push_back({"HairVital", {"biotin"}, {{"L1", station::parse_date("2099-12-31")}}});
-  return c;
 }
 
 TEST(GuiPlan, ZonesSuggestedFromTheImageBecomeAValidStationPlan) {
@@ -40,7 +26,7 @@ TEST(GuiPlan, ZonesSuggestedFromTheImageBecomeAValidStationPlan) {
   ASSERT_EQ(suggestion.zones.size(), 1U) << suggestion.message;
   EXPECT_EQ(suggestion.zones[0].name, "crown");
   const auto limits = station::default_limits();
-  const auto preview = make_preview(suggestion.zones, PlanForm{}, catalog(), limits);
+  const auto preview = make_preview(suggestion.zones, PlanForm{}, testing::one_product_catalog(), limits);
   ASSERT_TRUE(preview.ready) << preview.error;
   EXPECT_GT(preview.points, 5U);
   EXPECT_EQ(preview.volume_nl, preview.points * 20000U);
@@ -63,10 +49,10 @@ TEST(GuiPlan, NoImageNoZones) {
 }
 
 TEST(GuiPlan, AFormOutsideTheLimitsIsRefusedWithAReason) {
-  const std::vector<vision::Zone> zones{{"crown", circle({0, 0}, 30)}};
+  const std::vector<vision::Zone> zones{{"crown", testing::circle({0, 0}, 30)}};
   PlanForm form;
   form.dose_nl = 90000;  // above the 0.05 ml per point
-  const auto preview = make_preview(zones, form, catalog(), station::default_limits());
+  const auto preview = make_preview(zones, form, testing::one_product_catalog(), station::default_limits());
   EXPECT_FALSE(preview.ready);
   EXPECT_FALSE(preview.error.empty());
 }

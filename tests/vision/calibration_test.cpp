@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "test_folder.hpp"
+
 namespace meso::vision {
 namespace {
 
@@ -103,13 +105,6 @@ const std::vector<cv::Mat>& synthetic_views() {
   return views;
 }
 
-std::filesystem::path test_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir = std::filesystem::path(::testing::TempDir()) / (std::string("meso_") + info->name());
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
 TEST(CalibrationBoard, RendersAtTrueScaleAndRefusesAnImpossibleBoard) {
   const cv::Mat board = render_charuco_board(CharucoBoardSpec{}, 254);  // 10 px/mm
   EXPECT_EQ(board.cols, 7 * 300 + 300);  // 7 squares of 30 mm plus half a square of margin each side
@@ -152,7 +147,7 @@ TEST(CalibrationSynthetic, RefusesTooFewViewsSayingHowManyShowedTheBoard) {
 }
 
 TEST(CalibrationFile, SavesAndLoadsAndNamesTheBadField) {
-  const auto dir = test_dir();
+  const auto dir = testing::test_dir();
   CameraCalibration c;
   c.camera_matrix = (cv::Mat_<double>(3, 3) << 950.5, 0, 652.25, 0, 940.125, 355.5, 0, 0, 1);
   c.dist_coeffs = (cv::Mat_<double>(1, 5) << -0.15, 0.08, 0.001, -0.0008, 0.0125);

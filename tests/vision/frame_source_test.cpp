@@ -10,16 +10,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "test_folder.hpp"
+
 namespace meso::vision {
 namespace {
-
-std::filesystem::path test_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  auto dir = std::filesystem::path(::testing::TempDir()) / (std::string("meso_") + info->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 
 std::string open_error(const std::string& spec) {
   try {
@@ -31,7 +25,7 @@ std::string open_error(const std::string& spec) {
 }
 
 TEST(FrameSourceFolder, ReadsImagesInNameOrderWithTimes) {
-  const auto dir = test_dir();
+  const auto dir = testing::test_dir();
   // Written out of order, one of them gray, beside a file that is not an image.
   cv::imwrite((dir / "frame_002.png").string(), cv::Mat(24, 32, CV_8UC3, cv::Scalar(0, 0, 200)));
   cv::imwrite((dir / "frame_000.png").string(), cv::Mat(24, 32, CV_8UC3, cv::Scalar(200, 0, 0)));
@@ -60,7 +54,7 @@ TEST(FrameSourceFolder, ReadsImagesInNameOrderWithTimes) {
 }
 
 TEST(FrameSourceVideo, ReadsBackAWrittenVideoWithItsFrameRate) {
-  const auto dir = test_dir();
+  const auto dir = testing::test_dir();
   const std::string path = (dir / "clip.avi").string();
   {
     cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, cv::Size(64, 48));
@@ -87,7 +81,7 @@ TEST(FrameSourceErrors, NameWhatCouldNotBeOpened) {
       << open_error("/dev/video97");
   EXPECT_EQ(open_error("/no/such/place").rfind("no such camera, folder or video file: /no/such/place", 0),
             0U);
-  const auto dir = test_dir();
+  const auto dir = testing::test_dir();
   EXPECT_EQ(open_error(dir.string()).rfind("folder has no images", 0), 0U) << open_error(dir.string());
   std::ofstream(dir / "junk.avi") << "not a video";
   EXPECT_EQ(open_error((dir / "junk.avi").string()).rfind("cannot open video file", 0), 0U);

@@ -9,7 +9,7 @@
 namespace meso::vision {
 namespace {
 
-std::string error_of(const std::string& text) {
+std::string layout_error_of(const std::string& text) {
   try {
     layout_from_json_text(text);
   } catch (const std::invalid_argument& e) {
@@ -50,48 +50,49 @@ TEST(HeadbandLayout, RoundTripsThroughItsJson) {
 }
 
 TEST(HeadbandLayout, EachMistakeIsRefusedNamingTheField) {
-  EXPECT_NE(error_of("{").find("not valid JSON"), std::string::npos);
-  EXPECT_NE(error_of(std::string(R"({"dictionary": "DICT_9X9_1", )") + kThree + "}")
+  EXPECT_NE(layout_error_of("{").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(layout_error_of(std::string(R"({"dictionary": "DICT_9X9_1", )") + kThree + "}")
                 .find("unknown ArUco dictionary"),
             std::string::npos);
   EXPECT_NE(
-      error_of(R"({"dictionary": "DICT_4X4_50", "markers": [{"id": 0, "center_mm": [0, 0], "size_mm": 10}]})")
+      layout_error_of(
+          R"({"dictionary": "DICT_4X4_50", "markers": [{"id": 0, "center_mm": [0, 0], "size_mm": 10}]})")
           .find("at least 3 markers"),
       std::string::npos);
-  EXPECT_NE(
-      error_of(R"({"dictionary": "DICT_4X4_50", "markers": [{"id": 0, "center_mm": [0, 0], "size_mm": 10},
+  EXPECT_NE(layout_error_of(
+                R"({"dictionary": "DICT_4X4_50", "markers": [{"id": 0, "center_mm": [0, 0], "size_mm": 10},
       {"id": 0, "center_mm": [50, 0], "size_mm": 10}, {"id": 2, "center_mm": [0, 50], "size_mm": 10}]})")
-          .find("layout.markers[1].id: marker id 0 appears twice"),
-      std::string::npos);
-  EXPECT_NE(
-      error_of(R"({"dictionary": "DICT_4X4_50", "markers": [{"id": 60, "center_mm": [0, 0], "size_mm": 10},
+                .find("layout.markers[1].id: marker id 0 appears twice"),
+            std::string::npos);
+  EXPECT_NE(layout_error_of(
+                R"({"dictionary": "DICT_4X4_50", "markers": [{"id": 60, "center_mm": [0, 0], "size_mm": 10},
       {"id": 1, "center_mm": [50, 0], "size_mm": 10}, {"id": 2, "center_mm": [0, 50], "size_mm": 10}]})")
-          .find("not in DICT_4X4_50"),
-      std::string::npos);
-  EXPECT_NE(
-      error_of(R"({"dictionary": "DICT_4X4_50", "markers": [{"id": 0, "center_mm": [0, 0], "size_mm": 10},
+                .find("not in DICT_4X4_50"),
+            std::string::npos);
+  EXPECT_NE(layout_error_of(
+                R"({"dictionary": "DICT_4X4_50", "markers": [{"id": 0, "center_mm": [0, 0], "size_mm": 10},
       {"id": 1, "center_mm": [5, 0], "size_mm": 10}, {"id": 2, "center_mm": [0, 50], "size_mm": 10}]})")
-          .find("marker 1 overlaps marker 0"),
-      std::string::npos);
-  EXPECT_NE(
-      error_of(R"({"dictionary": "DICT_4X4_50", "markers": [{"id": 0, "center_mm": [0, 0], "size_mm": 0},
+                .find("marker 1 overlaps marker 0"),
+            std::string::npos);
+  EXPECT_NE(layout_error_of(
+                R"({"dictionary": "DICT_4X4_50", "markers": [{"id": 0, "center_mm": [0, 0], "size_mm": 0},
       {"id": 1, "center_mm": [50, 0], "size_mm": 10}, {"id": 2, "center_mm": [0, 50], "size_mm": 10}]})")
-          .find("layout.markers[0].size_mm: must be above 0"),
-      std::string::npos);
-  EXPECT_NE(error_of(std::string(R"({"dictionary": "DICT_4X4_50", "colour": 1, )") + kThree + "}")
+                .find("layout.markers[0].size_mm: must be above 0"),
+            std::string::npos);
+  EXPECT_NE(layout_error_of(std::string(R"({"dictionary": "DICT_4X4_50", "colour": 1, )") + kThree + "}")
                 .find("layout.colour: unknown field"),
             std::string::npos);
-  EXPECT_NE(error_of(std::string(R"({"dictionary": "DICT_4X4_50", "handpiece": {"id": 1, "size_mm": 5,
+  EXPECT_NE(layout_error_of(std::string(R"({"dictionary": "DICT_4X4_50", "handpiece": {"id": 1, "size_mm": 5,
       "tip_offset_mm": [0, 10]}, )") +
-                     kThree + "}")
+                            kThree + "}")
                 .find("also a headband marker"),
             std::string::npos);
-  EXPECT_NE(error_of(std::string(R"({"dictionary": "DICT_4X4_50", "regions": [{"name": "crown",
+  EXPECT_NE(layout_error_of(std::string(R"({"dictionary": "DICT_4X4_50", "regions": [{"name": "crown",
       "polygon_mm": [[0, 0], [1, 1]]}], )") +
-                     kThree + "}")
+                            kThree + "}")
                 .find("layout.regions[0].polygon_mm: expected at least 3"),
             std::string::npos);
-  EXPECT_EQ(error_of(std::string(R"({"dictionary": "DICT_4X4_50", )") + kThree + "}"), "accepted");
+  EXPECT_EQ(layout_error_of(std::string(R"({"dictionary": "DICT_4X4_50", )") + kThree + "}"), "accepted");
 }
 
 TEST(HeadbandLayout, AMissingFileIsNamed) {

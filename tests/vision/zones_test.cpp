@@ -9,7 +9,7 @@
 namespace meso::vision {
 namespace {
 
-std::string error_of(const std::string& text) {
+std::string zones_error_of(const std::string& text) {
   try {
     zones_from_json_text(text);
   } catch (const std::invalid_argument& e) {
@@ -26,18 +26,18 @@ TEST(ZonesFile, RoundTripsAndRefusesMistakesNamingTheField) {
   EXPECT_EQ(again[1].name, "left temple");
   EXPECT_EQ(again[0].polygon_mm, zones[0].polygon_mm);
 
-  EXPECT_NE(error_of("[]").find("expected {\"zones\""), std::string::npos);
-  EXPECT_NE(error_of(R"({"zones": [{"name": "a", "polygon_mm": [[0, 0], [1, 0]]}]})")
+  EXPECT_NE(zones_error_of("[]").find("expected {\"zones\""), std::string::npos);
+  EXPECT_NE(zones_error_of(R"({"zones": [{"name": "a", "polygon_mm": [[0, 0], [1, 0]]}]})")
                 .find("zones[0].polygon_mm: expected at least 3"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"zones": [{"name": "a", "polygon_mm": [[0, 0], [1, 0], [2, 0]]}]})")
+  EXPECT_NE(zones_error_of(R"({"zones": [{"name": "a", "polygon_mm": [[0, 0], [1, 0], [2, 0]]}]})")
                 .find("less than 1 mm2"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"zones": [{"name": "a", "polygon_mm": [[0, 0], [9, 0], [0, 9]]},
+  EXPECT_NE(zones_error_of(R"({"zones": [{"name": "a", "polygon_mm": [[0, 0], [9, 0], [0, 9]]},
                                    {"name": "a", "polygon_mm": [[0, 0], [9, 0], [0, 9]]}]})")
                 .find("zones[1].name: \"a\" is used by two zones"),
             std::string::npos);
-  EXPECT_NE(error_of(R"({"zones": [{"name": "a", "polygon_mm": [[0, 0], [9, "x"], [0, 9]]}]})")
+  EXPECT_NE(zones_error_of(R"({"zones": [{"name": "a", "polygon_mm": [[0, 0], [9, "x"], [0, 9]]}]})")
                 .find("zones[0].polygon_mm[1]: expected [x, y]"),
             std::string::npos);
 }
