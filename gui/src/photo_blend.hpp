@@ -1,7 +1,7 @@
 // The assessment's blended before/after view: the earlier photo, and this session's over it at an opacity
 // the clinician slides from before (0) to after (1). Both are plane views of the headband frame at the
-// same scale (assessment_photo.hpp), so one rectangle holds both and a pixel of one lies over the same
-// spot of the scalp in the other. Pure: no ImGui, so the tests check it without a window.
+// same scale (meso/station/photo_store.hpp), so one rectangle holds both and a pixel of one lies over the
+// same spot of the scalp in the other. Pure: no ImGui, so the tests check it without a window.
 #pragma once
 
 #include <cstdint>

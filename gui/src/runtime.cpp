@@ -5,12 +5,12 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "assessment_photo.hpp"
 #include "closeup_density.hpp"
 #include "demo_plan.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
 #include "meso/sim/simulated_pen.hpp"
 #include "meso/station/course_schedule.hpp"
+#include "meso/station/photo_store.hpp"
 #include "meso/station/recovery_inputs.hpp"
 
 namespace meso::gui {
@@ -420,12 +420,13 @@ void ConsoleRuntime::capture_assessment_photo() {
     AssessmentView a;
     const std::filesystem::path dir = options_.db.string() + ".photos";
     try {
-      const auto photo = save_assessment_photo(planning_photo(), layout_, dir, patient, session);
+      migrate_photos_once(dir);
+      const auto photo = station::save_assessment_photo(planning_photo(), layout_, dir, patient, session);
       a.photo_file = photo.file.string();
       a.photo_sha256 = photo.sha256;
       cv::cvtColor(photo.plane_bgr, a.now_rgba, cv::COLOR_BGR2RGBA);
       a.message = "photo saved: " + a.photo_file;
-      if (const auto before = previous_photo(dir, patient, session)) {
+      if (const auto before = station::previous_photo(dir, patient, session, &reader())) {
         const cv::Mat earlier = cv::imread(before->string(), cv::IMREAD_COLOR);
         if (!earlier.empty()) {
           cv::cvtColor(earlier, a.before_rgba, cv::COLOR_BGR2RGBA);
@@ -452,6 +453,16 @@ void ConsoleRuntime::capture_assessment_photo() {
       v.assessment = std::move(a);
     });
   });
+}
+
+// Photo folders from before they were keyed injectively are sorted out by the journal once per run, before
+// the first photo is saved or compared (worker thread).
+void ConsoleRuntime::migrate_photos_once(const std::filesystem::path& dir) {
+  if (photos_migrated_) return;
+  const auto migration = station::migrate_photo_folders(dir, reader());
+  photos_migrated_ = true;
+  for (const auto& note : migration.notes)
+    std::cerr << "mesostation: photo folders: " << note << "\n";
 }
 
 void ConsoleRuntime::estimate_density_from_file(const std::string& path, double px_per_mm) {

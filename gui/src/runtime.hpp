@@ -147,6 +147,7 @@ class ConsoleRuntime final : public Actions {
   void busy(const std::string& what);
   void notify(ViewQueue::Update update);
   journal::JournalReader& reader();                               // worker thread only
+  void migrate_photos_once(const std::filesystem::path& dir);     // worker thread only
   std::uint32_t course_session_of(const std::string& pseudonym);  // worker thread: its place in the course
   void find_left_open();  // constructor: the journal's open session, before the driver is built
   hal::MesogunDriverOptions driver_options() const;
@@ -187,6 +188,7 @@ class ConsoleRuntime final : public Actions {
   ViewQueue queue_;
   std::unique_ptr<Worker> worker_;
   std::unique_ptr<journal::JournalReader> reader_;  // worker thread only
+  bool photos_migrated_ = false;                    // worker thread only
   std::unique_ptr<CameraWorker> camera_;
   std::optional<sim::SyntheticCameraOptions> demo_camera_;  // demo: the scene the camera renders
   std::atomic<bool> demo_hand_{false};

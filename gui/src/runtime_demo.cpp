@@ -11,6 +11,7 @@
 #include "meso/sim/simulated_mesogun.hpp"
 #include "meso/sim/simulated_pen.hpp"
 #include "meso/sim/synthetic_closeup.hpp"
+#include "meso/station/device_envelope.hpp"
 #include "meso/station/recovery_inputs.hpp"
 #include "meso/vision/progress.hpp"
 #include "runtime.hpp"
@@ -118,7 +119,7 @@ void ConsoleRuntime::find_left_open() {
 
 hal::MesogunDriverOptions ConsoleRuntime::driver_options() const {
   hal::MesogunDriverOptions o;
-  o.limits = {1000, 4000, 50'000, 0, 0, 150};
+  o.limits = station::mesogun_envelope(config_.limits);
   o.known_last_counter = accounted_counter_;
   o.uncertain_fires = unsettled_fires_;  // the left-open session's: settled from the device's records
   return o;

@@ -2,26 +2,17 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <charconv>
 
 namespace meso::sim::tools {
 
 namespace {
 
 TcpEndpoint parse_endpoint(const std::string& text) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) {
-    throw UsageError("--tcp: \"" + text + "\" is not HOST:PORT (e.g. 127.0.0.1:5000)");
+  try {
+    return hal::parse_tcp_endpoint(text, hal::PortZero::any_free_port);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--tcp: ") + e.what());
   }
-  std::string host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  const std::string port_text = text.substr(colon + 1);
-  unsigned port = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
-    throw UsageError("--tcp: \"" + port_text + "\" is not a port number from 0 to 65535");
-  }
-  return TcpEndpoint{host, static_cast<std::uint16_t>(port)};
 }
 
 bool has_region(const vision::HeadbandLayout& layout, const std::string& name) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "meso/hal/tcp_endpoint.hpp"
 #include "meso/sim/fault_spec.hpp"
 #include "meso/sim/scenario.hpp"
 #include "meso/vision/headband_layout.hpp"
@@ -17,10 +18,7 @@ namespace meso::sim::tools {
 
 enum class DeviceKind : std::uint8_t { mesogun, pen };
 
-struct TcpEndpoint {
-  std::string host;
-  std::uint16_t port = 0;  // 0: any free port, printed on stdout
-};
+using hal::TcpEndpoint;  // port 0: any free port, printed on stdout
 
 // `--camera-frames DIR`: write synthetic camera frames and their ground truth for QA instead of serving a
 // device.

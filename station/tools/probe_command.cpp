@@ -8,7 +8,9 @@
 
 #include "meso/hal/device_probe.hpp"
 #include "meso/hal/serial_port.hpp"
+#include "meso/hal/tcp_endpoint.hpp"
 #include "meso/hal/tcp_stream.hpp"
+#include "tcp_option.hpp"
 
 namespace meso::station {
 
@@ -30,13 +32,8 @@ struct OpenedPort {
 
 OpenedPort open_port(asio::io_context& io, const ProbeOptions& options) {
   if (!options.tcp.empty()) {
-    const auto colon = options.tcp.rfind(':');
-    if (colon == std::string::npos) throw std::runtime_error("--tcp takes HOST:PORT, e.g. 127.0.0.1:5000");
-    const auto port = std::stoul(options.tcp.substr(colon + 1));
-    if (port == 0 || port > 65535) throw std::runtime_error("--tcp: the port must be 1..65535");
-    return {hal::connect_tcp_stream(io, options.tcp.substr(0, colon), static_cast<std::uint16_t>(port),
-                                    kAnswerWithin),
-            ""};
+    const auto endpoint = hal::parse_tcp_endpoint(options.tcp);
+    return {hal::connect_tcp_stream(io, endpoint.host, endpoint.port, kAnswerWithin), ""};
   }
   hal::SerialSettings settings;
   settings.path = options.port;
@@ -153,7 +150,8 @@ void add_probe_command(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("probe", "Connect to a device, handshake, print its identity and capabilities");
   auto* port = cmd->add_option("--port", options->port, "Serial port or pty path (/dev/ttyUSB0, /dev/pts/3)");
-  auto* tcp = cmd->add_option("--tcp", options->tcp, "Device server or simulator, HOST:PORT");
+  auto* tcp = cmd->add_option("--tcp", options->tcp, "Device server or simulator, HOST:PORT")
+                  ->check(tcp_endpoint_check());
   port->excludes(tcp);
   cmd->add_option("--baud", options->baud, "Line speed for a serial port")->capture_default_str();
   cmd->add_flag("--json", options->json, "Print JSON");

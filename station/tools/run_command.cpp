@@ -12,6 +12,7 @@
 #include "meso/hal/memory_stream.hpp"
 #include "meso/hal/mesogun_driver.hpp"
 #include "meso/hal/stream_openers.hpp"
+#include "meso/hal/tcp_endpoint.hpp"
 #include "meso/journal/reader.hpp"
 #include "meso/journal/verify_report.hpp"
 #include "meso/journal/writer.hpp"
@@ -19,10 +20,12 @@
 #include "meso/sim/scenario.hpp"
 #include "meso/sim/shot_log.hpp"
 #include "meso/sim/simulated_mesogun.hpp"
+#include "meso/station/device_envelope.hpp"
 #include "meso/station/recovery_inputs.hpp"
 #include "meso/station/sqlite_journal_port.hpp"
 #include "meso/station/station.hpp"
 #include "run_scenario.hpp"
+#include "tcp_option.hpp"
 
 namespace meso::station {
 namespace {
@@ -218,7 +221,7 @@ int run(const RunOptions& o) {
   // Crash recovery: a session left open by a killed station is rebuilt from its journal first.
   journal::JournalReader reader(db);
   hal::MesogunDriverOptions driver_options;
-  driver_options.limits = {1000, 4000, 50'000, 0, 0, 150};
+  driver_options.limits = mesogun_envelope(StationConfig{}.limits);  // the station's limits below
   driver_options.known_last_counter = accounted_shot_counter(reader);
   std::optional<journal::SessionInfo> recovered;
   std::vector<JournalDraft> recovered_events;
@@ -261,10 +264,8 @@ int run(const RunOptions& o) {
       ready(std::move(station_end), "");
     };
   } else if (!o.tcp.empty()) {
-    const auto colon = o.tcp.rfind(':');
-    if (colon == std::string::npos) fail("--tcp takes HOST:PORT");
-    opener = hal::tcp_opener(io, o.tcp.substr(0, colon),
-                             static_cast<std::uint16_t>(std::stoul(o.tcp.substr(colon + 1))));
+    const auto endpoint = hal::parse_tcp_endpoint(o.tcp);
+    opener = hal::tcp_opener(io, endpoint.host, endpoint.port);
   } else {
     hal::SerialSettings serial;
     serial.path = o.port;
@@ -379,7 +380,8 @@ void add_run_command(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   auto* port = cmd->add_option("--port", options->port, "Serial port or pty of the device");
-  auto* tcp = cmd->add_option("--tcp", options->tcp, "HOST:PORT of a device server or mesosim --tcp");
+  auto* tcp = cmd->add_option("--tcp", options->tcp, "HOST:PORT of a device server or mesosim --tcp")
+                  ->check(tcp_endpoint_check());
   auto* sim = cmd->add_flag("--sim", options->sim, "Run the simulated mesogun in-process");
   port->excludes(tcp)->excludes(sim);
   tcp->excludes(sim);

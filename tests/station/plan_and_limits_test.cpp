@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "meso/station/device_envelope.hpp"
 #include "meso/station/formulation.hpp"
 #include "meso/station/treatment_plan.hpp"
 
@@ -51,6 +52,24 @@ TEST(ClinicalLimits, ConfigurationMayNarrowButNeverWidenTheHardMaxima) {
     EXPECT_NE(std::string(e.what()).find("limits.point.depht_max_um: unknown field"), std::string::npos)
         << e.what();
   }
+}
+
+// The driver's envelope (its last check before the bytes go out) follows the configured limits: the
+// defaults give 1 to 4 mm and 0.05 ml, single shots, a 150 ms lease; narrowed limits narrow it too.
+TEST(ClinicalLimits, TheDriversEnvelopeComesFromTheConfiguredLimits) {
+  const auto defaults = mesogun_envelope(default_limits());
+  EXPECT_EQ(defaults.depth_min_um, 1000);
+  EXPECT_EQ(defaults.depth_max_um, 4000);
+  EXPECT_EQ(defaults.dose_max_nl, 50'000U);
+  EXPECT_EQ(defaults.max_rate_mhz, 0U);
+  EXPECT_EQ(defaults.lease_ms, 150);
+  const auto narrowed = mesogun_envelope(limits_from_json(nlohmann::json{
+      {"point", {{"depth_max_um", 3000}, {"dose_max_nl", 20'000}}}, {"nappage", {{"dose_max_nl", 10'000}}}}));
+  EXPECT_EQ(narrowed.depth_max_um, 3000);
+  EXPECT_EQ(narrowed.dose_max_nl, 20'000U);
+  const auto hard = mesogun_envelope(hard_maxima());
+  EXPECT_LE(defaults.depth_max_um, hard.depth_max_um);
+  EXPECT_LE(defaults.dose_max_nl, hard.dose_max_nl);
 }
 
 TEST(PlanValidation, AValidPlanHasNoProblem) {
