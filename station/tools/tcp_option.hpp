@@ -11,16 +11,15 @@
 namespace meso::station {
 
 inline CLI::Validator tcp_endpoint_check() {
-  return CLI::Validator(
-      [](const std::string& text) {
-        try {
-          hal::parse_tcp_endpoint(text);
-          return std::string();
-        } catch (const std::invalid_argument& e) {
-          return std::string(e.what());
-        }
-      },
-      "HOST:PORT");
+  return {[](const std::string& text) {
+            try {
+              hal::parse_tcp_endpoint(text);
+              return std::string();
+            } catch (const std::invalid_argument& e) {
+              return std::string(e.what());
+            }
+          },
+          "HOST:PORT"};
 }
 
 }  // namespace meso::station
