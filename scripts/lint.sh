@@ -28,13 +28,16 @@ echo "lint: clang-format clean (${#files[@]} files)"
 if [ "$mode" = --full ]; then
   mapfile -t scoped < <(git ls-files '*.cpp' | grep -v '^fuzz/')
 else
-  mapfile -t scoped < <(scripts/tidy_scope.py build)
+  # Not a process substitution: a scope that cannot be worked out must fail the lint, not check nothing.
+  scope=$(scripts/tidy_scope.py build)
+  mapfile -t scoped <<<"$scope"
 fi
 # Tests get every check but the static analyzer, whose path search through GoogleTest's macros costs three
 # to five times the rest of a test file's checks (grid_planner_test.cpp: 68 s against 13 s).
 sources=()
 tests=()
 for f in "${scoped[@]}"; do
+  [ -n "$f" ] || continue
   case "$f" in
     tests/*) tests+=("$f") ;;
     *) sources+=("$f") ;;
