@@ -167,9 +167,7 @@ TEST(PhotoMigration, OldSharedFoldersAreSortedByTheJournalOnceAndLogged) {
   const auto layout = vision::default_layout();
   const auto saved = save_assessment_photo(scalp_frame(2.6, 0, 11), layout, photos / "old", "X", 1);
   const auto old_photo = [&](journal::SessionId id) {
-    const fs::path file = photos / "P_1" / ("session-" + std::to_string(id) + ".png");
-    fs::copy_file(saved.file, file);
-    return file;
+    fs::copy_file(saved.file, photos / "P_1" / ("session-" + std::to_string(id) + ".png"));
   };
   old_photo(journal.dot);
   old_photo(journal.underscore);
