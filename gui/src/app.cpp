@@ -171,6 +171,7 @@ void run_loop(GLFWwindow* window, ConsoleRuntime& runtime, ConsoleView& view, Fo
     view.idle_s = std::chrono::duration<double>(Clock::now() - input.last_input).count();
     // Not while armed: the clinician's hands are on the handpiece, not on the keyboard.
     if (view.user && !view.locked && !view.snap.armed && view.idle_s > view.lock_after_s) {
+      runtime.lock();  // the runtime refuses what a locked console must not do
       view.locked = true;
       changed = true;
     }

@@ -253,6 +253,7 @@ void ConsoleRuntime::login(const std::string& user, const std::string& password)
       v.tool = Tool::none;
       v.audit = {};
       v.qa = {};
+      locked_ = false;
       if (!may_command_station(user_->role)) list_sessions({});  // the auditor's only screen: fill it
       v.login_error.clear();
       v.locked = false;
@@ -261,6 +262,7 @@ void ConsoleRuntime::login(const std::string& user, const std::string& password)
 }
 
 void ConsoleRuntime::logout() {
+  if (!unlocked()) return;  // another user would otherwise log in past the lock
   notify([this](ConsoleView& v) {
     if (in_session(v)) return;  // a session in progress keeps its clinician
     user_.reset();
@@ -274,7 +276,8 @@ void ConsoleRuntime::logout() {
 }
 
 void ConsoleRuntime::lock() {
-  notify([](ConsoleView& v) { v.locked = v.user.has_value(); });
+  locked_ = user_.has_value();
+  notify([locked = locked_](ConsoleView& v) { v.locked = locked; });
 }
 
 void ConsoleRuntime::unlock(const std::string& password) {
@@ -287,7 +290,8 @@ void ConsoleRuntime::unlock(const std::string& password) {
     } catch (const std::exception&) {
       ok = false;
     }
-    notify([ok](ConsoleView& v) {
+    notify([this, ok](ConsoleView& v) {
+      if (ok) locked_ = false;
       v.busy = false;
       v.locked = !ok;
       v.unlock_error = ok ? "" : "wrong password";
@@ -298,6 +302,7 @@ void ConsoleRuntime::unlock(const std::string& password) {
 // Patients and the session.
 
 void ConsoleRuntime::find_patient(const std::string& pseudonym) {
+  if (!unlocked()) return;
   busy("looking up the patient");
   worker_->post([this, pseudonym] {
     PatientLookup lookup{pseudonym, false, 0};
@@ -547,7 +552,7 @@ void ConsoleRuntime::arm() {
 }
 
 void ConsoleRuntime::disarm() {
-  command([this] { station_->disarm("disarmed from the console"); });
+  safety_command([this] { station_->disarm("disarmed from the console"); });
 }
 
 void ConsoleRuntime::fire_next() {
@@ -562,12 +567,13 @@ void ConsoleRuntime::pull_trigger() {
 }
 
 void ConsoleRuntime::set_demo_hand(bool on) {
+  if (on && !unlocked()) return;
   demo_hand_ = on && options_.demo;
   if (wake_) wake_();
 }
 
 void ConsoleRuntime::pause() {
-  command([this] { station_->pause("paused from the console"); });
+  safety_command([this] { station_->pause("paused from the console"); });
 }
 
 void ConsoleRuntime::resume() {
@@ -625,6 +631,7 @@ void ConsoleRuntime::attest(std::uint32_t command_id, bool delivered, const std:
 }
 
 void ConsoleRuntime::dismiss_session() {
+  if (!unlocked()) return;
   notify([](ConsoleView& v) {
     v.session_dismissed = true;
     v.lookup.reset();

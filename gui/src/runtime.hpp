@@ -138,6 +138,13 @@ class ConsoleRuntime final : public Actions {
     if (may_command()) on_station(std::move(fn));
   }
   bool may_command();
+  // Refused, and said in the view, while the console is locked (render thread).
+  bool unlocked();
+  // Disarm and pause: what treatment safety needs stays allowed while the console is locked.
+  template <class F>
+  void safety_command(F fn) {
+    if (user_ && may_command_station(user_->role)) on_station(std::move(fn));
+  }
   bool may_read_audit();                   // the same, for the audit's queries: auditor or admin
   void apply_fault(const QaFault& fault);  // station thread
   // Station thread: `action` into the simulator the station is connected to; false (and said in the view)
@@ -201,6 +208,9 @@ class ConsoleRuntime final : public Actions {
 
   // Render thread only.
   std::optional<LoggedIn> user_;
+  // While locked, every action but unlock, E-STOP, disarm and pause is refused here, whatever the screen
+  // draws or a key sends.
+  bool locked_ = false;
   std::optional<PlanPreview> preview_;
   std::vector<vision::Zone> zones_;
   station::StationSnapshot last_;

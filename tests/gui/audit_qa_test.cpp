@@ -180,6 +180,39 @@ TEST_F(DemoRuntime, RefusesEveryStationCommandFromAnAuditor) {
   EXPECT_TRUE(journal::JournalReader(options_.db).list_sessions().empty());
 }
 
+// A locked console is locked in the runtime, not only on the screen: whatever a key or a panel sends, only
+// unlock, E-STOP and what treatment safety needs (disarm, pause) get through until the password is given.
+TEST_F(DemoRuntime, ALockedConsoleRefusesAllButUnlockAndTheStop) {
+  login("demo");
+  runtime_->lock();
+  ASSERT_TRUE(wait([&] { return view_.locked; }));
+  view_.notice.clear();
+  runtime_->open_session("P-LOCKED");
+  ASSERT_TRUE(wait([&] { return view_.notice.find("locked") != std::string::npos; })) << view_.notice;
+  runtime_->find_patient("P-LOCKED");
+  runtime_->list_sessions({});
+  runtime_->open_tool(Tool::audit);
+  runtime_->logout();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  runtime_->refresh(view_);
+  EXPECT_TRUE(view_.user.has_value()) << "nobody logs the locked user out";
+  EXPECT_FALSE(view_.lookup.has_value());
+  EXPECT_FALSE(view_.snap.session_open);
+  EXPECT_TRUE(journal::JournalReader(options_.db).list_sessions().empty());
+  runtime_->estop("test");  // the stop is never locked out
+  ASSERT_TRUE(wait([&] { return view_.snap.last_message == "E-STOP"; })) << view_.snap.last_message;
+  runtime_->unlock("not the password");
+  ASSERT_TRUE(wait([&] { return !view_.busy && !view_.unlock_error.empty(); }));
+  runtime_->open_session("P-LOCKED");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  runtime_->refresh(view_);
+  EXPECT_FALSE(view_.snap.session_open) << "a wrong password unlocks nothing";
+  runtime_->unlock("demo");
+  ASSERT_TRUE(wait([&] { return !view_.busy && !view_.locked; }));
+  runtime_->open_session("P-LOCKED");
+  ASSERT_TRUE(wait([&] { return view_.snap.session_open; })) << view_.notice;
+}
+
 TEST_F(DemoRuntime, QaInjectsFaultsIntoTheSimulatorAndAClinicianCannot) {
   login("demo");
   runtime_->inject_fault(QaFault{});
