@@ -121,8 +121,7 @@ def scope(build_dir):
                     f"{record['commit'][:12]}")
 
 
-def record(build_dir):
-    del build_dir
+def record():
     if git("status", "--porcelain", "--untracked-files=no").stdout.strip():
         print("tidy_scope: commit first: the record names a commit whose whole tree was checked", file=sys.stderr)
         return 2
@@ -138,7 +137,7 @@ def record(build_dir):
 
 def main(argv):
     if len(argv) == 3 and argv[1] == "--record":
-        return record(argv[2])
+        return record()
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "meso/hal/tcp_endpoint.hpp"
+
 namespace meso::hal {
 
 using tcp = asio::ip::tcp;
@@ -26,8 +28,7 @@ using ConnectState = PendingTcpConnect::State;
 using ConnectPtr = std::shared_ptr<ConnectState>;
 
 std::string describe_endpoint(const std::string& host, std::uint16_t port) {
-  const bool ipv6_literal = host.find(':') != std::string::npos;
-  return "tcp " + (ipv6_literal ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  return "tcp " + to_string(TcpEndpoint{host, port});
 }
 
 void complete(const ConnectPtr& s, std::unique_ptr<FdStream> stream, const std::string& error) {
