@@ -85,16 +85,16 @@ std::vector<CameraFrame> render_frames(int count) {
 // target, a latched and an active alarm, the mesogun connected with its status, 600 trend samples.
 gui::ConsoleView treating_view() {
   gui::ConsoleView v;
-  v.user = gui::LoggedIn{2, "dr.bench", "clinician"};
+  v.user = gui::LoggedIn{2, "dr.bench", station::Role::clinician};
   v.limits = station::default_limits();
   auto& s = v.snap;
   s.version = 1234;
   s.session_open = true;
   s.session_id = 7;
   s.patient = "P-0042";
-  s.tag = "test";
+  s.tag = station::Tag::test;
   s.user = "dr.bench";
-  s.role = "clinician";
+  s.role = station::Role::clinician;
   s.state = station::SessionState::treating;
   s.armed = true;
   station::TreatmentPlan plan;

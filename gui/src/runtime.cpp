@@ -248,13 +248,14 @@ void ConsoleRuntime::login(const std::string& user, const std::string& password)
         v.login_error = error.empty() ? "wrong user name or password" : error;
         return;
       }
-      user_ = LoggedIn{info->id, info->name, std::string(journal::to_string(info->role))};
+      user_ = LoggedIn{info->id, info->name, info->role};
       v.user = user_;
       v.tool = Tool::none;
       v.audit = {};
       v.qa = {};
       locked_ = false;
-      if (!may_command_station(user_->role)) list_sessions({});  // the auditor's only screen: fill it
+      if (!station::may_command_station(user_->role))
+        list_sessions({});  // the auditor's only screen: fill it
       v.login_error.clear();
       v.locked = false;
     });
@@ -332,18 +333,17 @@ void ConsoleRuntime::open_session(const std::string& pseudonym) {
     return;
   }
   busy("opening the session");
-  const std::string tag = options_.demo ? "demo" : "real";
+  const station::Tag tag = options_.demo ? station::Tag::demo : station::Tag::real;
   worker_->post([this, pseudonym, tag, user = *user_] {
     try {
-      const auto journal_tag = *journal::parse_tag(tag);
       auto id = reader().patient_by_pseudonym(pseudonym);
       if (!id) {
-        auto added = writer_.add_patient({pseudonym, journal_tag}, user.id);
+        auto added = writer_.add_patient({pseudonym, tag}, user.id);
         if (!added) throw std::runtime_error(added.error().message);
         id = added.value();
       }
       const std::uint32_t course = course_session_of(pseudonym);
-      const auto created = writer_.create_session_sync({*id, user.id, journal_tag, std::nullopt});
+      const auto created = writer_.create_session_sync({*id, user.id, tag, std::nullopt});
       if (!created) throw std::runtime_error(created.error().message);
       const station::SessionStart start{created.value(), pseudonym, tag,   user.name,
                                         user.id,         user.role, course};
@@ -391,13 +391,8 @@ void ConsoleRuntime::recover_session() {
     }
     const std::uint32_t course = course_session_of(info.patient_pseudonym);
     auto events = station::session_events(reader(), info.id);
-    const station::SessionStart start{info.id,
-                                      info.patient_pseudonym,
-                                      std::string(journal::to_string(info.tag)),
-                                      user.name,
-                                      user.id,
-                                      user.role,
-                                      course};
+    const station::SessionStart start{
+        info.id, info.patient_pseudonym, info.tag, user.name, user.id, user.role, course};
     on_station([this, start, events = std::move(events)] { station_->recover(start, events); });
     notify([this, course](ConsoleView& v) {
       v.busy = false;

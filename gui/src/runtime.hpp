@@ -143,7 +143,7 @@ class ConsoleRuntime final : public Actions {
   // Disarm and pause: what treatment safety needs stays allowed while the console is locked.
   template <class F>
   void safety_command(F fn) {
-    if (user_ && may_command_station(user_->role)) on_station(std::move(fn));
+    if (user_ && station::may_command_station(user_->role)) on_station(std::move(fn));
   }
   bool may_read_audit();                   // the same, for the audit's queries: auditor or admin
   void apply_fault(const QaFault& fault);  // station thread

@@ -26,23 +26,24 @@ bool ConsoleRuntime::unlocked() {
 
 bool ConsoleRuntime::may_command() {
   if (!unlocked()) return false;
-  if (user_ && may_command_station(user_->role)) return true;
-  const std::string who = user_ ? "the " + user_->role + " role is read-only" : "nobody is logged in";
+  if (user_ && station::may_command_station(user_->role)) return true;
+  const std::string who = user_ ? "the " + std::string(journal::to_string(user_->role)) + " role is read-only"
+                                : "nobody is logged in";
   notify([who](ConsoleView& v) { v.notice = "refused: " + who + ", nothing was sent to the station"; });
   return false;
 }
 
 bool ConsoleRuntime::may_read_audit() {
   if (!unlocked()) return false;
-  if (user_ && may_audit(user_->role)) return true;
+  if (user_ && station::may_audit(user_->role)) return true;
   notify([](ConsoleView& v) { v.notice = "refused: the audit is for auditors and admins"; });
   return false;
 }
 
 void ConsoleRuntime::open_tool(Tool tool) {
   if (!user_ || !unlocked()) return;
-  const bool allowed = tool == Tool::none || (tool == Tool::audit && may_audit(user_->role)) ||
-                       (tool == Tool::qa && may_inject_faults(user_->role, options_.demo) && sim_);
+  const bool allowed = tool == Tool::none || (tool == Tool::audit && station::may_audit(user_->role)) ||
+                       (tool == Tool::qa && station::may_inject_faults(user_->role, options_.demo) && sim_);
   if (!allowed) {
     notify([](ConsoleView& v) { v.notice = "refused: that screen is not for this role"; });
     return;
@@ -208,7 +209,7 @@ void ConsoleRuntime::export_session(std::int64_t id, ExportFormat format, const 
 
 void ConsoleRuntime::inject_fault(const QaFault& fault) {
   if (!unlocked()) return;
-  if (!user_ || !may_inject_faults(user_->role, options_.demo) || !sim_) {
+  if (!user_ || !station::may_inject_faults(user_->role, options_.demo) || !sim_) {
     notify([](ConsoleView& v) { v.notice = "refused: faults are for the QA role on the demo's simulator"; });
     return;
   }
@@ -305,7 +306,7 @@ void ConsoleRuntime::apply_fault(const QaFault& fault) {
 
 void ConsoleRuntime::choose_simulated_device(hal::DeviceKind kind) {
   if (!unlocked()) return;
-  if (!user_ || !may_inject_faults(user_->role, options_.demo) || !sim_ || !sim_pen_) {
+  if (!user_ || !station::may_inject_faults(user_->role, options_.demo) || !sim_ || !sim_pen_) {
     notify([](ConsoleView& v) { v.notice = "refused: the simulated device is QA's choice, in demo mode"; });
     return;
   }

@@ -28,8 +28,9 @@ void treatment_keys(const ConsoleView& view, Actions& actions) {
 
 // F5 and F6 open the audit and QA screens from the patients screen, for the roles that may see them.
 void tool_keys(const ConsoleView& view, Actions& actions) {
-  if (pressed(keys::f5) && may_audit(view.user->role)) actions.open_tool(Tool::audit);
-  if (pressed(keys::f6) && may_inject_faults(view.user->role, view.demo)) actions.open_tool(Tool::qa);
+  if (pressed(keys::f5) && station::may_audit(view.user->role)) actions.open_tool(Tool::audit);
+  if (pressed(keys::f6) && station::may_inject_faults(view.user->role, view.demo))
+    actions.open_tool(Tool::qa);
 }
 
 }  // namespace
@@ -93,7 +94,8 @@ void handle_shortcuts(const ConsoleView& view, Forms& forms, Actions& actions) {
     case Screen::qa:
       // Read-only keys only: the auditor has no way from here to a screen that changes anything.
       if (pressed(keys::f12)) actions.logout();
-      if (pressed(keys::escape) && may_command_station(view.user->role)) actions.open_tool(Tool::none);
+      if (pressed(keys::escape) && station::may_command_station(view.user->role))
+        actions.open_tool(Tool::none);
       break;
   }
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 namespace meso::station {
@@ -35,8 +36,13 @@ std::optional<std::uint32_t> accounted_shot_counter(const journal::JournalReader
 
 std::vector<JournalDraft> session_events(const journal::JournalReader& reader, journal::SessionId id) {
   std::vector<JournalDraft> out;
-  for (const auto& e : reader.timeline(id))
-    out.push_back({e.session, e.user, e.user_name, e.role, e.kind, nlohmann::json::parse(e.payload)});
+  for (const auto& e : reader.timeline(id)) {
+    const auto role = journal::parse_role(e.role);
+    if (!role)
+      throw std::runtime_error("event " + std::to_string(e.seq) + " of session " + std::to_string(id) +
+                               " has role '" + e.role + "', not one of clinician, qa, auditor, admin");
+    out.push_back({e.session, e.user, e.user_name, *role, e.kind, nlohmann::json::parse(e.payload)});
+  }
   return out;
 }
 

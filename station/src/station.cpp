@@ -98,14 +98,11 @@ Outcome Station::open_session(const SessionStart& start) {
   if (snap_.session_open && !is_final(snap_.state))
     return Outcome::refused("session " + std::to_string(snap_.session_id) +
                             " is still open: close or abort it first");
-  if (start.tag != "real" && start.tag != "test" && start.tag != "demo")
-    return Outcome::refused("tag '" + start.tag + "' is not one of real, test, demo");
-  if (start.role == "auditor") return Outcome::refused("an auditor is read-only and cannot open a session");
-  if (start.role == "qa" && start.tag == "real")
+  if (!may_command_station(start.role))
+    return Outcome::refused("an auditor is read-only and cannot open a session");
+  if (start.role == Role::qa && start.tag == Tag::real)
     return Outcome::refused(
         "a QA user may run the simulator but not treat a real patient: tag the session test");
-  if (start.role != "clinician" && start.role != "qa" && start.role != "admin")
-    return Outcome::refused("role '" + start.role + "' is not one of clinician, qa, admin");
   if (start.patient.empty()) return Outcome::refused("no patient: find or add the patient first");
   StationSnapshot fresh;
   fresh.version = snap_.version;
@@ -141,7 +138,7 @@ Outcome Station::open_session(const SessionStart& start) {
                          {"firmware", view.identity->firmware}});
   }
   journal("session.started", {{"patient", start.patient},
-                              {"tag", start.tag},
+                              {"tag", journal::to_string(start.tag)},
                               {"course_session", start.course_session},
                               {"limits", to_json(config_.limits)},
                               {"devices", devices}});

@@ -51,7 +51,7 @@ std::string Station::arm_blockers() const {
   const auto state = it->second->state();
   if (state != hal::DeviceState::configured)
     return "the " + kind_name(step->device()) + " is " + std::string(to_string(state)) + ", not ready to arm";
-  if (snap_.tag == "real" && is_simulated(it->second->identity()))
+  if (snap_.tag == Tag::real && is_simulated(it->second->identity()))
     return "a simulated device cannot treat a real patient: tag the session test or demo";
   for (const auto& [id, fire] : pending_)
     if (fire.uncertain)
@@ -237,7 +237,7 @@ Outcome Station::attest(std::uint32_t command_id, hal::FireOutcome outcome, cons
     return refuse("attest", "fire " + std::to_string(command_id) + " is not uncertain");
   if (outcome == hal::FireOutcome::unknown) return refuse("attest", "attest delivered or not delivered");
   if (reason.empty()) return refuse("attest", "an attestation needs a reason");
-  if (start_.role != "clinician" && start_.role != "admin")
+  if (start_.role != Role::clinician && start_.role != Role::admin)
     return refuse("attest", "only a clinician may attest");
   if (auto* gun = device(hal::DeviceKind::mesogun); gun != nullptr) gun->attest(command_id, outcome);
   const auto fire = it->second;

@@ -211,7 +211,7 @@ int run(const RunOptions& o) {
   for (const auto& step : s.plan.steps)
     if (step.device() != hal::DeviceKind::mesogun)
       fail("headless runs drive the mesogun; the plan's step '" + step.name + "' needs the pen");
-  if (s.tag == "real" && o.sim) fail("--sim runs are tagged test or demo, never real");
+  if (tag_of(s.tag) == journal::Tag::real && o.sim) fail("--sim runs are tagged test or demo, never real");
   const std::filesystem::path db = o.db;
   journal::JournalWriter writer({db, o.key.empty() ? db.string() + ".key" : o.key, 256});
   const auto user = authenticate(writer, db, s);
@@ -281,9 +281,8 @@ int run(const RunOptions& o) {
 
   // Recover (and end) the session a killed station left open, once the device's records have been read.
   if (recovered) {
-    SessionStart start{recovered->id,   s.patient, s.tag,
-                       user.name,       user.id,   std::string(journal::to_string(user.role)),
-                       s.course_session};
+    SessionStart start{recovered->id, s.patient, tag_of(s.tag),   user.name,
+                       user.id,       user.role, s.course_session};
     if (auto r = station.recover(start, recovered_events); !r.ok) fail(r.message);
     progress("recovering session " + std::to_string(recovered->id) + ": " + station.snapshot().last_message);
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -321,9 +320,8 @@ int run(const RunOptions& o) {
   const auto patient = patient_id(writer, db, s, user.id);
   const auto created = writer.create_session_sync({patient, user.id, tag_of(s.tag), std::nullopt});
   if (!created) fail("cannot open a session: " + created.error().message);
-  const SessionStart start{created.value(), s.patient, s.tag,
-                           user.name,       user.id,   std::string(journal::to_string(user.role)),
-                           s.course_session};
+  const SessionStart start{created.value(), s.patient, tag_of(s.tag),   user.name,
+                           user.id,         user.role, s.course_session};
   Runner runner(io, station, gun, s);
   if (auto r = station.open_session(start); !r.ok) fail(r.message);
   // Connect first, then walk the workflow: a device that does not answer stops the run before any step.

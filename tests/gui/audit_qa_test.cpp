@@ -27,7 +27,7 @@ AuditSession session_info(std::int64_t id, const std::string& patient) {
 ConsoleView auditor_view() {
   ConsoleView v;
   v.demo = true;
-  v.user = LoggedIn{3, "auditor", "auditor"};
+  v.user = LoggedIn{3, "auditor", station::Role::auditor};
   v.audit.listed = true;
   v.audit.sessions = {session_info(1, "P-AUD-1"), session_info(2, "P-AUD-2")};
   return v;
@@ -109,10 +109,10 @@ TEST(GuiAudit, F5OpensTheAuditForAnAdminOnly) {
   RecordingActions actions;
   Forms forms;
   ConsoleView view;
-  view.user = LoggedIn{2, "dr.test", "clinician"};
+  view.user = LoggedIn{2, "dr.test", station::Role::clinician};
   imgui.press(keys::f5, view, forms, actions);
   EXPECT_FALSE(actions.called("open_tool"));
-  view.user = LoggedIn{1, "root", "admin"};
+  view.user = LoggedIn{1, "root", station::Role::admin};
   imgui.press(keys::f5, view, forms, actions);
   EXPECT_TRUE(actions.called("open_tool 1"));
 }
@@ -120,7 +120,7 @@ TEST(GuiAudit, F5OpensTheAuditForAnAdminOnly) {
 ConsoleView qa_view() {
   ConsoleView v;
   v.demo = true;
-  v.user = LoggedIn{4, "qa", "qa"};
+  v.user = LoggedIn{4, "qa", station::Role::qa};
   v.tool = Tool::qa;
   station::DeviceView gun;
   gun.state = hal::DeviceState::configured;

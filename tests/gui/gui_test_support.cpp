@@ -93,12 +93,12 @@ bool HeadlessImGui::shows(const std::string& fragment) const {
 
 ConsoleView session_view(station::SessionState state) {
   ConsoleView v;
-  v.user = LoggedIn{2, "dr.test", "clinician"};
+  v.user = LoggedIn{2, "dr.test", station::Role::clinician};
   v.limits = station::default_limits();
   v.snap.session_open = true;
   v.snap.session_id = 1;
   v.snap.patient = "P-1";
-  v.snap.tag = "test";
+  v.snap.tag = station::Tag::test;
   v.snap.state = state;
   station::TreatmentPlan plan;
   plan.product = "HairVital";

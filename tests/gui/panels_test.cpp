@@ -58,7 +58,7 @@ TEST(GuiPanels, NoEstopOutsideASession) {
   RecordingActions actions;
   Forms forms;
   ConsoleView view;
-  view.user = LoggedIn{1, "dr.test", "clinician"};
+  view.user = LoggedIn{1, "dr.test", station::Role::clinician};
   imgui.frame(view, forms, actions);
   EXPECT_FALSE(imgui.click("E-STOP", view, forms, actions));
   imgui.press(keys::pause, view, forms, actions);
@@ -118,7 +118,7 @@ TEST(GuiPanels, ASessionLeftOpenIsOfferedForRecoveryAndNothingElseOpens) {
   RecordingActions actions;
   Forms forms;
   ConsoleView view;
-  view.user = LoggedIn{1, "dr.test", "clinician"};
+  view.user = LoggedIn{1, "dr.test", station::Role::clinician};
   view.left_open = LeftOpenSession{4, "P-LEFT", "2026-11-26T10:00:00.000Z", "dr.ines"};
   set(forms.pseudonym, "P-NEW");
   EXPECT_TRUE(imgui.click("Open session", view, forms, actions));
@@ -204,7 +204,7 @@ TEST(GuiPanels, EachStepOfTheFlowHasItsKey) {
   RecordingActions actions;
   Forms forms;
   ConsoleView patients;
-  patients.user = LoggedIn{2, "dr.test", "clinician"};
+  patients.user = LoggedIn{2, "dr.test", station::Role::clinician};
   imgui.frame(patients, forms, actions);
   set(forms.pseudonym, "P-9");
   imgui.press(keys::f2, patients, forms, actions);
@@ -292,7 +292,7 @@ TEST(GuiPanels, FunctionKeysActWhileTyping) {
   RecordingActions actions;
   Forms forms;
   ConsoleView patients;
-  patients.user = LoggedIn{2, "dr.test", "clinician"};
+  patients.user = LoggedIn{2, "dr.test", station::Role::clinician};
   imgui.frame(patients, forms, actions);  // the pseudonym field takes the keyboard
   imgui.frame(patients, forms, actions);
   imgui.press(keys::f12, patients, forms, actions);

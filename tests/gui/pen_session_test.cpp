@@ -39,7 +39,7 @@ station::DeviceView pen_device(hal::DeviceState state) {
 ConsoleView qa_view(bool pen) {
   ConsoleView v;
   v.demo = true;
-  v.user = LoggedIn{4, "qa", "qa"};
+  v.user = LoggedIn{4, "qa", station::Role::qa};
   v.tool = Tool::qa;
   if (pen) {
     v.snap.devices[hal::DeviceKind::pen] = pen_device(hal::DeviceState::configured);

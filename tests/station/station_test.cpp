@@ -105,8 +105,8 @@ ScreeningAnswers cleared_screening() {
   return a;
 }
 
-SessionStart test_start(std::string role = "clinician", std::string tag = "test") {
-  return {42, "P-7F3A", std::move(tag), "dr.ines", 3, std::move(role), 1};
+SessionStart test_start(Role role = Role::clinician, Tag tag = Tag::test) {
+  return {42, "P-7F3A", tag, "dr.ines", 3, role, 1};
 }
 
 struct StationRig {
@@ -408,10 +408,10 @@ TEST(Station, TriggerShotsAreJournaledOnceAndTheStationDisarmsAfterTheLastPoint)
 
 TEST(Station, ASimulatedDeviceCannotTreatARealPatientNorCanQA) {
   StationRig rig;
-  EXPECT_FALSE(rig.station.open_session(test_start("qa", "real")).ok);
-  EXPECT_FALSE(rig.station.open_session(test_start("auditor", "test")).ok);
+  EXPECT_FALSE(rig.station.open_session(test_start(Role::qa, Tag::real)).ok);
+  EXPECT_FALSE(rig.station.open_session(test_start(Role::auditor, Tag::test)).ok);
   ASSERT_TRUE(rig.connect());
-  ASSERT_TRUE(rig.station.open_session(test_start("clinician", "real")).ok);
+  ASSERT_TRUE(rig.station.open_session(test_start(Role::clinician, Tag::real)).ok);
   ASSERT_TRUE(rig.station.begin_screening().ok);
   ASSERT_TRUE(rig.station.record_screening(cleared_screening()).ok);
   ASSERT_TRUE(rig.station.record_assessment({}).ok);
@@ -446,7 +446,7 @@ TEST(Station, AfterARestartAnIntentWithoutOutcomeLocksDosingUntilSettled) {
       {42,
        3,
        "dr.ines",
-       "clinician",
+       Role::clinician,
        "fire.intent",
        {{"command_id", 99}, {"step", 0}, {"point", 1}, {"dose_nl", 20'000}, {"depth_um", 2000}}});
   RecordingJournal journal2(rig.sim.io);
@@ -495,7 +495,8 @@ TEST(StationWithSqliteJournal, AWholeSessionIsDurableChainedAndSealed) {
     station.add_device(*sim.driver);
     sim.driver->configure();
     ASSERT_TRUE(sim.run_until([&] { return sim.driver->state() == hal::DeviceState::configured; }));
-    SessionStart start{session.value(), "P-7F3A", "test", "dr.ines", clinician.value(), "clinician", 1};
+    SessionStart start{session.value(),   "P-7F3A",        Tag::test, "dr.ines",
+                       clinician.value(), Role::clinician, 1};
     ASSERT_TRUE(station.open_session(start).ok);
     ASSERT_TRUE(station.begin_screening().ok);
     ASSERT_TRUE(station.record_screening(cleared_screening()).ok);
@@ -559,7 +560,7 @@ TEST(StationWithSqliteJournal, ASessionStartNamesTheDeviceCounterSoAShotBeforeAn
     sim.driver->configure();
     ASSERT_TRUE(sim.run_until([&] { return sim.driver->state() == hal::DeviceState::configured; }));
     counter_at_start = sim.driver->identity()->shot_counter;
-    SessionStart start{session.value(), "P-7F3A", "test", "admin", admin.value(), "admin", 1};
+    SessionStart start{session.value(), "P-7F3A", Tag::test, "admin", admin.value(), Role::admin, 1};
     ASSERT_TRUE(station.open_session(start).ok);
     sim.run_for(milliseconds(100));  // the session.started event is durable; then the "crash"
   }

@@ -138,7 +138,7 @@ void draw_shown(const ConsoleView& view, Forms& forms, Actions& actions) {
 
 void draw_audit(const ConsoleView& view, Forms& forms, Actions& actions) {
   ui::heading("Audit (read-only)");
-  const bool auditor = view.user && !may_command_station(view.user->role);
+  const bool auditor = view.user && !station::may_command_station(view.user->role);
   ui::text(auditor ? "F12 log out." : "Esc back to the patients, F12 log out.");
   draw_filters(view, forms, actions);
   if (!view.audit.error.empty()) ui::coloured_text(ui::colour::red, view.audit.error);

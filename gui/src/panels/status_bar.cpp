@@ -1,6 +1,7 @@
 // The top bar: who is logged in, the data tag, the patient and session state, and the station's answer to
 // the last command (refusals included: the clinician sees why).
 #include "meso/gui/panels.hpp"
+#include "meso/station/staff.hpp"
 #include "panels/widgets.hpp"
 
 namespace meso::gui {
@@ -31,12 +32,15 @@ void draw_status_bar(const ConsoleView& view, Forms& forms, Actions& actions) {
     ui::coloured_text(ui::colour::amber, "DEMO");
     ImGui::SameLine();
   }
-  std::string who = view.user ? view.user->name + " (" + view.user->role + ")" : "not logged in";
+  std::string who = view.user
+                        ? view.user->name + " (" + std::string(journal::to_string(view.user->role)) + ")"
+                        : "not logged in";
   ImGui::TextUnformatted(who.c_str());
   if (s.session_open) {
     ImGui::SameLine();
-    const std::string sess = "| session " + std::to_string(s.session_id) + " " + s.patient + " [" + s.tag +
-                             "] | " + std::string(station::to_string(s.state));
+    const std::string sess = "| session " + std::to_string(s.session_id) + " " + s.patient + " [" +
+                             std::string(journal::to_string(s.tag)) + "] | " +
+                             std::string(station::to_string(s.state));
     ImGui::TextUnformatted(sess.c_str());
   }
   // The buttons open the second line, so a long session line never pushes them under the E-STOP.

@@ -37,10 +37,10 @@ Screen screen_for(const ConsoleView& view) {
   using station::SessionState;
   if (!view.user) return Screen::login;
   // The auditor reads and never changes anything: no other screen is reachable with that role.
-  if (!may_command_station(view.user->role)) return Screen::audit;
+  if (!station::may_command_station(view.user->role)) return Screen::audit;
   if (!view.snap.session_open || view.session_dismissed) {
-    if (view.tool == Tool::audit && may_audit(view.user->role)) return Screen::audit;
-    if (view.tool == Tool::qa && may_inject_faults(view.user->role, view.demo)) return Screen::qa;
+    if (view.tool == Tool::audit && station::may_audit(view.user->role)) return Screen::audit;
+    if (view.tool == Tool::qa && station::may_inject_faults(view.user->role, view.demo)) return Screen::qa;
     return Screen::patients;
   }
   switch (view.snap.state) {

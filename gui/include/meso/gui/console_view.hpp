@@ -11,6 +11,7 @@
 #include "meso/gui/actions.hpp"
 #include "meso/station/course_schedule.hpp"
 #include "meso/station/formulation.hpp"
+#include "meso/station/staff.hpp"
 #include "meso/station/station_snapshot.hpp"
 #include "meso/vision/grid_planner.hpp"
 #include "meso/vision/zones.hpp"
@@ -34,7 +35,7 @@ const char* to_string(Screen screen);
 struct LoggedIn {
   std::int64_t id = 0;
   std::string name;
-  std::string role;  // clinician, qa, auditor, admin
+  station::Role role = station::Role::clinician;
 };
 
 // A session the journal still holds open: the console (or station) stopped during it. It is recovered, not
@@ -190,10 +191,5 @@ struct ConsoleView {
 Screen screen_for(const ConsoleView& view);
 // The session is open and not final: E-STOP stays on screen.
 bool in_session(const ConsoleView& view);
-
-// Roles (journal::Role's names). The runtime checks them before acting, the panels before drawing.
-bool may_audit(const std::string& role);                     // auditor, admin
-bool may_command_station(const std::string& role);           // everyone but the read-only auditor
-bool may_inject_faults(const std::string& role, bool demo);  // qa, on the demo's simulator only
 
 }  // namespace meso::gui

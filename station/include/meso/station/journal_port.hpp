@@ -8,13 +8,15 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "meso/station/staff.hpp"
+
 namespace meso::station {
 
 struct JournalDraft {
   std::int64_t session = 0;
   std::int64_t user_id = 0;  // the journal's id of the user
   std::string user;
-  std::string role;
+  Role role = Role::clinician;
   std::string kind;  // "session.transition", "fire.intent", "shot.recorded", "refusal", ...
   nlohmann::json payload;
 };

@@ -38,10 +38,10 @@ struct StationConfig {
 struct SessionStart {
   std::int64_t session_id = 0;  // the journal's id for the session
   std::string patient;          // pseudonymous id
-  std::string tag = "real";     // real, test or demo
+  Tag tag = Tag::real;
   std::string user;
-  std::int64_t user_id = 0;          // the journal's id of the user
-  std::string role;                  // clinician, qa, auditor, admin
+  std::int64_t user_id = 0;  // the journal's id of the user
+  Role role = Role::clinician;
   std::uint32_t course_session = 1;  // this session's number in the patient's course
 };
 

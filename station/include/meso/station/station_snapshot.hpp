@@ -12,6 +12,7 @@
 #include "meso/station/alarm_board.hpp"
 #include "meso/station/screening.hpp"
 #include "meso/station/session_state.hpp"
+#include "meso/station/staff.hpp"
 #include "meso/station/treatment_plan.hpp"
 #include "meso/vision/coverage.hpp"
 
@@ -55,9 +56,9 @@ struct StationSnapshot {
   std::uint64_t version = 0;  // increases with every change
   std::int64_t session_id = 0;
   std::string patient;
-  std::string tag;  // real, test or demo
+  Tag tag = Tag::real;
   std::string user;
-  std::string role;
+  Role role = Role::clinician;
   SessionState state = SessionState::check_in;
   bool session_open = false;
   std::optional<ScreeningVerdict> screening;
