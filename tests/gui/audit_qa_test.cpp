@@ -12,6 +12,7 @@
 #include "gui_test_support.hpp"
 #include "meso/gui/keys.hpp"
 #include "meso/gui/panels.hpp"
+#include "meso/journal/reader.hpp"
 
 namespace meso::gui {
 namespace {

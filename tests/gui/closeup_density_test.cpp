@@ -2,7 +2,7 @@
 // density counted within the estimate's error, with its method, scale and hash; a missing path, a file
 // that is no image, or a scale the estimate refuses each give a sentence and measure nothing. Then the
 // panel (what it asks for) and the runtime (a bad file leaves the earlier density as it was).
-#include "closeup_density.hpp"
+#include "meso/station/closeup_density.hpp"
 
 #include <gtest/gtest.h>
 
@@ -21,6 +21,8 @@
 
 namespace meso::gui {
 namespace {
+
+using station::density_from_closeup;
 
 namespace fs = std::filesystem;
 

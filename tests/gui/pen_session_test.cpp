@@ -5,15 +5,17 @@
 
 #include <cmath>
 
-#include "demo_plan.hpp"
 #include "demo_runtime.hpp"
 #include "gui_test_support.hpp"
 #include "meso/gui/keys.hpp"
 #include "meso/gui/panels.hpp"
 #include "meso/journal/reader.hpp"
+#include "meso/station/plan_preview.hpp"
 
 namespace meso::gui {
 namespace {
+
+using station::make_preview;
 
 using station::SessionState;
 using testing::DemoRuntime;

@@ -4,12 +4,15 @@
 
 #include <cmath>
 
-#include "demo_plan.hpp"
 #include "gui_test_support.hpp"
 #include "meso/sim/synthetic_camera.hpp"
+#include "meso/station/plan_preview.hpp"
 
 namespace meso::gui {
 namespace {
+
+using station::make_preview;
+using station::suggest_zones_from;
 
 cv::Mat thinned_crown_photo() {
   sim::SyntheticCameraOptions options;

@@ -14,7 +14,10 @@ constexpr std::array<const char*, 4> kTags{"any", "real", "test", "demo"};
 constexpr std::array<const char*, 3> kFormats{"JSON", "CSV", "HTML"};
 
 AuditFilter filter_of(const Forms& forms) {
-  return {forms.audit_patient.data(), forms.audit_tag, forms.audit_from.data(), forms.audit_to.data()};
+  AuditFilter filter{forms.audit_patient.data(), std::nullopt, forms.audit_from.data(),
+                     forms.audit_to.data()};
+  if (forms.audit_tag > 0) filter.tag = static_cast<station::Tag>(forms.audit_tag - 1);  // 0 is "any"
+  return filter;
 }
 
 // A label before its field: ImGui's own labels go after, where "From" would read as the tag's.

@@ -1,5 +1,5 @@
-// What a panel may ask for. Every call returns at once: the runtime posts station commands onto the
-// station thread and journal queries onto its worker; answers come back in the next snapshots or view.
+// What a panel may ask for. Every call returns at once: the runtime forwards it to the station's application
+// layer (meso/station/app.hpp); answers come back in the next snapshots or view.
 #pragma once
 
 #include <cstdint>
@@ -7,63 +7,23 @@
 #include <string>
 #include <vector>
 
-#include "meso/hal/device.hpp"
+#include "meso/station/app_types.hpp"
 #include "meso/station/screening.hpp"
+#include "meso/station/station_snapshot.hpp"
 #include "meso/vision/zones.hpp"
 
 namespace meso::gui {
 
-struct PlanForm {
-  int technique = 0;  // 0 point by point, 1 nappage, 2 microneedling with the pen
-  float spacing_mm = 12;
-  int depth_um = 2000;
-  int dose_nl = 20000;  // mesotherapy only: the pen injects nothing
-  int speed_sps = 100;  // pen
-  int passes = 1;       // pen: passes over each zone
-  float margin_mm = 2;
-  int product = 0;  // index in the catalog
-  int lot = 0;      // index in the product's lots
-};
+// What the planning form holds: the layer's plan choice.
+using PlanForm = station::PlanChoice;
 
 // The screens beside a session: the auditor's (read-only journal) and QA's (faults into the simulator).
 enum class Tool : std::uint8_t { none, audit, qa };
 
-// The audit's session filters as typed (journal::SessionFilter without the journal's types: this header
-// reaches every panel, and the journal's Event beside OpenCV's cv::ocl::Event trips clang-tidy).
-struct AuditFilter {
-  std::string patient;  // pseudonym; empty: any
-  int tag = 0;          // 0 any, 1 real, 2 test, 3 demo
-  std::string from;     // opened at or after this ISO-8601 prefix; empty: any
-  std::string to;       // opened at or before (a date includes that whole day); empty: any
-};
-enum class ExportFormat : std::uint8_t { json, csv, html };  // journal::ExportFormat's order
-
-// Something QA does to the simulated device or its line (sim/README.md's scenario actions). The reservoir,
-// occlusion and trigger are the mesogun's; the pen alarms are the pen's; the rest fit both.
-struct QaFault {
-  enum class Kind : std::uint8_t {
-    line,  // the rates and delay below, from now on (all zero: a clean line again)
-    unplug,
-    replug,
-    occlusion,
-    clear_occlusion,
-    low_reservoir,
-    refill,
-    stuck_trigger,
-    release_trigger,
-    reboot,
-    pen_alarm,  // pen_alarm_code below, raised
-    clear_pen_alarm,
-  };
-  Kind kind = Kind::line;
-  float bitflip = 0;  // per byte
-  float drop = 0;     // per byte
-  float garbage = 0;  // per frame
-  float dup = 0;      // per frame
-  int delay_ms = 0;
-  int direction = 0;       // sim::FaultDirection: 0 device's output, 1 its input, 2 both
-  int pen_alarm_code = 0;  // protocols::pen::AlarmCode
-};
+// The audit's filters, export formats and QA's faults: the layer's own values.
+using AuditFilter = station::AuditFilter;
+using ExportFormat = station::ExportFormat;
+using QaFault = station::QaFault;
 
 class Actions {
  public:

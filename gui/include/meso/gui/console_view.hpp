@@ -38,14 +38,8 @@ struct LoggedIn {
   station::Role role = station::Role::clinician;
 };
 
-// A session the journal still holds open: the console (or station) stopped during it. It is recovered, not
-// left behind: nothing else opens until a clinician has recovered it and ended it properly.
-struct LeftOpenSession {
-  std::int64_t id = 0;
-  std::string patient;
-  std::string opened_utc;
-  std::string opened_by;
-};
+// A session the journal still holds open, recovered before anything else opens (the layer's value).
+using LeftOpenSession = station::LeftOpenSession;
 
 // The latest camera frame as the GPU holds it, with what the vision pipeline made of it.
 struct CameraView {
@@ -60,25 +54,9 @@ struct CameraView {
   std::string source;  // what the frames come from, for the status line
 };
 
-struct PlanPreview {
-  bool ready = false;
-  std::string error;  // why no plan could be made (the planner's or the limits' sentence)
-  station::TreatmentPlan plan;
-  std::vector<vision::ZoneTotals> zones;
-  std::size_t points = 0;
-  std::uint64_t volume_nl = 0;
-  std::uint64_t cap_nl = 0;
-  // Microneedling: the planner's serpentine path over each zone, for the image (the station's pen step has
-  // no points: it runs the pen, it does not target).
-  std::vector<vision::PenPass> passes;
-  double path_mm = 0;  // one pass over every zone
-};
+using PlanPreview = station::PlanPreview;
 
-struct PatientLookup {
-  std::string pseudonym;
-  bool known = false;
-  int sessions = 0;  // earlier sessions in the journal
-};
+using PatientLookup = station::PatientLookup;
 
 // Samples of the mesogun's line pressure and reservoir, one per device status, oldest first.
 struct Trends {
@@ -86,28 +64,9 @@ struct Trends {
   std::vector<float> reservoir_ul;
 };
 
-// A journal session and event as the audit shows them (what `mesoaudit list` and `show` print), copied
-// from the journal's rows on the worker.
-struct AuditSession {
-  std::int64_t id = 0;
-  std::string patient;
-  std::string opened_by;
-  std::string tag;
-  std::string state;
-  std::string opened_utc;
-  std::string closed_utc;  // "-" while open
-  std::int64_t events = 0;
-};
-struct AuditEvent {
-  std::int64_t seq = 0;
-  std::string utc;
-  std::string who;
-  std::string role;
-  std::string kind;
-  std::optional<std::int64_t> corrects;
-  std::string why;  // the payload's reason (journal::reason_of)
-  std::string payload;
-};
+// A journal session and event as the audit shows them (what `mesoaudit list` and `show` print).
+using AuditSession = station::AuditSession;
+using AuditEvent = station::AuditEvent;
 
 // What the audit screen shows: the journal's answers, as the worker read them.
 struct AuditView {

@@ -1,4 +1,4 @@
-#include "closeup_density.hpp"
+#include "meso/station/closeup_density.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -11,7 +11,7 @@
 #include "meso/journal/hashing.hpp"
 #include "meso/vision/progress.hpp"
 
-namespace meso::gui {
+namespace meso::station {
 
 namespace {
 
@@ -66,4 +66,4 @@ CloseupDensity density_from_closeup(const std::filesystem::path& file, double px
   return out;
 }
 
-}  // namespace meso::gui
+}  // namespace meso::station

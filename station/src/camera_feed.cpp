@@ -1,26 +1,26 @@
-#include "camera_worker.hpp"
+#include "meso/station/camera_feed.hpp"
 
 #include <opencv2/imgproc.hpp>
 
-namespace meso::gui {
+namespace meso::station {
 
-CameraWorker::CameraWorker(std::unique_ptr<vision::FrameSource> source, const vision::HeadbandLayout& layout,
-                           double fps, OnResult on_result, std::function<void()> wake)
+CameraFeed::CameraFeed(std::unique_ptr<vision::FrameSource> source, const vision::HeadbandLayout& layout,
+                       double fps, OnResult on_result, std::function<void()> wake)
     : pipeline_(layout),
       fps_(fps),
       on_result_(std::move(on_result)),
       wake_(std::move(wake)),
       source_(std::move(source)) {}
 
-CameraWorker::~CameraWorker() {
+CameraFeed::~CameraFeed() {
   stop();
 }
 
-void CameraWorker::start() {
+void CameraFeed::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void CameraWorker::stop() {
+void CameraFeed::stop() {
   {
     const std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -29,12 +29,12 @@ void CameraWorker::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void CameraWorker::replace_source(std::unique_ptr<vision::FrameSource> source) {
+void CameraFeed::replace_source(std::unique_ptr<vision::FrameSource> source) {
   const std::lock_guard lock(mutex_);
   replacement_ = std::move(source);
 }
 
-void CameraWorker::set_wanted(bool wanted) {
+void CameraFeed::set_wanted(bool wanted) {
   {
     const std::lock_guard lock(mutex_);
     if (wanted_ == wanted) return;
@@ -43,7 +43,7 @@ void CameraWorker::set_wanted(bool wanted) {
   cv_.notify_all();
 }
 
-std::optional<CameraFrame> CameraWorker::take(std::uint64_t after) {
+std::optional<CameraFrame> CameraFeed::take(std::uint64_t after) {
   const std::lock_guard lock(mutex_);
   if (!mailbox_ || mailbox_->index <= after) return std::nullopt;
   std::optional<CameraFrame> out = std::move(mailbox_);
@@ -51,12 +51,12 @@ std::optional<CameraFrame> CameraWorker::take(std::uint64_t after) {
   return out;
 }
 
-cv::Mat CameraWorker::latest_image() {
+cv::Mat CameraFeed::latest_image() {
   const std::lock_guard lock(mutex_);
   return latest_bgr_.clone();
 }
 
-void CameraWorker::run() {
+void CameraFeed::run() {
   const auto period = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
       std::chrono::duration<double>(1.0 / fps_));
   auto next_at = std::chrono::steady_clock::now();
@@ -91,4 +91,4 @@ void CameraWorker::run() {
   }
 }
 
-}  // namespace meso::gui
+}  // namespace meso::station

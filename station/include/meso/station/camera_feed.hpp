@@ -14,7 +14,7 @@
 
 #include "meso/vision/vision_pipeline.hpp"
 
-namespace meso::gui {
+namespace meso::station {
 
 struct CameraFrame {
   std::uint64_t index = 0;  // counts frames handed out by this worker
@@ -22,19 +22,19 @@ struct CameraFrame {
   vision::FrameResult result;
 };
 
-class CameraWorker {
+class CameraFeed {
  public:
   // Called on the camera thread after each frame, with the source (the demo reads the synthetic truth).
   using OnResult = std::function<void(const vision::FrameResult&, std::chrono::steady_clock::time_point,
                                       vision::FrameSource&)>;
 
-  CameraWorker(std::unique_ptr<vision::FrameSource> source, const vision::HeadbandLayout& layout, double fps,
-               OnResult on_result, std::function<void()> wake);
-  CameraWorker(const CameraWorker&) = delete;
-  CameraWorker& operator=(const CameraWorker&) = delete;
-  CameraWorker(CameraWorker&&) = delete;
-  CameraWorker& operator=(CameraWorker&&) = delete;
-  ~CameraWorker();
+  CameraFeed(std::unique_ptr<vision::FrameSource> source, const vision::HeadbandLayout& layout, double fps,
+             OnResult on_result, std::function<void()> wake);
+  CameraFeed(const CameraFeed&) = delete;
+  CameraFeed& operator=(const CameraFeed&) = delete;
+  CameraFeed(CameraFeed&&) = delete;
+  CameraFeed& operator=(CameraFeed&&) = delete;
+  ~CameraFeed();
 
   void start();
   void stop();
@@ -68,4 +68,4 @@ class CameraWorker {
   std::thread thread_;
 };
 
-}  // namespace meso::gui
+}  // namespace meso::station

@@ -1,4 +1,4 @@
-#include "demo_plan.hpp"
+#include "meso/station/plan_preview.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include "meso/vision/registration.hpp"
 #include "meso/vision/zones.hpp"
 
-namespace meso::gui {
+namespace meso::station {
 
 namespace {
 
@@ -30,8 +30,8 @@ ZoneSuggestion suggest_zones_from(const cv::Mat& bgr, const vision::HeadbandLayo
   return {std::move(zones), "zones suggested from hair density: review them before treating"};
 }
 
-PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanForm& form,
-                         const station::Catalog& catalog, const station::ClinicalLimits& limits) {
+PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanChoice& form,
+                         const Catalog& catalog, const ClinicalLimits& limits) {
   PlanPreview out;
   out.cap_nl = limits.session_volume_cap_nl;
   if (zones.empty()) {
@@ -58,11 +58,11 @@ PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanForm&
     out.error = std::string("plan refused: ") + e.what();
     return out;
   }
-  station::PlanStep step;
-  step.technique = pen                   ? station::Technique::microneedling
-                   : form.technique == 0 ? station::Technique::point_by_point
-                                         : station::Technique::nappage;
-  step.name = std::string(station::to_string(step.technique));
+  PlanStep step;
+  step.technique = pen                   ? Technique::microneedling
+                   : form.technique == 0 ? Technique::point_by_point
+                                         : Technique::nappage;
+  step.name = std::string(to_string(step.technique));
   step.depth_um = static_cast<std::uint16_t>(form.depth_um);
   for (const auto& z : grid.zones)
     step.zones.push_back(z.name);
@@ -79,7 +79,7 @@ PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanForm&
     for (const auto& z : grid.zones)
       step.coverage.push_back({z.name, z.coverage_mm, goal});
   }
-  station::TreatmentPlan plan;
+  TreatmentPlan plan;
   if (!catalog.products.empty()) {
     const auto& product = catalog.products[static_cast<std::size_t>(
         std::clamp(form.product, 0, static_cast<int>(catalog.products.size()) - 1))];
@@ -92,7 +92,7 @@ PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanForm&
   }
   plan.session_cap_nl = limits.session_volume_cap_nl;
   plan.steps.push_back(std::move(step));
-  if (const auto problems = station::validate(plan, limits); !problems.empty()) {
+  if (const auto problems = validate(plan, limits); !problems.empty()) {
     out.error = "outside the clinical limits:";
     for (const auto& p : problems)
       out.error += " " + p + ";";
@@ -111,4 +111,4 @@ PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanForm&
   return out;
 }
 
-}  // namespace meso::gui
+}  // namespace meso::station

@@ -1,0 +1,124 @@
+#include "view_answers.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+namespace meso::gui {
+
+namespace {
+
+cv::Mat rgba(const cv::Mat& bgr) {
+  cv::Mat out;
+  if (!bgr.empty()) cv::cvtColor(bgr, out, cv::COLOR_BGR2RGBA);
+  return out;
+}
+
+}  // namespace
+
+void show_login(ConsoleView& v, const station::StaffMember& member) {
+  v.user = LoggedIn{member.id, member.name, member.role};
+  v.tool = Tool::none;
+  v.audit = {};
+  v.qa = {};
+  v.locked = false;
+  v.login_error.clear();
+}
+
+void show_logout(ConsoleView& v) {
+  v.user.reset();
+  v.locked = false;
+  v.lookup.reset();
+  v.tool = Tool::none;
+  v.audit = {};  // the next user does not see what this one read
+  v.qa = {};
+}
+
+void show_capture(ConsoleView& v, const station::AssessmentCapture& c) {
+  AssessmentView a;
+  a.version = v.assessment.version + 1;
+  a.message = c.message;
+  a.photo_file = c.photo_file;
+  a.photo_sha256 = c.photo_sha256;
+  a.now_rgba = rgba(c.now_bgr);
+  a.before_rgba = rgba(c.before_bgr);
+  a.before_label = c.before_label;
+  a.density_per_cm2 = c.density_per_cm2;
+  a.density_method = c.density_method;
+  // A density measured from a close-up file before this photo is not lost by it.
+  if (a.density_per_cm2 <= 0 && v.assessment.density_per_cm2 > 0) {
+    a.density_per_cm2 = v.assessment.density_per_cm2;
+    a.density_method = v.assessment.density_method;
+    a.density_file = v.assessment.density_file;
+    a.density_sha256 = v.assessment.density_sha256;
+    a.density_px_per_mm = v.assessment.density_px_per_mm;
+  }
+  a.closeup_message = v.assessment.closeup_message;
+  a.closeup_ok = v.assessment.closeup_ok;
+  v.assessment = std::move(a);
+}
+
+void show_closeup(ConsoleView& v, const station::CloseupDensity& m, const std::string& file,
+                  double px_per_mm) {
+  v.assessment.closeup_message = m.message;
+  v.assessment.closeup_ok = m.ok;
+  if (!m.ok) return;  // the photo and any earlier density stay as they were
+  v.assessment.density_per_cm2 = m.hairs_per_cm2;
+  v.assessment.density_method = m.method;
+  v.assessment.density_file = file;
+  v.assessment.density_sha256 = m.sha256;
+  v.assessment.density_px_per_mm = px_per_mm;
+  ++v.assessment.version;  // the count field takes the new measurement
+}
+
+void show_zones(ConsoleView& v, const station::ZoneSuggestion& suggestion) {
+  v.zones = suggestion.zones;
+  v.zones_message = suggestion.message;
+  v.preview = {};
+}
+
+void show_post_care(ConsoleView& v, const station::PostCarePlan& plan) {
+  v.appointments = plan.appointments;
+  v.instructions = plan.instructions;
+  if (!plan.note.empty()) v.notice = plan.note;
+}
+
+void show_sessions(ConsoleView& v, const std::vector<AuditSession>& sessions) {
+  v.audit.listed = true;
+  v.audit.sessions = sessions;
+  v.audit.error.clear();
+}
+
+void show_reading(ConsoleView& v, const station::SessionReading& reading) {
+  v.audit.shown = reading.session;
+  v.audit.timeline = reading.timeline;
+  show_integrity(v, reading.integrity);
+  v.audit.export_result.clear();
+}
+
+void show_integrity(ConsoleView& v, const station::Integrity& integrity) {
+  v.audit.error.clear();
+  v.audit.verified = true;
+  v.audit.intact = integrity.intact;
+  v.audit.integrity = integrity.text;
+}
+
+std::string& login_error_of(ConsoleView& v, station::Refused) {
+  return v.login_error;
+}
+std::string& unlock_error_of(ConsoleView& v, station::Refused) {
+  return v.unlock_error;
+}
+std::string& sign_error_of(ConsoleView& v, station::Refused) {
+  return v.sign_error;
+}
+std::string& audit_error_of(ConsoleView& v, station::Refused) {
+  return v.audit.error;
+}
+std::string& export_result_of(ConsoleView& v, station::Refused) {
+  v.audit.export_ok = false;
+  return v.audit.export_result;
+}
+std::string& qa_of(ConsoleView& v, station::Refused why) {
+  return why == station::Refused::state ? v.qa.last : v.notice;
+}
+
+}  // namespace meso::gui

@@ -1,0 +1,34 @@
+// What each of the application layer's answers changes in the console's view: one function per kind of
+// answer, run on the render thread when the runtime's view queue is drained. Pure view bookkeeping: the
+// layer has already decided.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "meso/gui/console_view.hpp"
+#include "meso/station/app_types.hpp"
+
+namespace meso::gui {
+
+void show_login(ConsoleView& v, const station::StaffMember& member);
+void show_logout(ConsoleView& v);
+void show_capture(ConsoleView& v, const station::AssessmentCapture& capture);
+void show_closeup(ConsoleView& v, const station::CloseupDensity& measured, const std::string& file,
+                  double px_per_mm);
+void show_zones(ConsoleView& v, const station::ZoneSuggestion& suggestion);
+void show_post_care(ConsoleView& v, const station::PostCarePlan& plan);
+void show_sessions(ConsoleView& v, const std::vector<AuditSession>& sessions);
+void show_reading(ConsoleView& v, const station::SessionReading& reading);
+void show_integrity(ConsoleView& v, const station::Integrity& integrity);
+
+// Where a refusal's sentence goes: the notice, or the screen that asked.
+std::string& login_error_of(ConsoleView& v, station::Refused why);
+std::string& unlock_error_of(ConsoleView& v, station::Refused why);
+std::string& sign_error_of(ConsoleView& v, station::Refused why);
+std::string& audit_error_of(ConsoleView& v, station::Refused why);
+std::string& export_result_of(ConsoleView& v, station::Refused why);
+// QA's: the gate's (role, lock) in the notice, the device's (not now, not this device) on its screen.
+std::string& qa_of(ConsoleView& v, station::Refused why);
+
+}  // namespace meso::gui

@@ -1,0 +1,98 @@
+// The demo profile and the station's own: which devices, camera, catalog, accounts and defaults a station
+// starts with. Nothing here runs anything: the application layer builds what the profile names.
+#include <cmath>
+
+#include "meso/station/app_config.hpp"
+#include "meso/station/calendar.hpp"
+
+namespace meso::station {
+
+namespace {
+
+constexpr double kDemoFps = 10;
+
+vision::PolygonMm circle(vision::PointMm c, double r) {
+  vision::PolygonMm p;
+  for (int i = 0; i < 36; ++i) {
+    const double a = i * 10 * M_PI / 180;
+    p.push_back({c.x + r * std::cos(a), c.y + r * std::sin(a)});
+  }
+  return p;
+}
+
+Catalog demo_catalog() {
+  Catalog c;
+  c.products.push_back({"HairVital B (demo)",
+                        {"biotin", "dexpanthenol", "zinc", "organic silicon"},
+                        {{"HV-DEMO-01", parse_date("2099-12-31")}}});
+  return c;
+}
+
+DeviceSpec simulated() {
+  DeviceSpec d;
+  d.kind = DeviceSpec::Kind::simulated;
+  d.seed = 7;
+  return d;
+}
+
+DeviceSpec serial(const std::string& path) {
+  DeviceSpec d;
+  if (path.empty()) return d;
+  d.kind = DeviceSpec::Kind::serial;
+  d.path = path;
+  return d;
+}
+
+}  // namespace
+
+std::string describe(const DeviceSpec& spec) {
+  switch (spec.kind) {
+    case DeviceSpec::Kind::none:
+      return "none";
+    case DeviceSpec::Kind::serial:
+      return "serial " + spec.path;
+    case DeviceSpec::Kind::tcp:
+      return "tcp " + spec.host + ":" + std::to_string(spec.port);
+    case DeviceSpec::Kind::simulated:
+      return "simulated (seed " + std::to_string(spec.seed) + ")";
+  }
+  return "?";
+}
+
+AppConfig demo_profile(const std::filesystem::path& db, const std::filesystem::path& key) {
+  AppConfig c;
+  c.profile = "demo";
+  c.db = db;
+  c.key = key;
+  c.tag = Tag::demo;
+  c.station.catalog = demo_catalog();
+  c.mesogun = simulated();
+  c.pen = simulated();
+  sim::SyntheticCameraOptions camera;
+  camera.fps = kDemoFps;
+  camera.seed = 7;
+  camera.layout = vision::default_layout();
+  camera.thinning = {{circle({0, 42}, 26), 0.25}};  // a thinning crown
+  c.camera.synthetic = camera;
+  c.camera.fps = kDemoFps;
+  c.accounts = {
+      {"demo", Role::clinician, "demo"}, {"auditor", Role::auditor, "auditor"}, {"qa", Role::qa, "qa"}};
+  c.simulated_closeup_per_cm2 = 150;  // the demo's close-up: a thinning crown
+  c.login_hint =
+      "Log in as user demo, password demo (clinician); auditor/auditor for the audit (F5), qa/qa for fault "
+      "injection (F6).";
+  return c;
+}
+
+AppConfig profile_for(const StationSetup& setup) {
+  if (setup.demo) return demo_profile(setup.db, setup.key);
+  AppConfig c;
+  c.db = setup.db;
+  c.key = setup.key;
+  c.mesogun = serial(setup.mesogun_port);
+  c.pen = serial(setup.pen_port);
+  c.camera.source = setup.camera;
+  return c;
+}
+
+}  // namespace meso::station
