@@ -245,7 +245,8 @@ int run_console(const ConsoleOptions& options) {
     ConsoleView view;
     runtime.init_view(view);
     Forms forms;
-    if (options.demo) set(forms.user, "demo");
+    set(forms.user, view.defaults.user.c_str());
+    forms.plan = view.defaults.plan;
     runtime.start();
     run_loop(window, runtime, view, forms);
   } catch (const std::exception& e) {

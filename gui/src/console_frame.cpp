@@ -24,13 +24,14 @@ void on_enter(Screen screen, const ConsoleView& view, Forms& forms) {
       forms.patch_test = 0;
       clear(forms.allergies);
       clear(forms.precautions_reason);
-      if (view.demo) {
-        forms.patch_test = static_cast<int>(station::PatchTest::negative);
-        forms.screening.consent_signed = true;
+      if (view.defaults.screening) {  // the profile's (the demo's suitable patient)
+        forms.screening = *view.defaults.screening;
+        forms.patch_test = static_cast<int>(forms.screening.patch_test);
       }
       break;
     case Screen::assessment:
-      if (view.demo && forms.assessment_notes[0] == '\0') set(forms.assessment_notes, "demo: thinning crown");
+      if (forms.assessment_notes[0] == '\0')
+        set(forms.assessment_notes, view.defaults.assessment_notes.c_str());
       break;
     default:
       break;

@@ -31,17 +31,8 @@ ConsoleRuntime::ConsoleRuntime(const ConsoleOptions& options, std::function<void
   app_.on_frame(wake_);
 }
 
-void ConsoleRuntime::start() {
-  app_.start();
-}
-
 void ConsoleRuntime::init_view(ConsoleView& view) const {
-  const auto& config = app_.config();
-  view.demo = options_.demo;
-  view.demo_login_hint = config.login_hint;
-  view.catalog = config.station.catalog;
-  view.limits = config.station.limits;
-  view.lock_after_s = config.lock_minutes * 60.0;
+  show_profile(view, app_.config(), options_.demo);
   view.camera.source = app_.camera_source();
   view.left_open = app_.left_open_at_start();
 }
@@ -116,44 +107,33 @@ void ConsoleRuntime::login(const std::string& user, const std::string& password)
 }
 
 void ConsoleRuntime::logout() {
-  app_.logout(to_view<station::Done>([](ConsoleView& v, const station::Done&) { show_logout(v); }));
+  app_.logout(to_view<station::Done>(show_logout));
 }
 
 void ConsoleRuntime::lock() {
-  app_.lock(to_view<station::Done>([](ConsoleView& v, const station::Done&) { v.locked = true; }));
+  app_.lock(to_view<station::Done>(show_locked));
 }
 
 void ConsoleRuntime::unlock(const std::string& password) {
   busy("checking the password");
-  const auto shown = [](ConsoleView& v, const station::Done&) {
-    v.locked = false;
-    v.unlock_error.clear();
-  };
-  app_.unlock(password, to_view<station::Done>(shown, unlock_error_of));
+  app_.unlock(password, to_view<station::Done>(show_unlocked, unlock_error_of));
 }
 
 // Patients and the session.
 
 void ConsoleRuntime::find_patient(const std::string& pseudonym) {
   busy("looking up the patient");
-  app_.find_patient(pseudonym, to_view<PatientLookup>([](ConsoleView& v, const PatientLookup& found) {
-                      v.lookup = found;
-                      v.notice.clear();
-                    }));
+  app_.find_patient(pseudonym, to_view<PatientLookup>(show_lookup));
 }
 
 void ConsoleRuntime::open_session(const std::string& pseudonym) {
   busy("opening the session");
-  app_.open_session(pseudonym, to_view<station::OpenedSession>([](ConsoleView& v, const auto&) {
-                      v.notice.clear();
-                      v.lookup.reset();
-                    }));
+  app_.open_session(pseudonym, to_view<station::OpenedSession>(show_opened));
 }
 
 void ConsoleRuntime::recover_session() {
   busy("recovering the session left open");
-  app_.recover_session(
-      to_view<station::OpenedSession>([](ConsoleView& v, const auto&) { v.left_open.reset(); }));
+  app_.recover_session(to_view<station::OpenedSession>(show_recovered));
 }
 
 void ConsoleRuntime::capture_assessment_photo() {
@@ -184,15 +164,14 @@ void ConsoleRuntime::set_zones(const std::vector<vision::Zone>& zones) {
 
 void ConsoleRuntime::preview_plan(const PlanForm& form) {
   busy("planning");
-  app_.preview_plan(form, to_view<PlanPreview>([](ConsoleView& v, const PlanPreview& p) { v.preview = p; }));
+  app_.preview_plan(form, to_view<PlanPreview>(show_preview));
 }
 
 // Sign-off.
 
 void ConsoleRuntime::sign_and_close(const std::string& password) {
   busy("checking the signature");
-  const auto shown = [](ConsoleView& v, const station::Done&) { v.sign_error.clear(); };
-  app_.sign_and_close(password, to_view<station::Done>(shown, sign_error_of));
+  app_.sign_and_close(password, to_view<station::Done>(show_signed, sign_error_of));
 }
 
 void ConsoleRuntime::dismiss_session() {
@@ -239,22 +218,15 @@ void ConsoleRuntime::verify_session(std::int64_t id) {
 
 void ConsoleRuntime::export_session(std::int64_t id, ExportFormat format, const std::string& path) {
   busy("exporting");
-  const auto shown = [id](ConsoleView& v, const station::Exported& e) {
-    v.audit.export_ok = true;
-    v.audit.export_result =
-        "wrote session " + std::to_string(id) + " to " + e.path + " (" + std::to_string(e.bytes) + " bytes)";
-  };
-  app_.export_session(id, format, path, to_view<station::Exported>(shown, export_result_of));
+  app_.export_session(id, format, path, to_view<station::Exported>(show_export, export_result_of));
 }
 
 void ConsoleRuntime::inject_fault(const QaFault& fault) {
-  const auto shown = [](ConsoleView& v, const station::Done& done) { v.qa.last = done.message; };
-  app_.inject_fault(fault, to_view<station::Done>(shown, qa_of));
+  app_.inject_fault(fault, to_view<station::Done>(show_qa, qa_of));
 }
 
 void ConsoleRuntime::choose_simulated_device(hal::DeviceKind kind) {
-  const auto shown = [](ConsoleView& v, const station::Done& done) { v.qa.last = done.message; };
-  app_.choose_simulated_device(kind, to_view<station::Done>(shown, qa_of));
+  app_.choose_simulated_device(kind, to_view<station::Done>(show_qa, qa_of));
 }
 
 }  // namespace meso::gui

@@ -30,7 +30,7 @@ class ConsoleRuntime final : public Actions {
   ConsoleRuntime& operator=(ConsoleRuntime&&) = delete;
   ~ConsoleRuntime() override = default;
 
-  void start();
+  void start() { app_.start(); }
   // The view as it starts (demo hints, catalog, limits, a session left open).
   void init_view(ConsoleView& view) const;
   // Render thread, once per frame: the latest snapshot and the queued updates. True when anything changed.

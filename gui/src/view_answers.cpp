@@ -14,6 +14,15 @@ cv::Mat rgba(const cv::Mat& bgr) {
 
 }  // namespace
 
+void show_profile(ConsoleView& v, const station::AppConfig& config, bool demo) {
+  v.demo = demo;
+  v.demo_login_hint = config.login_hint;
+  v.defaults = config.forms;
+  v.catalog = config.station.catalog;
+  v.limits = config.station.limits;
+  v.lock_after_s = config.lock_minutes * 60.0;
+}
+
 void show_login(ConsoleView& v, const station::StaffMember& member) {
   v.user = LoggedIn{member.id, member.name, member.role};
   v.tool = Tool::none;
@@ -23,13 +32,54 @@ void show_login(ConsoleView& v, const station::StaffMember& member) {
   v.login_error.clear();
 }
 
-void show_logout(ConsoleView& v) {
+void show_logout(ConsoleView& v, const station::Done&) {
   v.user.reset();
   v.locked = false;
   v.lookup.reset();
   v.tool = Tool::none;
   v.audit = {};  // the next user does not see what this one read
   v.qa = {};
+}
+
+void show_locked(ConsoleView& v, const station::Done&) {
+  v.locked = true;
+}
+
+void show_unlocked(ConsoleView& v, const station::Done&) {
+  v.locked = false;
+  v.unlock_error.clear();
+}
+
+void show_lookup(ConsoleView& v, const station::PatientLookup& found) {
+  v.lookup = found;
+  v.notice.clear();
+}
+
+void show_opened(ConsoleView& v, const station::OpenedSession&) {
+  v.notice.clear();
+  v.lookup.reset();
+}
+
+void show_recovered(ConsoleView& v, const station::OpenedSession&) {
+  v.left_open.reset();
+}
+
+void show_preview(ConsoleView& v, const station::PlanPreview& preview) {
+  v.preview = preview;
+}
+
+void show_signed(ConsoleView& v, const station::Done&) {
+  v.sign_error.clear();
+}
+
+void show_export(ConsoleView& v, const station::Exported& e) {
+  v.audit.export_ok = true;
+  v.audit.export_result = "wrote session " + std::to_string(e.session) + " to " + e.path + " (" +
+                          std::to_string(e.bytes) + " bytes)";
+}
+
+void show_qa(ConsoleView& v, const station::Done& done) {
+  v.qa.last = done.message;
 }
 
 void show_capture(ConsoleView& v, const station::AssessmentCapture& c) {

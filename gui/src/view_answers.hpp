@@ -7,12 +7,24 @@
 #include <vector>
 
 #include "meso/gui/console_view.hpp"
+#include "meso/station/app_config.hpp"
 #include "meso/station/app_types.hpp"
 
 namespace meso::gui {
 
+// The profile's catalog, limits, hints, form defaults and lock time, as the console starts.
+void show_profile(ConsoleView& v, const station::AppConfig& config, bool demo);
 void show_login(ConsoleView& v, const station::StaffMember& member);
-void show_logout(ConsoleView& v);
+void show_logout(ConsoleView& v, const station::Done& done);
+void show_locked(ConsoleView& v, const station::Done& done);
+void show_unlocked(ConsoleView& v, const station::Done& done);
+void show_lookup(ConsoleView& v, const station::PatientLookup& found);
+void show_opened(ConsoleView& v, const station::OpenedSession& opened);
+void show_recovered(ConsoleView& v, const station::OpenedSession& recovered);
+void show_preview(ConsoleView& v, const station::PlanPreview& preview);
+void show_signed(ConsoleView& v, const station::Done& done);
+void show_export(ConsoleView& v, const station::Exported& exported);
+void show_qa(ConsoleView& v, const station::Done& done);
 void show_capture(ConsoleView& v, const station::AssessmentCapture& capture);
 void show_closeup(ConsoleView& v, const station::CloseupDensity& measured, const std::string& file,
                   double px_per_mm);

@@ -99,8 +99,10 @@ StationApp::Impl::Impl(AppConfig c)
 StationApp::StationApp(AppConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 
 void StationApp::Impl::shut_down() {
+  // The worker first: its jobs use the camera (planning photos, the demo hand's scene) and may still post
+  // to the station thread, which is still running.
+  worker.reset();
   camera.reset();
-  worker.reset();  // its last jobs may still post to the station thread, which is still running
   asio::post(io, [this] {
     station->set_observer({});
     station->disarm("station closed");

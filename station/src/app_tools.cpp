@@ -114,7 +114,7 @@ void StationApp::export_session(std::int64_t id, ExportFormat format, const std:
     file << text;
     file.close();
     if (!file) throw std::runtime_error("cannot write " + path);
-    return Exported{path, text.size()};
+    return Exported{id, path, text.size()};
   });
 }
 

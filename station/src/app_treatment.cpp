@@ -219,8 +219,12 @@ void StationApp::Impl::start_demo_hand() {
   hand_fires_to_skip = 1;
   sim::SyntheticCameraOptions options = *config.camera.synthetic;
   options.handpiece = path;
-  camera->replace_source(std::make_unique<sim::SyntheticCamera>(options));
-  demo_hand = true;
+  // Rendering a new scene takes hundreds of milliseconds: on the worker, never on the station thread, whose
+  // link to the armed device would otherwise go quiet past its 250 ms link-loss limit.
+  worker->post([this, options] {
+    camera->replace_source(std::make_unique<sim::SyntheticCamera>(options));
+    demo_hand = true;
+  });
 }
 
 void StationApp::Impl::on_frame(const vision::FrameResult& result, std::chrono::steady_clock::time_point at,

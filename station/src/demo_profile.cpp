@@ -77,6 +77,12 @@ AppConfig demo_profile(const std::filesystem::path& db, const std::filesystem::p
   c.camera.fps = kDemoFps;
   c.accounts = {
       {"demo", Role::clinician, "demo"}, {"auditor", Role::auditor, "auditor"}, {"qa", Role::qa, "qa"}};
+  c.forms.user = "demo";
+  ScreeningAnswers suitable;
+  suitable.patch_test = PatchTest::negative;
+  suitable.consent_signed = true;
+  c.forms.screening = suitable;
+  c.forms.assessment_notes = "demo: thinning crown";
   c.simulated_closeup_per_cm2 = 150;  // the demo's close-up: a thinning crown
   c.login_hint =
       "Log in as user demo, password demo (clinician); auditor/auditor for the audit (F5), qa/qa for fault "

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "meso/gui/actions.hpp"
+#include "meso/station/app_config.hpp"
 #include "meso/station/course_schedule.hpp"
 #include "meso/station/formulation.hpp"
 #include "meso/station/staff.hpp"
@@ -112,7 +113,9 @@ struct QaView {
 
 struct ConsoleView {
   bool demo = false;
-  std::string demo_login_hint;  // "user demo, password demo" in demo mode
+  std::string demo_login_hint;
+  station::FormDefaults defaults;  // what the forms start with (the profile's: the demo pre-fills them)  //
+                                   // "user demo, password demo" in demo mode
   std::optional<LoggedIn> user;
   bool locked = false;
   bool busy = false;  // a journal query is running (a password check takes a while on purpose)

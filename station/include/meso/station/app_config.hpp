@@ -14,6 +14,7 @@
 
 #include "meso/sim/synthetic_camera.hpp"
 #include "meso/station/app_types.hpp"
+#include "meso/station/screening.hpp"
 #include "meso/station/station.hpp"
 
 namespace meso::station {
@@ -42,6 +43,14 @@ struct CameraSpec {
   std::optional<sim::SyntheticCameraOptions> synthetic;  // instead of a source: the rendered scalp
 };
 
+// What a client's forms start with: the demo fills them for a suitable patient, a station leaves them empty.
+struct FormDefaults {
+  std::string user;                           // the login name
+  std::optional<ScreeningAnswers> screening;  // the screening's answers
+  std::string assessment_notes;
+  PlanChoice plan;
+};
+
 // A staff account a fresh journal is given (after its first administrator).
 struct Account {
   std::string name;
@@ -59,7 +68,7 @@ struct AppConfig {
   DeviceSpec pen;
   CameraSpec camera;
   std::vector<Account> accounts;  // made on a journal that has no user yet
-  PlanChoice plan_defaults;
+  FormDefaults forms;
   // The simulated close-up's hair density (a station without a close-up camera has 0: the clinician loads
   // a close-up file or types the count).
   double simulated_closeup_per_cm2 = 0;
@@ -79,7 +88,7 @@ struct StationSetup {
 
 // The demo profile: the simulated mesogun and pen (QA may switch between them), the synthetic camera with a
 // thinning crown, a demo catalog, the demo accounts (demo/demo clinician, auditor/auditor, qa/qa) and the
-// demo's plan defaults; sessions tagged demo.
+// demo's form defaults (a suitable patient's screening, the notes, the plan); sessions tagged demo.
 AppConfig demo_profile(const std::filesystem::path& db, const std::filesystem::path& key = {});
 // The station's real devices and camera as set up; --demo gives the demo profile.
 AppConfig profile_for(const StationSetup& setup);

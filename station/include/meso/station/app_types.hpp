@@ -192,6 +192,7 @@ struct SessionReading {
 };
 enum class ExportFormat : std::uint8_t { json, csv, html };  // the journal's export formats, in its order
 struct Exported {
+  std::int64_t session = 0;
   std::string path;
   std::size_t bytes = 0;
 };
