@@ -234,6 +234,12 @@ void StationApp::login(const std::string& name, const std::string& password, Rep
                     Result<StaffMember>(refusal(error.empty() ? Refused::input : Refused::failed,
                                                 error.empty() ? "wrong user name or password" : error)));
     s.post([&s, member = StaffMember{info->id, info->name, info->role}, reply] {
+      // Nobody logs in past the lock, and a session in progress keeps its clinician.
+      if (auto r = s.unlocked()) return answer(reply, Result<StaffMember>(*r));
+      if (s.in_session() && s.user && s.user->id != member.id)
+        return answer(reply, Result<StaffMember>(
+                                 refusal(Refused::state, "a session is in progress with " + s.user->name +
+                                                             ": it keeps its clinician until it has ended")));
       s.user = member;
       s.locked = false;
       answer(reply, Result<StaffMember>(member));
