@@ -123,7 +123,13 @@ void StationApp::Impl::shut_down() {
 }
 
 StationApp::~StationApp() {
-  impl_->shut_down();
+  try {
+    impl_->shut_down();
+  } catch (const std::exception& e) {  // a thread that cannot be joined: say so, and end anyway
+    std::cerr << "mesostation: stopping the station: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "mesostation: stopping the station failed\n";
+  }
 }
 
 void StationApp::on_snapshot(std::function<void(const StationSnapshot&)> observer) {

@@ -85,7 +85,7 @@ struct StationApp::Impl {
   void start_demo_hand();                                         // station thread
   void on_frame(const vision::FrameResult& result, std::chrono::steady_clock::time_point at,
                 vision::FrameSource& source);  // camera thread
-  void apply_fault(const QaFault& fault, const Reply<Done>& reply);
+  void apply_fault(const QaFault& fault, const Reply<Done>& reply) const;
   void switch_simulated_device(hal::DeviceKind kind, const Reply<Done>& reply);
   void shut_down();
 

@@ -136,7 +136,7 @@ void StationApp::inject_fault(const QaFault& fault, Reply<Done> reply) {
   });
 }
 
-void StationApp::Impl::apply_fault(const QaFault& fault, const Reply<Done>& reply) {
+void StationApp::Impl::apply_fault(const QaFault& fault, const Reply<Done>& reply) const {
   using Kind = QaFault::Kind;
   std::optional<sim::ScenarioAction> action;
   std::string what;

@@ -69,7 +69,7 @@ void StationApp::start_treatment(Reply<Done> reply) {
 
 void StationApp::arm(Reply<Done> reply) {
   impl_->command(std::move(reply), [s = impl_.get()] {
-    const Outcome armed = s->station->arm();
+    Outcome armed = s->station->arm();
     if (armed.ok && s->config.camera.synthetic) s->start_demo_hand();
     return armed;
   });

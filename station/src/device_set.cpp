@@ -1,5 +1,7 @@
 #include "device_set.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "meso/hal/memory_stream.hpp"
 #include "meso/hal/stream_openers.hpp"
 #include "meso/sim/fault_spec.hpp"
@@ -13,7 +15,7 @@ sim::SimulationOptions line_of(const DeviceSpec& spec) {
   line.seed = spec.seed;
   line.baud = 0;  // a memory cable: no pacing
   if (!spec.faults.empty()) line.faults = sim::parse_fault_spec(spec.faults);
-  if (!spec.scenario.is_null()) line.scenario = sim::parse_scenario(spec.scenario);
+  if (!spec.scenario.empty()) line.scenario = sim::parse_scenario(nlohmann::json::parse(spec.scenario));
   return line;
 }
 

@@ -57,7 +57,7 @@ AppConfig config_for(const RunOptions& o, const RunScenario& s) {
     c = demo_profile(o.db, o.key);
     c.mesogun.seed = s.seed;
     c.mesogun.faults = s.faults;
-    c.mesogun.scenario = s.sim_scenario;
+    c.mesogun.scenario = s.sim_scenario.is_null() ? std::string() : s.sim_scenario.dump();
     c.mesogun.auto_trigger_hz = s.mode == "trigger" ? s.auto_trigger_hz : 0.0;
     c.mesogun.shot_log = o.shot_log;
   } else if (!o.tcp.empty()) {

@@ -55,7 +55,7 @@ class StationApp {
   bool demo_hand() const;             // the synthetic hand is pulling the trigger at the planned points
 
   // Staff.
-  void login(const std::string& user, const std::string& password, Reply<StaffMember> reply);
+  void login(const std::string& name, const std::string& password, Reply<StaffMember> reply);
   void logout(Reply<Done> reply);  // refused while locked (nobody logs in past the lock) or mid-session
   void lock(Reply<Done> reply);
   void unlock(const std::string& password, Reply<Done> reply);

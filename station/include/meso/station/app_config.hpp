@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,8 +29,10 @@ struct DeviceSpec {
   std::uint16_t port = 0;       // tcp
   // simulated: the in-process device on a memory cable.
   std::uint32_t seed = 7;
-  std::string faults;              // mesosim --faults syntax
-  nlohmann::json scenario;         // a mesosim scenario ({"events": [...]}), or null
+  std::string faults;  // mesosim --faults syntax
+  // A mesosim scenario's JSON text ({"events": [...]}); empty: none. Text, not a json value: a spec is copied
+  // and moved freely, and nlohmann::json's moves are not noexcept to clang-tidy.
+  std::string scenario;
   double auto_trigger_hz = 0;      // the simulated clinician's trigger pulls (mesogun)
   std::filesystem::path shot_log;  // the simulator's ground truth, a JSON line per shot
 };

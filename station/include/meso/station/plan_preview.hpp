@@ -14,7 +14,7 @@ namespace meso::station {
 ZoneSuggestion suggest_zones_from(const cv::Mat& bgr, const vision::HeadbandLayout& layout);
 
 // The plan for `zones` as chosen, checked against the clinical limits and the catalog's lot.
-PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanChoice& choice,
+PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanChoice& form,
                          const Catalog& catalog, const ClinicalLimits& limits);
 
 }  // namespace meso::station
