@@ -22,8 +22,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-const std::filesystem::path kScenario =
-    std::filesystem::path(EXAMPLES_DIR) / "scenarios" / "clean_session.json";
+std::filesystem::path scenario_file() {
+  return std::filesystem::path(EXAMPLES_DIR) / "scenarios" / "clean_session.json";
+}
 
 template <class T, class Call>
 Result<T> await(Call call) {
@@ -75,13 +76,14 @@ class AppParity : public ::testing::Test {
 TEST_F(AppParity, TheRunnerAndTheConsolesWayThroughTheLayerJournalTheSameSession) {
   // The runner.
   const auto runner_db = dir_ / "runner.db";
-  const std::string command = std::string(MESOSTATION_PATH) + " run --sim --scenario " + kScenario.string() +
-                              " --db " + runner_db.string() + " > " + (dir_ / "summary.json").string();
+  const std::string command = std::string(MESOSTATION_PATH) + " run --sim --scenario " +
+                              scenario_file().string() + " --db " + runner_db.string() + " > " +
+                              (dir_ / "summary.json").string();
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
 
   // The console's way: the demo profile with the scenario's catalog, account, tag and simulator seed.
   nlohmann::json s;
-  std::ifstream(kScenario) >> s;
+  std::ifstream(scenario_file()) >> s;
   const auto console_db = dir_ / "console.db";
   auto config = demo_profile(console_db);
   config.pen = {};
