@@ -97,9 +97,11 @@ T must(Result<T> result, const std::string& what) {
 }
 
 // The scripted clinician: watches the snapshots the layer publishes and acts on them through its use cases.
+// It owns the layer, declared last so that it stops (its threads joined) before what its observer writes
+// to is destroyed.
 class Player {
  public:
-  Player(StationApp& app, const RunScenario& s) : app_(app), s_(s) {
+  Player(AppConfig config, const RunScenario& s) : s_(s), app_(std::move(config)) {
     app_.on_snapshot([this](const StationSnapshot& snap) {
       const std::lock_guard lock(mutex_);
       for (const auto& a : snap.alarms)
@@ -121,6 +123,7 @@ class Player {
     return alarms_seen_;
   }
   bool timed_out() const { return timed_out_; }
+  StationApp& app() { return app_; }
 
   // Waits up to `within` for `done` to hold of the latest snapshot.
   template <class Done>
@@ -210,7 +213,6 @@ class Player {
     }
   }
 
-  StationApp& app_;
   const RunScenario& s_;
   std::mutex mutex_;  // guards what the observer writes
   StationSnapshot snap_;
@@ -221,6 +223,7 @@ class Player {
   std::uint32_t rearms_ = 0;
   bool armed_once_ = false;
   bool timed_out_ = false;
+  StationApp app_;
 };
 
 // Recovers (and ends) the session a killed station left open, once the device's records have been read.
@@ -251,8 +254,8 @@ int run(const RunOptions& o) {
   for (const auto& step : s.plan.steps)
     if (step.device() != hal::DeviceKind::mesogun)
       fail("headless runs drive the mesogun; the plan's step '" + step.name + "' needs the pen");
-  StationApp app(config_for(o, s));
-  Player player(app, s);
+  Player player(config_for(o, s), s);
+  StationApp& app = player.app();
   app.start();
   must(await<StaffMember>([&](auto r) { app.login(s.user, s.password, r); }), "cannot log in");
 

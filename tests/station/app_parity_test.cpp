@@ -95,9 +95,10 @@ TEST_F(AppParity, TheRunnerAndTheConsolesWayThroughTheLayerJournalTheSameSession
   const std::string user = s["user"]["name"], password = s["user"]["password"];
   config.accounts = {{user, Role::qa, password}};
   {
-    StationApp app(config);
+    // Declared before the layer: its station thread writes them until the layer is destroyed.
     std::mutex mutex;
     StationSnapshot latest;
+    StationApp app(config);
     app.on_snapshot([&](const StationSnapshot& snap) {
       const std::lock_guard lock(mutex);
       latest = snap;

@@ -40,7 +40,8 @@ class StationApp {
   // Disarms, lets the devices go, stops the camera and the threads.
   ~StationApp();
 
-  // Before start(): told of every snapshot (station thread), and woken when a camera frame waits.
+  // Before start(): told of every snapshot (station thread), and woken when a camera frame waits. They are
+  // called until the layer is destroyed: what they touch must outlive it.
   void on_snapshot(std::function<void(const StationSnapshot&)> observer);
   void on_frame(std::function<void()> wake);
   void start();
