@@ -99,10 +99,10 @@ StationApp::Impl::Impl(AppConfig c)
 StationApp::StationApp(AppConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 
 void StationApp::Impl::shut_down() {
-  // The worker first: its jobs use the camera (planning photos, the demo hand's scene) and may still post
-  // to the station thread, which is still running.
-  worker.reset();
-  camera.reset();
+  // Order matters: the camera thread stops posting frames; the station thread disarms and stops, so that
+  // nothing posts to the worker any more; then the worker drains (its jobs may use the camera, and what
+  // they post back to the stopped station thread is dropped); the camera goes last.
+  if (camera) camera->stop();
   asio::post(io, [this] {
     station->set_observer({});
     station->disarm("station closed");
@@ -112,14 +112,16 @@ void StationApp::Impl::shut_down() {
   if (!station_thread.joinable()) {
     io.restart();
     io.run_for(std::chrono::seconds(2));
-    return;
+  } else {
+    // Drain; a device that keeps a timer alive past its cleanup must not hold the station open.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (!io.stopped() && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    io.stop();
+    station_thread.join();
   }
-  // Drain; a device that keeps a timer alive past its cleanup must not hold the station open.
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  while (!io.stopped() && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  io.stop();
-  station_thread.join();
+  worker.reset();
+  camera.reset();
 }
 
 StationApp::~StationApp() {
