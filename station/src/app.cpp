@@ -220,6 +220,20 @@ Result<Done> StationApp::Impl::done(const Outcome& outcome) const {
   return refusal(Refused::journaled, said);
 }
 
+std::optional<Refusal> StationApp::Impl::may_keep_safe() const {
+  if (!user || !may_command_station(user->role))
+    return refusal(Refused::role, "refused: nobody who may command is logged in");
+  return std::nullopt;
+}
+
+bool StationApp::Impl::password_ok(const std::string& name, const std::string& password) {
+  try {
+    return reader().authenticate(name, password).has_value();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 journal::JournalReader& StationApp::Impl::reader() {
   if (!reader_) reader_ = std::make_unique<journal::JournalReader>(config.db);
   return *reader_;
@@ -282,13 +296,8 @@ void StationApp::unlock(const std::string& password, Reply<Done> reply) {
   s.post([&s, password, reply = std::move(reply)] {
     if (!s.user) return answer(reply, Result<Done>(refusal(Refused::not_logged_in, "nobody is logged in")));
     s.worker->post([&s, name = s.user->name, password, reply] {
-      bool ok = false;
-      try {
-        ok = s.reader().authenticate(name, password).has_value();
-      } catch (const std::exception&) {
-        ok = false;
-      }
-      if (!ok) return answer(reply, Result<Done>(refusal(Refused::input, "wrong password")));
+      if (!s.password_ok(name, password))
+        return answer(reply, Result<Done>(refusal(Refused::input, "wrong password")));
       s.post([&s, reply] {
         s.locked = false;
         answer(reply, Result<Done>(Done{"unlocked"}));

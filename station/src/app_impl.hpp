@@ -62,23 +62,29 @@ struct StationApp::Impl {
   // Gates (station thread): empty when the act may go ahead.
   std::optional<Refusal> unlocked() const;
   std::optional<Refusal> may_command() const;
+  // What treatment safety needs (disarm, pause): taken while locked, from anyone who may command.
+  std::optional<Refusal> may_keep_safe() const;
   std::optional<Refusal> may_audit() const;
   std::optional<Refusal> may_qa() const;
   bool in_session() const;
   // The station's answer to a command, as a use case's.
   Result<Done> done(const Outcome& outcome) const;
-  // A station command behind the command gate (or `gate`, for what safety keeps open while locked).
+  // A station command behind the command gate, or the safety gate (taken while locked).
+  enum class Gate : std::uint8_t { command, safety };
   template <class F>
-  void command(Reply<Done> reply, F fn) {
-    post([this, reply = std::move(reply), fn = std::move(fn)] {
-      if (auto refused = may_command()) return answer(reply, Result<Done>(*refused));
+  void command(Reply<Done> reply, F fn, Gate gate = Gate::command) {
+    post([this, reply = std::move(reply), fn = std::move(fn), gate] {
+      if (auto refused = gate == Gate::safety ? may_keep_safe() : may_command())
+        return answer(reply, Result<Done>(*refused));
       if constexpr (std::is_same_v<decltype(fn()), Outcome>)
         answer(reply, done(fn()));
       else
         answer(reply, fn());
     });
   }
-  journal::JournalReader& reader();                               // worker thread only
+  journal::JournalReader& reader();  // worker thread only
+  // Worker thread: `password` is `name`'s; a journal that cannot answer counts as no.
+  bool password_ok(const std::string& name, const std::string& password);
   std::uint32_t course_session_of(const std::string& pseudonym);  // worker: its place in the course
   cv::Mat planning_photo();                                       // worker: the scalp without the handpiece
   void migrate_photos_once(const std::filesystem::path& dir);     // worker

@@ -76,14 +76,9 @@ void StationApp::arm(Reply<Done> reply) {
 }
 
 void StationApp::disarm(Reply<Done> reply) {
-  auto& s = *impl_;
-  s.post([&s, reply = std::move(reply)] {
-    // What treatment safety needs stays open while locked.
-    if (!s.user || !may_command_station(s.user->role))
-      return answer(reply,
-                    Result<Done>(refusal(Refused::role, "refused: nobody who may command is logged in")));
-    answer(reply, s.done(s.station->disarm("disarmed from the console")));
-  });
+  impl_->command(
+      std::move(reply), [s = impl_.get()] { return s->station->disarm("disarmed from the console"); },
+      Impl::Gate::safety);
 }
 
 void StationApp::fire_next(Reply<Done> reply) {
@@ -116,13 +111,9 @@ void StationApp::set_demo_hand(bool on, Reply<Done> reply) {
 }
 
 void StationApp::pause(Reply<Done> reply) {
-  auto& s = *impl_;
-  s.post([&s, reply = std::move(reply)] {
-    if (!s.user || !may_command_station(s.user->role))
-      return answer(reply,
-                    Result<Done>(refusal(Refused::role, "refused: nobody who may command is logged in")));
-    answer(reply, s.done(s.station->pause("paused from the console")));
-  });
+  impl_->command(
+      std::move(reply), [s = impl_.get()] { return s->station->pause("paused from the console"); },
+      Impl::Gate::safety);
 }
 
 void StationApp::resume(Reply<Done> reply) {
@@ -167,13 +158,7 @@ void StationApp::sign_and_close(const std::string& password, Reply<Done> reply) 
   s.post([&s, password, reply = std::move(reply)] {
     if (auto r = s.may_command()) return answer(reply, Result<Done>(*r));
     s.worker->post([&s, name = s.user->name, password, reply] {
-      bool ok = false;
-      try {
-        ok = s.reader().authenticate(name, password).has_value();
-      } catch (const std::exception&) {
-        ok = false;
-      }
-      if (!ok)
+      if (!s.password_ok(name, password))
         return answer(reply,
                       Result<Done>(refusal(Refused::input, "wrong password: the session is not signed")));
       s.post([&s, reply] { answer(reply, s.done(s.station->close_session(true))); });

@@ -6,7 +6,6 @@
 // simulated mesogun; everything is journaled in the SQLite journal.
 #include "run_command.hpp"
 
-#include <future>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -81,15 +80,6 @@ AppConfig config_for(const RunOptions& o, const RunScenario& s) {
   return c;
 }
 
-// A use case called and waited for, as a person waits for the screen.
-template <class T, class Call>
-Result<T> await(Call call) {
-  std::promise<Result<T>> answered;
-  auto answer = answered.get_future();
-  call([&answered](Result<T> r) { answered.set_value(std::move(r)); });
-  return answer.get();
-}
-
 template <class T>
 T must(Result<T> result, const std::string& what) {
   if (!result.ok()) fail(what + ": " + result.refusal().message);
@@ -145,8 +135,8 @@ class Player {
   }
 
   void finish(const std::string& note) {
-    await<Done>([&](auto r) { app_.finish_treatment(note, r); });
-    await<Done>([&](auto r) { app_.sign_and_close(s_.password, r); });
+    wait_for_reply<Done>([&](auto r) { app_.finish_treatment(note, r); });
+    wait_for_reply<Done>([&](auto r) { app_.sign_and_close(s_.password, r); });
   }
 
   // Treats until the session is final and sealed, or the scenario's time is up.
@@ -159,7 +149,7 @@ class Player {
         if (sealed(snap) || now > deadline + std::chrono::seconds(5)) return;
       } else if (now > deadline) {
         timed_out_ = true;
-        await<Done>([&](auto r) {
+        wait_for_reply<Done>([&](auto r) {
           app_.abort_session("headless run timed out after " + std::to_string(s_.timeout_s) + " s", r);
         });
       } else {
@@ -176,7 +166,7 @@ class Player {
     if (step == nullptr) return;
     if (snap.next_point >= step->points.size() && snap.uncertain.empty()) {
       if (snap.step + 1 < snap.plan->steps.size())
-        await<Done>([&](auto r) { app_.next_step(r); });
+        wait_for_reply<Done>([&](auto r) { app_.next_step(r); });
       else
         finish("");
       return;
@@ -184,7 +174,7 @@ class Player {
     if (snap.state == SessionState::paused) {
       if (!s_.rearm_after_fault || rearms_ >= s_.max_rearms)
         return finish("ended early: paused and not re-armed");
-      await<Done>([&](auto r) { app_.resume(r); });
+      wait_for_reply<Done>([&](auto r) { app_.resume(r); });
       return;
     }
     if (!snap.armed) {
@@ -196,10 +186,10 @@ class Player {
           return finish("ended early: disarmed; no further re-arm");
         if (now < next_arm_at_) return;
         for (const auto& a : snap.alarms)
-          await<Done>([&](auto r) { app_.acknowledge_alarm(a.id, r); });
+          wait_for_reply<Done>([&](auto r) { app_.acknowledge_alarm(a.id, r); });
         ++rearms_;
       }
-      if (await<Done>([&](auto r) { app_.arm(r); }).ok()) {
+      if (wait_for_reply<Done>([&](auto r) { app_.arm(r); }).ok()) {
         armed_once_ = true;
         next_fire_at_ = now + milliseconds(300);  // the depth actuator settles
       } else {
@@ -208,7 +198,7 @@ class Player {
       return;
     }
     if (s_.mode == "fire" && now >= next_fire_at_ && snap.uncertain.empty()) {
-      await<Done>([&](auto r) { app_.fire_next(r); });
+      wait_for_reply<Done>([&](auto r) { app_.fire_next(r); });
       next_fire_at_ = now + milliseconds(s_.fire_interval_ms);
     }
   }
@@ -231,7 +221,7 @@ std::optional<std::int64_t> recover_left_open(StationApp& app, Player& player, c
   const auto left = app.left_open_at_start();
   if (!left || left->patient != s.patient) return std::nullopt;
   const auto recovered =
-      must(await<OpenedSession>([&](auto r) { app.recover_session(r); }), "cannot recover");
+      must(wait_for_reply<OpenedSession>([&](auto r) { app.recover_session(r); }), "cannot recover");
   progress("recovering session " + std::to_string(recovered.id) + ": " + player.snapshot().last_message);
   player.wait_for(
       [](const StationSnapshot& snap) { return Player::configured(snap) && snap.uncertain.empty(); },
@@ -243,7 +233,7 @@ std::optional<std::int64_t> recover_left_open(StationApp& app, Player& player, c
   if (snap.state == SessionState::paused || snap.state == SessionState::treating)
     player.finish(why);
   else
-    await<Done>([&](auto r) { app.abort_session(why, r); });
+    wait_for_reply<Done>([&](auto r) { app.abort_session(why, r); });
   player.wait_for(Player::sealed, std::chrono::seconds(5));
   progress("recovered session " + std::to_string(recovered.id) + " ended and sealed");
   return recovered.id;
@@ -257,7 +247,7 @@ int run(const RunOptions& o) {
   Player player(config_for(o, s), s);
   StationApp& app = player.app();
   app.start();
-  must(await<StaffMember>([&](auto r) { app.login(s.user, s.password, r); }), "cannot log in");
+  must(wait_for_reply<StaffMember>([&](auto r) { app.login(s.user, s.password, r); }), "cannot log in");
 
   const auto recovered = recover_left_open(app, player, s);
   if (o.recover_only) {
@@ -273,17 +263,18 @@ int run(const RunOptions& o) {
     return !recovered || sealed ? 0 : 1;
   }
 
-  must(await<OpenedSession>([&](auto r) { app.open_session(s.patient, r); }), "cannot open a session");
+  must(wait_for_reply<OpenedSession>([&](auto r) { app.open_session(s.patient, r); }),
+       "cannot open a session");
   // Connect first, then walk the workflow: a device that does not answer stops the run before any step.
   if (!player.wait_for(Player::configured, std::chrono::seconds(5))) {
-    await<Done>([&](auto r) { app.abort_session("the device did not answer within 5 s", r); });
+    wait_for_reply<Done>([&](auto r) { app.abort_session("the device did not answer within 5 s", r); });
   } else {
-    Result<Done> walked = await<Done>([&](auto r) { app.record_screening(s.screening, r); });
-    if (walked.ok()) walked = await<Done>([&](auto r) { app.record_assessment(s.assessment, r); });
-    if (walked.ok()) walked = await<Done>([&](auto r) { app.accept_plan(s.plan, r); });
-    if (walked.ok()) walked = await<Done>([&](auto r) { app.start_treatment(r); });
+    Result<Done> walked = wait_for_reply<Done>([&](auto r) { app.record_screening(s.screening, r); });
+    if (walked.ok()) walked = wait_for_reply<Done>([&](auto r) { app.record_assessment(s.assessment, r); });
+    if (walked.ok()) walked = wait_for_reply<Done>([&](auto r) { app.accept_plan(s.plan, r); });
+    if (walked.ok()) walked = wait_for_reply<Done>([&](auto r) { app.start_treatment(r); });
     if (!walked.ok() && !is_final(player.snapshot().state))
-      await<Done>([&](auto r) {
+      wait_for_reply<Done>([&](auto r) {
         app.abort_session("the session could not proceed: " + walked.refusal().message, r);
       });
   }

@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -24,14 +23,6 @@ using std::chrono::milliseconds;
 
 std::filesystem::path scenario_file() {
   return std::filesystem::path(EXAMPLES_DIR) / "scenarios" / "clean_session.json";
-}
-
-template <class T, class Call>
-Result<T> await(Call call) {
-  std::promise<Result<T>> answered;
-  auto answer = answered.get_future();
-  call([&answered](Result<T> r) { answered.set_value(std::move(r)); });
-  return answer.get();
 }
 
 // Times, clocks and ids differ between two runs of the same acts; everything else must not.
@@ -114,28 +105,29 @@ TEST_F(AppParity, TheRunnerAndTheConsolesWayThroughTheLayerJournalTheSameSession
       return done(snapshot());
     };
     app.start();
-    ASSERT_TRUE(await<StaffMember>([&](auto r) { app.login(user, password, r); }).ok());
-    ASSERT_TRUE(await<OpenedSession>([&](auto r) { app.open_session(s["patient"], r); }).ok());
+    ASSERT_TRUE(wait_for_reply<StaffMember>([&](auto r) { app.login(user, password, r); }).ok());
+    ASSERT_TRUE(wait_for_reply<OpenedSession>([&](auto r) { app.open_session(s["patient"], r); }).ok());
     ASSERT_TRUE(wait_until([](const StationSnapshot& snap) {
       const auto it = snap.devices.find(hal::DeviceKind::mesogun);
       return it != snap.devices.end() && it->second.state == hal::DeviceState::configured;
     }));
-    ASSERT_TRUE(
-        await<Done>([&](auto r) { app.record_screening(screening_from_json(s["screening"]), r); }).ok());
-    ASSERT_TRUE(await<Done>([&](auto r) { app.record_assessment(s["assessment"], r); }).ok());
-    ASSERT_TRUE(await<Done>([&](auto r) { app.accept_plan(plan_from_json(s["plan"]), r); }).ok());
-    ASSERT_TRUE(await<Done>([&](auto r) { app.start_treatment(r); }).ok());
-    ASSERT_TRUE(await<Done>([&](auto r) { app.arm(r); }).ok());
+    ASSERT_TRUE(wait_for_reply<Done>([&](auto r) {
+                  app.record_screening(screening_from_json(s["screening"]), r);
+                }).ok());
+    ASSERT_TRUE(wait_for_reply<Done>([&](auto r) { app.record_assessment(s["assessment"], r); }).ok());
+    ASSERT_TRUE(wait_for_reply<Done>([&](auto r) { app.accept_plan(plan_from_json(s["plan"]), r); }).ok());
+    ASSERT_TRUE(wait_for_reply<Done>([&](auto r) { app.start_treatment(r); }).ok());
+    ASSERT_TRUE(wait_for_reply<Done>([&](auto r) { app.arm(r); }).ok());
     std::this_thread::sleep_for(milliseconds(300));  // the depth actuator settles, as the runner waits
     const std::size_t points = s["plan"]["steps"][0]["points"].size();
     for (std::size_t i = 0; i < points; ++i) {
-      ASSERT_TRUE(await<Done>([&](auto r) { app.fire_next(r); }).ok()) << "point " << i;
+      ASSERT_TRUE(wait_for_reply<Done>([&](auto r) { app.fire_next(r); }).ok()) << "point " << i;
       ASSERT_TRUE(wait_until(
           [i](const StationSnapshot& snap) { return snap.shots == i + 1 && snap.uncertain.empty(); }));
       std::this_thread::sleep_for(milliseconds(150));
     }
-    ASSERT_TRUE(await<Done>([&](auto r) { app.finish_treatment("", r); }).ok());
-    ASSERT_TRUE(await<Done>([&](auto r) { app.sign_and_close(password, r); }).ok());
+    ASSERT_TRUE(wait_for_reply<Done>([&](auto r) { app.finish_treatment("", r); }).ok());
+    ASSERT_TRUE(wait_for_reply<Done>([&](auto r) { app.sign_and_close(password, r); }).ok());
     ASSERT_TRUE(
         wait_until([](const StationSnapshot& snap) { return snap.last_message == "session sealed"; }));
   }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <opencv2/core.hpp>
 #include <optional>
 #include <string>
@@ -64,6 +65,16 @@ struct Done {
 // thread while the call is still running. A client hands what it needs to its own thread.
 template <class T>
 using Reply = std::function<void(Result<T>)>;
+
+// Calls a use case and blocks the calling thread until its reply: for scripts and tests (the headless
+// runner waits as a person waits for the screen), never on the render or the station thread.
+template <class T, class Call>
+Result<T> wait_for_reply(Call call) {
+  std::promise<Result<T>> answered;
+  auto answer = answered.get_future();
+  call([&answered](Result<T> r) { answered.set_value(std::move(r)); });
+  return answer.get();
+}
 
 // Staff.
 struct StaffMember {
