@@ -12,6 +12,7 @@
 
 #include "meso/journal/hashing.hpp"
 #include "meso/journal/result.hpp"
+#include "sha256.hpp"
 
 namespace meso::journal {
 
@@ -146,6 +147,18 @@ PublicKey read_public_key_file(const std::filesystem::path& path) {
   PublicKey key{};
   if (!from_hex(hex, key)) key_error(path, "not a public key: expected 64 hex digits");
   return key;
+}
+
+std::string key_fingerprint(const PublicKey& key) {
+  const Digest digest = detail::sha256_of({std::span<const std::uint8_t>(key)});
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string out = "SHA256:";
+  for (std::size_t i = 0; i < 16; ++i) {
+    if (i > 0 && i % 2 == 0) out += ':';
+    out += kHex[digest[i] >> 4U];
+    out += kHex[digest[i] & 0xFU];
+  }
+  return out;
 }
 
 }  // namespace meso::journal

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -48,5 +49,9 @@ std::vector<std::uint8_t> seal_message(SessionId session, std::int64_t event_cou
 // Public key files hold 64 hex digits (and an optional newline), for `mesoaudit verify --public-key`.
 void write_public_key_file(const std::filesystem::path& path, const PublicKey& key);
 PublicKey read_public_key_file(const std::filesystem::path& path);
+
+// What a person compares by eye or reads over the phone: "SHA256:" and the first 16 bytes of the key's
+// SHA-256 as lowercase hex, in 8 groups of 4 digits joined by ':' (e.g. "SHA256:3f2a:9c01:...").
+std::string key_fingerprint(const PublicKey& key);
 
 }  // namespace meso::journal

@@ -16,6 +16,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "meso/hal/asio.hpp"
 #include "meso/hal/device.hpp"
@@ -30,6 +31,12 @@ namespace meso::station {
 
 struct StationConfig {
   ClinicalLimits limits = default_limits();
+  // The SHA-256 (hex) of the limits file the limits came from, journaled with each session; empty: the
+  // defaults in code.
+  std::string limits_sha256;
+  // The serial numbers of the devices paired with this station (the configuration's devices.paired). When
+  // any are named, a real-tagged session arms only a device whose identity gives one of them.
+  std::vector<std::string> paired_devices;
   Catalog catalog;
   CourseRules course;
   std::function<Date()> today = today_utc;
