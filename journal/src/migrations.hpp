@@ -127,6 +127,63 @@ CREATE INDEX sessions_by_opened ON sessions(opened_utc);
 CREATE INDEX events_by_kind ON events(session_id, kind);
 )sql";
 
-inline constexpr std::array kMigrations{kSchemaV1, kSchemaV2, kSchemaV3};
+// Version 4: the station itself. Its kind, written once when it is commissioned; staff accounts that are
+// disabled, never deleted, with a forced password change and a wait after failed logins; and the station
+// log: every staff and formulary act, append-only and hash-chained like a session's events (as session 0).
+inline constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE station(
+  id INTEGER PRIMARY KEY CHECK(id = 1),
+  kind TEXT NOT NULL CHECK(kind IN ('real', 'test', 'demo')),
+  commissioned_utc TEXT NOT NULL
+);
+CREATE TRIGGER station_kind_never_changes BEFORE UPDATE ON station BEGIN
+  SELECT RAISE(ABORT, 'a station''s kind is written once and never changes');
+END;
+CREATE TRIGGER station_no_delete BEFORE DELETE ON station BEGIN
+  SELECT RAISE(ABORT, 'a station''s kind is never deleted');
+END;
+CREATE TRIGGER sessions_fit_the_station BEFORE INSERT ON sessions
+WHEN (SELECT kind FROM station) = 'test' AND NEW.tag IS NOT 'test'
+  OR (SELECT kind FROM station) = 'real' AND NEW.tag = 'demo'
+  OR (SELECT kind FROM station) = 'demo' AND NEW.tag = 'real' BEGIN
+  SELECT RAISE(ABORT, 'a real station holds real and test sessions, a test station test ones, a demo station demo and test ones');
+END;
+
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK(disabled IN (0, 1));
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
+  CHECK(must_change_password IN (0, 1));
+ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0 CHECK(failed_logins >= 0);
+ALTER TABLE users ADD COLUMN wait_until_utc TEXT;
+CREATE TRIGGER users_no_delete BEFORE DELETE ON users BEGIN
+  SELECT RAISE(ABORT, 'accounts are disabled, never deleted');
+END;
+CREATE TRIGGER users_keep_name BEFORE UPDATE OF id, name, created_utc ON users BEGIN
+  SELECT RAISE(ABORT, 'an account''s id, name and creation never change');
+END;
+
+CREATE TABLE station_events(
+  seq INTEGER PRIMARY KEY CHECK(seq >= 1),
+  utc TEXT NOT NULL,
+  mono_ns INTEGER NOT NULL,
+  user_id INTEGER NOT NULL CHECK(user_id >= 0),
+  role TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK(length(kind) > 0),
+  payload TEXT NOT NULL CHECK(json_valid(payload)),
+  prev_hash BLOB NOT NULL CHECK(length(prev_hash) = 32),
+  hash BLOB NOT NULL CHECK(length(hash) = 32)
+);
+CREATE TRIGGER station_events_no_update BEFORE UPDATE ON station_events BEGIN
+  SELECT RAISE(ABORT, 'station events are append-only');
+END;
+CREATE TRIGGER station_events_no_delete BEFORE DELETE ON station_events BEGIN
+  SELECT RAISE(ABORT, 'station events are append-only and are never deleted');
+END;
+CREATE TRIGGER station_events_seq_gapless BEFORE INSERT ON station_events
+WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM station_events) BEGIN
+  SELECT RAISE(ABORT, 'a station event''s seq must follow the last, without a gap');
+END;
+)sql";
+
+inline constexpr std::array kMigrations{kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 
 }  // namespace meso::journal

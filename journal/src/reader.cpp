@@ -186,9 +186,15 @@ std::optional<PatientId> JournalReader::patient_by_pseudonym(std::string_view ps
 }
 
 std::optional<UserInfo> JournalReader::authenticate(std::string_view name, std::string_view password) const {
-  sqlite::Statement query(state_->db.connection, "SELECT id, role, password_hash FROM users WHERE name = ?1");
+  sqlite::Statement query(state_->db.connection,
+                          "SELECT id, role, password_hash, disabled FROM users WHERE name = ?1");
   query.bind(1, name);
-  if (!query.step() || !verify_password(query.column_text(2), password)) return std::nullopt;
+  if (!query.step()) {
+    // An unknown name costs one Argon2id check too, so that the time taken does not say which names exist.
+    (void)verify_password(kUnknownUserHash, password);
+    return std::nullopt;
+  }
+  if (!verify_password(query.column_text(2), password) || query.column_int(3) != 0) return std::nullopt;
   const auto role = parse_role(query.column_text(1));
   if (!role) return std::nullopt;
   return UserInfo{query.column_int(0), std::string(name), *role};

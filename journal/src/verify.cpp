@@ -60,7 +60,10 @@ class Verifier {
   VerifyReport run() {
     for (const SessionRow& session : sessions())
       check_session(session);
-    if (!options_.session) check_orphans();
+    if (!options_.session) {
+      check_orphans();
+      check_station_log();
+    }
     std::stable_sort(report_.findings.begin(), report_.findings.end(),
                      [](const Finding& a, const Finding& b) { return a.session < b.session; });
     return std::move(report_);
@@ -284,6 +287,43 @@ class Verifier {
     while (orphans.step()) {
       add(orphans.column_int(0), orphans.column_optional_int(1), Problem::orphan_event,
           "events or a seal for a session that does not exist: its sessions row was removed");
+    }
+  }
+
+  // The station log (staff and formulary acts) is session 0's chain: gapless from 1, each hash its row's,
+  // each prev_hash the previous hash. Findings about it name session 0.
+  void check_station_log() {
+    sqlite::Statement rows(connection_,
+                           "SELECT seq, utc, mono_ns, user_id, role, kind, payload, prev_hash, hash "
+                           "FROM station_events ORDER BY seq");
+    Digest prev = genesis_hash(0);
+    Seq expected = 1;
+    while (rows.step()) {
+      const Seq seq = rows.column_int(0);
+      if (seq != expected)
+        return add(0, expected, Problem::seq_gap,
+                   "station log: entry " + std::to_string(expected) + " is missing (found " +
+                       std::to_string(seq) + ")");
+      if (!equal(rows.column_blob(7), prev))
+        return add(0, seq, Problem::chain_broken,
+                   "station log: entry " + std::to_string(seq) + " does not chain from the one before");
+      const EventFields fields{0,
+                               seq,
+                               rows.column_text(1),
+                               rows.column_int(2),
+                               rows.column_int(3),
+                               rows.column_text(4),
+                               "",
+                               rows.column_text(5),
+                               std::nullopt,
+                               rows.column_text(6),
+                               prev};
+      const Digest hash = hasher_.hash(fields);
+      if (!equal(rows.column_blob(8), hash))
+        return add(0, seq, Problem::hash_mismatch,
+                   "station log: entry " + std::to_string(seq) + " was changed after it was written");
+      prev = hash;
+      ++expected;
     }
   }
 

@@ -4,14 +4,15 @@
 #include <vector>
 
 #include "meso/journal/merkle.hpp"
+#include "transaction.hpp"
 
 namespace meso::journal {
 
 namespace {
 
-Error refuse(Errc code, std::string message) {
-  return Error{code, std::move(message)};
-}
+using detail::in_transaction;
+using detail::is_constraint;
+using detail::refuse;
 
 std::string who(UserId user, Role role) {
   return std::string(to_string(role)) + " user " + std::to_string(user);
@@ -22,27 +23,6 @@ Error write_refused(UserId user, Role role, Tag tag) {
     return refuse(Errc::role_refused, who(user, role) + " may only read the journal");
   return refuse(Errc::role_refused, who(user, role) + " may write test-tagged data only, not " +
                                         std::string(to_string(tag)) + " data");
-}
-
-// Runs `body` in a transaction of its own: committed when it returns a value, rolled back otherwise.
-template <typename T, typename Body>
-Result<T> in_transaction(sqlite::Connection& connection, Body&& body) {
-  try {
-    sqlite::Transaction transaction(connection);
-    Result<T> result = body();
-    if (result.ok()) transaction.commit();
-    return result;
-  } catch (const sqlite::SqliteError& e) {
-    return Error{Errc::storage_failure,
-                 std::string("journal storage failed, nothing was written: ") + e.what()};
-  } catch (const std::exception& e) {
-    return Error{Errc::storage_failure,
-                 std::string("journal request failed, nothing was written: ") + e.what()};
-  }
-}
-
-bool is_constraint(const sqlite::SqliteError& e) {
-  return (e.code() & 0xFF) == SQLITE_CONSTRAINT;
 }
 
 }  // namespace
@@ -246,7 +226,7 @@ Result<SealInfo> WriteStore::seal_session(SessionId session, UserId user, const 
 }
 
 Result<UserId> WriteStore::add_user(const NewUser& user, const std::string& password_hash,
-                                    std::optional<UserId> by) {
+                                    std::optional<UserId> by, const AccountNote& note) {
   return in_transaction<UserId>(connection_, [&]() -> Result<UserId> {
     if (user.name.empty()) return refuse(Errc::bad_request, "a user needs a name");
     const std::int64_t users = connection_.query_int("SELECT count(*) FROM users");
@@ -256,16 +236,31 @@ Result<UserId> WriteStore::add_user(const NewUser& user, const std::string& pass
       const auto role = by ? role_of(*by) : std::nullopt;
       if (role != Role::admin) return refuse(Errc::role_refused, "only an admin may add users");
     }
+    if (users != 0 && by) {
+      if (auto refused = admin_refused(*by)) return *refused;
+    }
     sqlite::Statement insert(
-        connection_, "INSERT INTO users(name, role, password_hash, created_utc) VALUES(?1, ?2, ?3, ?4)");
-    insert.bind(1, user.name).bind(2, to_string(user.role)).bind(3, password_hash).bind(4, utc_now_iso8601());
+        connection_,
+        "INSERT INTO users(name, role, password_hash, created_utc, must_change_password) "
+        "VALUES(?1, ?2, ?3, ?4, ?5)");
+    insert.bind(1, user.name)
+        .bind(2, to_string(user.role))
+        .bind(3, password_hash)
+        .bind(4, utc_now_iso8601())
+        .bind(5, std::int64_t{note.must_change_password ? 1 : 0});
     try {
       insert.run();
     } catch (const sqlite::SqliteError& e) {
       if (is_constraint(e)) return refuse(Errc::duplicate, "user name " + user.name + " is taken");
       throw;
     }
-    return connection_.last_insert_rowid();
+    const UserId id = connection_.last_insert_rowid();
+    log_station_event(by.value_or(id), to_string(Role::admin), "staff.added",
+                      {{"user_id", id},
+                       {"name", user.name},
+                       {"role", to_string(user.role)},
+                       {"reason", note.reason.empty() ? std::string("added") : note.reason}});
+    return id;
   });
 }
 

@@ -3,6 +3,7 @@
 // the whole-request operations (create_session, seal_session, add_*), which are atomic on their own.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -10,6 +11,7 @@
 #include "database.hpp"
 #include "meso/journal/hashing.hpp"
 #include "meso/journal/result.hpp"
+#include "meso/journal/staff.hpp"
 #include "meso/journal/station_key.hpp"
 #include "meso/journal/types.hpp"
 #include "meso/journal/writer.hpp"
@@ -32,10 +34,25 @@ class WriteStore {
   // Each in its own transaction.
   Result<SessionId> create_session(const SessionDraft& draft);
   Result<SealInfo> seal_session(SessionId session, UserId user, const std::string& reason);
-  Result<UserId> add_user(const NewUser& user, const std::string& password_hash, std::optional<UserId> by);
+  Result<UserId> add_user(const NewUser& user, const std::string& password_hash, std::optional<UserId> by,
+                          const AccountNote& note);
   Result<PatientId> add_patient(const NewPatient& patient, UserId by);
   Result<PlanId> add_plan(PatientId patient, const std::string& plan_json, UserId by);
   DurabilitySettings durability();
+
+  // The station and its staff (write_staff.cpp), each in its own transaction and each an entry of the
+  // station log.
+  Result<UserId> commission(Tag kind, const NewUser& admin, const std::string& password_hash,
+                            const std::string& reason);
+  Result<Seq> set_station_kind(Tag kind, std::optional<UserId> by);
+  Result<Seq> disable_user(UserId target, UserId by, const std::string& reason);
+  Result<Seq> set_password(UserId target, const std::string& password_hash, UserId by,
+                           const std::string& reason);
+  Result<Seq> set_role(UserId target, Role role, UserId by, const std::string& reason);
+  Result<LoginRecord> record_login(const std::string& name, bool password_matched);
+  // An act of an admin (the formulary's), logged after `write` (run in the same transaction) succeeds.
+  Result<Seq> admin_act(UserId by, const std::string& kind, nlohmann::json payload,
+                        const std::function<std::optional<Error>(sqlite::Connection&)>& write);
 
  private:
   struct Head {  // where a session's chain ends, so an append needs no query
@@ -46,6 +63,12 @@ class WriteStore {
   };
 
   std::optional<Role> role_of(UserId user);
+  // Inside the caller's transaction: one more entry of the station log.
+  Seq log_station_event(UserId user, std::string_view role, std::string_view kind,
+                        const nlohmann::json& payload);
+  // Refused unless `by` is an enabled admin.
+  std::optional<Error> admin_refused(UserId by);
+  std::optional<Tag> station_kind();
   Head* head_of(SessionId session);
   std::optional<Tag> patient_tag(PatientId patient);
 

@@ -213,11 +213,53 @@ Result<SealInfo> JournalWriter::seal_session_sync(SessionId session, UserId user
       [&](WriteStore& store) { return store.seal_session(session, user, reason); });
 }
 
-Result<UserId> JournalWriter::add_user(const NewUser& user, std::optional<UserId> by) {
+Result<UserId> JournalWriter::add_user(const NewUser& user, std::optional<UserId> by,
+                                       const AccountNote& note) {
   if (user.password.empty()) return Error{Errc::bad_request, "a user needs a password"};
   // Argon2id takes a tenth of a second on purpose: on the caller's thread, not the writer's.
   const std::string password_hash = hash_password(user.password);
-  return state_->run_sync<UserId>([&](WriteStore& store) { return store.add_user(user, password_hash, by); });
+  return state_->run_sync<UserId>(
+      [&](WriteStore& store) { return store.add_user(user, password_hash, by, note); });
+}
+
+Result<UserId> JournalWriter::commission(Tag kind, const NewUser& first_admin, const std::string& reason) {
+  if (first_admin.password.empty())
+    return Error{Errc::bad_request, "the first administrator needs a password"};
+  const std::string password_hash = hash_password(first_admin.password);
+  return state_->run_sync<UserId>(
+      [&](WriteStore& store) { return store.commission(kind, first_admin, password_hash, reason); });
+}
+
+Result<Seq> JournalWriter::set_station_kind(Tag kind, std::optional<UserId> by) {
+  return state_->run_sync<Seq>([&](WriteStore& store) { return store.set_station_kind(kind, by); });
+}
+
+Result<Seq> JournalWriter::disable_user(UserId target, UserId by, const std::string& reason) {
+  return state_->run_sync<Seq>([&](WriteStore& store) { return store.disable_user(target, by, reason); });
+}
+
+Result<Seq> JournalWriter::reset_password(UserId target, const std::string& new_password, UserId by,
+                                          const std::string& reason) {
+  if (new_password.empty()) return Error{Errc::bad_request, "a reset needs a new password"};
+  const std::string password_hash = hash_password(new_password);
+  return state_->run_sync<Seq>(
+      [&](WriteStore& store) { return store.set_password(target, password_hash, by, reason); });
+}
+
+Result<Seq> JournalWriter::change_password(UserId self, const std::string& new_password) {
+  if (new_password.empty()) return Error{Errc::bad_request, "a password cannot be empty"};
+  const std::string password_hash = hash_password(new_password);
+  return state_->run_sync<Seq>(
+      [&](WriteStore& store) { return store.set_password(self, password_hash, self, ""); });
+}
+
+Result<Seq> JournalWriter::set_role(UserId target, Role role, UserId by, const std::string& reason) {
+  return state_->run_sync<Seq>([&](WriteStore& store) { return store.set_role(target, role, by, reason); });
+}
+
+Result<LoginRecord> JournalWriter::record_login(const std::string& name, bool password_matched) {
+  return state_->run_sync<LoginRecord>(
+      [&](WriteStore& store) { return store.record_login(name, password_matched); });
 }
 
 Result<PatientId> JournalWriter::add_patient(const NewPatient& patient, UserId by) {

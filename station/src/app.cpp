@@ -46,7 +46,9 @@ StationApp::Impl::Impl(AppConfig c)
       writer({config.db, key_of(config), 256}),
       port(io, writer),
       worker(std::make_unique<JournalWorker>()) {
-  ensure_accounts(writer, config.db, config.accounts);
+  journal_kind = open_journal(writer, config);
+  // A test station's sessions are test-tagged, whatever the profile's default.
+  if (journal_kind == Tag::test && config.tag == Tag::real) config.tag = Tag::test;
   {
     // The journal's open session, before the driver is built: its unsettled fires are the driver's to
     // reconcile from the device's records.
@@ -80,7 +82,7 @@ StationApp::Impl::Impl(AppConfig c)
     else
       device->configure();
   }
-  if (!devices->gun() && !devices->pen())
+  if (!devices->gun() && !devices->pen() && config.profile != "administration")
     std::cerr << "mesostation: no device configured (--port PATH for the mesogun, --pen-port PATH for the "
                  "pen): the station runs without a device\n";
   const auto on_result = [this](const vision::FrameResult& r, std::chrono::steady_clock::time_point at,
@@ -184,10 +186,16 @@ std::optional<Refusal> StationApp::Impl::unlocked() const {
   return refusal(Refused::locked, "refused: the console is locked; unlock it first (E-STOP still works)");
 }
 
+std::optional<Refusal> StationApp::Impl::password_current() const {
+  if (!user || !user->must_change_password) return std::nullopt;
+  return refusal(Refused::state, "refused: " + user->name + " must choose a new password first");
+}
+
 std::optional<Refusal> StationApp::Impl::may_command() const {
   if (auto r = unlocked()) return r;
   if (!user)
     return refusal(Refused::not_logged_in, "refused: nobody is logged in, nothing was sent to the station");
+  if (auto r = password_current()) return r;
   if (!may_command_station(user->role))
     return refusal(Refused::role, "refused: the " + std::string(journal::to_string(user->role)) +
                                       " role is read-only, nothing was sent to the station");
@@ -197,13 +205,24 @@ std::optional<Refusal> StationApp::Impl::may_command() const {
 std::optional<Refusal> StationApp::Impl::may_audit() const {
   if (auto r = unlocked()) return r;
   if (!user) return refusal(Refused::not_logged_in, "refused: nobody is logged in");
+  if (auto r = password_current()) return r;
   if (!station::may_audit(user->role))
     return refusal(Refused::role, "refused: the audit is for auditors and admins");
   return std::nullopt;
 }
 
+std::optional<Refusal> StationApp::Impl::may_administer() const {
+  if (auto r = unlocked()) return r;
+  if (!user) return refusal(Refused::not_logged_in, "refused: nobody is logged in");
+  if (auto r = password_current()) return r;
+  if (!station::may_administer(user->role))
+    return refusal(Refused::role, "refused: the staff and the formulary are managed by an admin");
+  return std::nullopt;
+}
+
 std::optional<Refusal> StationApp::Impl::may_qa() const {
   if (auto r = unlocked()) return r;
+  if (auto r = password_current()) return r;
   if (!user || !station::may_inject_faults(user->role, devices->any_simulated()))
     return refusal(Refused::role, "refused: faults are for the QA role on a simulated device");
   return std::nullopt;
@@ -244,6 +263,8 @@ journal::JournalReader& StationApp::Impl::reader() {
 void StationApp::login(const std::string& name, const std::string& password, Reply<StaffMember> reply) {
   auto& s = *impl_;
   s.worker->post([&s, name, password, reply = std::move(reply)] {
+    // The password is checked here, off the station thread (Argon2id takes a tenth of a second); the
+    // journal then counts a failure, makes the account wait after too many, and logs the attempt.
     std::optional<journal::UserInfo> info;
     std::string error;
     try {
@@ -251,11 +272,13 @@ void StationApp::login(const std::string& name, const std::string& password, Rep
     } catch (const std::exception& e) {
       error = e.what();
     }
-    if (!info)
-      return answer(reply,
-                    Result<StaffMember>(refusal(error.empty() ? Refused::input : Refused::failed,
-                                                error.empty() ? "wrong user name or password" : error)));
-    s.post([&s, member = StaffMember{info->id, info->name, info->role}, reply] {
+    if (!error.empty()) return answer(reply, Result<StaffMember>(refusal(Refused::failed, error)));
+    const auto record = s.writer.record_login(name, info.has_value());
+    if (!record) return answer(reply, Result<StaffMember>(refusal(Refused::failed, record.error().message)));
+    if (!record.value().succeeded)
+      return answer(reply, Result<StaffMember>(refusal(Refused::input, record.value().message)));
+    const StaffMember member{info->id, info->name, info->role, record.value().must_change_password};
+    s.post([&s, member, reply] {
       // Nobody logs in past the lock, and a session in progress keeps its clinician.
       if (auto r = s.unlocked()) return answer(reply, Result<StaffMember>(*r));
       if (s.in_session() && s.user && s.user->id != member.id)

@@ -66,6 +66,8 @@ struct StationApp::Impl {
   std::optional<Refusal> may_keep_safe() const;
   std::optional<Refusal> may_audit() const;
   std::optional<Refusal> may_qa() const;
+  std::optional<Refusal> may_administer() const;
+  std::optional<Refusal> password_current() const;  // refused until a reset password is changed
   bool in_session() const;
   // The station's answer to a command, as a use case's.
   Result<Done> done(const Outcome& outcome) const;
@@ -96,6 +98,7 @@ struct StationApp::Impl {
   void shut_down();
 
   AppConfig config;
+  Tag journal_kind = Tag::real;  // const after construction
   vision::HeadbandLayout layout;
   std::optional<LeftOpenSession> left_open_at_start;  // const after construction
 

@@ -65,6 +65,8 @@ AppConfig demo_profile(const std::filesystem::path& db, const std::filesystem::p
   c.db = db;
   c.key = key;
   c.tag = Tag::demo;
+  c.journal_kinds = {Tag::demo};
+  c.fresh_journal_kind = Tag::demo;
   c.station.catalog = demo_catalog();
   c.mesogun = simulated();
   c.pen = simulated();

@@ -6,11 +6,13 @@
 
 #include "calibrate_command.hpp"
 #include "console_command.hpp"
+#include "init_command.hpp"
 #include "markers_command.hpp"
 #include "plan_command.hpp"
 #include "ports_command.hpp"
 #include "probe_command.hpp"
 #include "run_command.hpp"
+#include "staff_command.hpp"
 
 int main(int argc, char** argv) try {
   CLI::App app{"MesoStation: the treatment station's devices, sessions and journal"};
@@ -21,6 +23,8 @@ int main(int argc, char** argv) try {
   meso::station::add_calibrate_command(app);
   meso::station::add_markers_command(app);
   meso::station::add_plan_command(app);
+  meso::station::add_init_command(app);
+  meso::station::add_staff_command(app);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback
   } catch (const CLI::RuntimeError& e) {

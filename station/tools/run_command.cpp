@@ -77,6 +77,10 @@ AppConfig config_for(const RunOptions& o, const RunScenario& s) {
   c.tag = *tag;
   c.station.catalog = s.catalog;
   c.accounts = {{s.user, *role, s.password}};
+  // A run opens any station's journal for its test or demo session (a real station's staff are its own:
+  // the scenario's user must be one of them); a journal nobody commissioned becomes a test (or demo) one.
+  c.journal_kinds = {Tag::real, Tag::test, Tag::demo};
+  c.fresh_journal_kind = *tag == Tag::demo ? Tag::demo : Tag::test;
   return c;
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "meso/journal/staff.hpp"
 #include "meso/journal/types.hpp"
 #include "meso/journal/verify_report.hpp"
 
@@ -51,8 +52,15 @@ class JournalReader {
   std::optional<UserInfo> user(UserId id) const;
   // A patient's id by pseudonym (a run killed between adding the patient and opening a session finds it).
   std::optional<PatientId> patient_by_pseudonym(std::string_view pseudonym) const;
-  // The user when the name exists and the password matches its Argon2id hash.
+  // The user when the name exists, is not disabled and the password matches its Argon2id hash. An unknown
+  // name takes as long as a known one.
   std::optional<UserInfo> authenticate(std::string_view name, std::string_view password) const;
+
+  // The station (reader_staff.cpp): its kind (none before commissioning), its staff and its log.
+  std::optional<Tag> station_kind() const;
+  std::vector<StaffAccount> staff() const;
+  std::optional<StaffAccount> staff_account(std::string_view name) const;
+  std::vector<StationEvent> station_log() const;
 
   // Chain, seq, hashes, seals, signatures and counts (verify.cpp).
   VerifyReport verify(const VerifyOptions& options = {}) const;

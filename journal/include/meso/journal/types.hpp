@@ -40,6 +40,12 @@ struct NewUser {
   std::string password;
 };
 
+// How an account is made, for the station log and its first login.
+struct AccountNote {
+  bool must_change_password = false;  // an account an admin makes for someone: they choose their own
+  std::string reason;                 // why, for the station log
+};
+
 struct NewPatient {
   std::string pseudonym;  // never a name: the link to the person lives outside the station
   Tag tag = Tag::real;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "meso/journal/result.hpp"
+#include "meso/journal/staff.hpp"
 #include "meso/journal/station_key.hpp"
 #include "meso/journal/types.hpp"
 
@@ -60,10 +61,28 @@ class JournalWriter {
   Result<SessionId> create_session_sync(SessionDraft draft);
   Result<SealInfo> seal_session_sync(SessionId session, UserId user, std::string reason);
   // The first user needs no `by` and must be an admin; after that `by` must name an admin.
-  Result<UserId> add_user(const NewUser& user, std::optional<UserId> by);
+  Result<UserId> add_user(const NewUser& user, std::optional<UserId> by, const AccountNote& note = {});
   Result<PatientId> add_patient(const NewPatient& patient, UserId by);
   // A treatment plan (a JSON object) for a patient, by a user allowed to write the patient's tag.
   Result<PlanId> add_plan(PatientId patient, const nlohmann::json& plan, UserId by);
+
+  // The station and its staff. Each act is one transaction with its entry in the station log (who, when,
+  // why); accounts are disabled, never deleted; the last enabled admin is neither disabled nor demoted.
+  // Commissioning: the station's kind (written once) and its first administrator, on a journal with no user.
+  Result<UserId> commission(Tag kind, const NewUser& first_admin, const std::string& reason);
+  // The kind of a journal made before kinds existed, once (by an admin, or by the program opening it when
+  // `by` is none), when the sessions it holds fit the kind.
+  Result<Seq> set_station_kind(Tag kind, std::optional<UserId> by);
+  Result<Seq> disable_user(UserId target, UserId by, const std::string& reason);
+  // By an admin: the user must choose a new password at the next login.
+  Result<Seq> reset_password(UserId target, const std::string& new_password, UserId by,
+                             const std::string& reason);
+  // By the user: clears a reset.
+  Result<Seq> change_password(UserId self, const std::string& new_password);
+  Result<Seq> set_role(UserId target, Role role, UserId by, const std::string& reason);
+  // After the password was checked (by the caller, off this thread): the failed-login count and wait, a
+  // disabled account, and the log entry. A refusal in the record is not an Error.
+  Result<LoginRecord> record_login(const std::string& name, bool password_matched);
 
   DurabilitySettings durability();
   const PublicKey& public_key() const;

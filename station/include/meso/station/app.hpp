@@ -61,6 +61,25 @@ class StationApp {
   void lock(Reply<Done> reply);
   void unlock(const std::string& password, Reply<Done> reply);
 
+  // A new password for the one logged in (required after a reset or for a new account).
+  void change_password(const std::string& old_password, const std::string& new_password, Reply<Done> reply);
+
+  // Commissioning (no layer running): a real, test or demo station journal with its signing key (0600,
+  // beside the database, never in it), its first administrator and the auditors' copy of the public key.
+  // Refused, with nothing written, for a journal that exists already or a password too weak.
+  static Result<Commissioned> commission(const Commission& request);
+
+  // Administration, by an admin. Accounts are disabled, never deleted; every act is in the station log
+  // with who, when and why.
+  void list_staff(Reply<std::vector<StaffAccount>> reply);
+  void add_staff(const NewStaff& staff, Reply<Done> reply);
+  void disable_staff(const std::string& name, const std::string& reason, Reply<Done> reply);
+  void reset_password(const std::string& name, const std::string& new_password, const std::string& reason,
+                      Reply<Done> reply);
+  void set_role(const std::string& name, Role role, const std::string& reason, Reply<Done> reply);
+  void station_log(Reply<std::vector<StationLogEntry>> reply);  // admins and auditors
+  std::string key_fingerprint() const;                          // the station's signing key, for auditors
+
   // Patients and the session.
   void find_patient(const std::string& pseudonym, Reply<PatientLookup> reply);
   // Adds the patient when new; the session is tagged as the configuration says, or `tag` (QA's test runs).

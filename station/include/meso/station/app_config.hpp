@@ -68,7 +68,13 @@ struct AppConfig {
   DeviceSpec mesogun;
   DeviceSpec pen;
   CameraSpec camera;
-  std::vector<Account> accounts;  // made on a journal that has no user yet
+  // The journal kinds this profile opens: a demo never opens a real or test station's journal, a station
+  // never a demo's (demo accounts stay out of real records).
+  std::vector<Tag> journal_kinds = {Tag::real, Tag::test};
+  // What a journal nobody has commissioned becomes when this profile opens it first (the demo's and the
+  // headless runner's); none: refused, with `mesostation init` as what to do.
+  std::optional<Tag> fresh_journal_kind;
+  std::vector<Account> accounts;  // made on a journal this profile commissions (a demo or test one)
   FormDefaults forms;
   // The simulated close-up's hair density (a station without a close-up camera has 0: the clinician loads
   // a close-up file or types the count).

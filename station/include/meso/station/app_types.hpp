@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <opencv2/core.hpp>
@@ -13,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "meso/journal/staff.hpp"
 #include "meso/station/course_schedule.hpp"
 #include "meso/station/staff.hpp"
 #include "meso/station/treatment_plan.hpp"
@@ -81,6 +83,38 @@ struct StaffMember {
   std::int64_t id = 0;
   std::string name;
   Role role = Role::clinician;
+  bool must_change_password = false;  // after a reset or a new account: nothing else until it is changed
+};
+// An account as the Admin screen lists it.
+using StaffAccount = journal::StaffAccount;
+struct NewStaff {
+  std::string name;
+  Role role = Role::clinician;
+  std::string password;  // the first one: its owner chooses their own at the first login
+  std::string reason;
+};
+// One entry of the station log (staff and formulary acts, logins), for the Admin and audit screens.
+struct StationLogEntry {
+  std::int64_t seq = 0;
+  std::string utc;
+  std::string who;
+  std::string kind;
+  std::string why;
+  std::string payload;
+};
+// Commissioning a journal: its kind, its key and its first administrator (StationApp::commission).
+struct Commission {
+  std::filesystem::path db;
+  std::filesystem::path key;         // empty: DB.key
+  std::filesystem::path public_key;  // where the auditors' copy goes; empty: DB.pub
+  Tag kind = Tag::real;
+  std::string admin;
+  std::string password;
+};
+struct Commissioned {
+  std::filesystem::path key;
+  std::filesystem::path public_key;
+  std::string fingerprint;
 };
 
 // Patients and sessions.

@@ -20,6 +20,11 @@ inline bool may_command_station(Role role) {
   return role != Role::auditor;
 }
 
+// Admins manage the staff and the formulary.
+inline bool may_administer(Role role) {
+  return role == Role::admin;
+}
+
 // QA, on a simulated device only.
 inline bool may_inject_faults(Role role, bool simulated) {
   return simulated && role == Role::qa;
