@@ -228,7 +228,13 @@ class NoActions final : public gui::Actions {
   void lock() override {}
   void unlock(const std::string&) override {}
   void find_patient(const std::string&) override {}
-  void open_session(const std::string&) override {}
+  void open_session(const std::string&, bool) override {}
+  void change_password(const std::string&, const std::string&) override {}
+  void list_staff() override {}
+  void add_staff(const station::NewStaff&) override {}
+  void disable_staff(const std::string&, const std::string&) override {}
+  void reset_password(const std::string&, const std::string&, const std::string&) override {}
+  void set_role(const std::string&, station::Role, const std::string&) override {}
   void recover_session() override {}
   void record_screening(const station::ScreeningAnswers&) override {}
   void record_assessment(const nlohmann::json&) override {}

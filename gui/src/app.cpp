@@ -27,7 +27,7 @@ namespace meso::gui {
 static_assert(keys::space == GLFW_KEY_SPACE && keys::a == GLFW_KEY_A && keys::t == GLFW_KEY_T);
 static_assert(keys::enter == GLFW_KEY_ENTER && keys::pause == GLFW_KEY_PAUSE && keys::f2 == GLFW_KEY_F2);
 static_assert(keys::f12 == GLFW_KEY_F12 && keys::escape == GLFW_KEY_ESCAPE && keys::l == GLFW_KEY_L);
-static_assert(keys::f5 == GLFW_KEY_F5 && keys::f6 == GLFW_KEY_F6);
+static_assert(keys::f5 == GLFW_KEY_F5 && keys::f6 == GLFW_KEY_F6 && keys::f7 == GLFW_KEY_F7);
 
 namespace {
 

@@ -11,10 +11,16 @@ namespace {
 void on_enter(Screen screen, const ConsoleView& view, Forms& forms) {
   switch (screen) {
     case Screen::login:
+    case Screen::change_password:
       forms.focus_user = true;
+      break;
+    case Screen::admin:
+      forms.focus_admin = true;
+      forms.chosen_account = -1;
       break;
     case Screen::patients:
       forms.focus_pseudonym = true;
+      forms.test_session = false;  // each session is tagged test on purpose, never by a leftover tick
       break;
     case Screen::post_care:
       forms.focus_sign = true;
@@ -69,6 +75,12 @@ void draw_screen(Screen screen, const ConsoleView& view, Forms& forms, Actions& 
       break;
     case Screen::qa:
       draw_qa(view, forms, actions);
+      break;
+    case Screen::admin:
+      draw_admin(view, forms, actions);
+      break;
+    case Screen::change_password:
+      draw_change_password(view, forms, actions);
       break;
   }
 }

@@ -35,6 +35,7 @@ void ConsoleRuntime::init_view(ConsoleView& view) const {
   show_profile(view, app_.config(), options_.demo);
   view.camera.source = app_.camera_source();
   view.left_open = app_.left_open_at_start();
+  view.key_fingerprint = app_.key_fingerprint();
 }
 
 bool ConsoleRuntime::refresh(ConsoleView& view) {
@@ -126,9 +127,10 @@ void ConsoleRuntime::find_patient(const std::string& pseudonym) {
   app_.find_patient(pseudonym, to_view<PatientLookup>(show_lookup));
 }
 
-void ConsoleRuntime::open_session(const std::string& pseudonym) {
+void ConsoleRuntime::open_session(const std::string& pseudonym, bool test_tagged) {
   busy("opening the session");
-  app_.open_session(pseudonym, to_view<station::OpenedSession>(show_opened));
+  app_.open_session(pseudonym, to_view<station::OpenedSession>(show_opened),
+                    test_tagged ? std::optional<station::Tag>(station::Tag::test) : std::nullopt);
 }
 
 void ConsoleRuntime::recover_session() {
@@ -196,6 +198,12 @@ void ConsoleRuntime::open_tool(Tool tool) {
                        }));
   } else if (tool == Tool::qa) {
     app_.may_inject_faults(to_view<station::Done>([open](ConsoleView& v, const auto&) { open(v); }));
+  } else if (tool == Tool::admin) {
+    app_.list_staff(to_view<std::vector<station::StaffAccount>>([open](ConsoleView& v, const auto& staff) {
+      open(v);
+      show_staff(v, staff);
+    }));
+    app_.station_log(to_view<std::vector<station::StationLogEntry>>(show_station_log, admin_error_of));
   } else {
     notify(open);
   }
@@ -227,6 +235,43 @@ void ConsoleRuntime::inject_fault(const QaFault& fault) {
 
 void ConsoleRuntime::choose_simulated_device(hal::DeviceKind kind) {
   app_.choose_simulated_device(kind, to_view<station::Done>(show_qa, qa_of));
+}
+
+// One's own password, and the admin's screen.
+
+void ConsoleRuntime::change_password(const std::string& old_password, const std::string& new_password) {
+  busy("changing the password");
+  app_.change_password(old_password, new_password,
+                       to_view<station::Done>(show_password_changed, password_error_of));
+}
+
+void ConsoleRuntime::list_staff() {
+  app_.list_staff(to_view<std::vector<station::StaffAccount>>(show_staff, admin_error_of));
+  app_.station_log(to_view<std::vector<station::StationLogEntry>>(show_station_log, admin_error_of));
+}
+
+station::Reply<station::Done> ConsoleRuntime::administered() {
+  return [this](station::Result<station::Done> r) {
+    notify([r](ConsoleView& v) { show_admin_act(v, r.ok() ? r.value().message : "", r.message()); });
+    if (r.ok()) list_staff();
+  };
+}
+
+void ConsoleRuntime::add_staff(const station::NewStaff& staff) {
+  app_.add_staff(staff, administered());
+}
+
+void ConsoleRuntime::disable_staff(const std::string& name, const std::string& reason) {
+  app_.disable_staff(name, reason, administered());
+}
+
+void ConsoleRuntime::reset_password(const std::string& name, const std::string& password,
+                                    const std::string& reason) {
+  app_.reset_password(name, password, reason, administered());
+}
+
+void ConsoleRuntime::set_role(const std::string& name, station::Role role, const std::string& reason) {
+  app_.set_role(name, role, reason, administered());
 }
 
 }  // namespace meso::gui

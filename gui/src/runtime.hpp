@@ -43,8 +43,9 @@ class ConsoleRuntime final : public Actions {
   void logout() override;
   void lock() override;
   void unlock(const std::string& password) override;
+  void change_password(const std::string& old_password, const std::string& new_password) override;
   void find_patient(const std::string& pseudonym) override;
-  void open_session(const std::string& pseudonym) override;
+  void open_session(const std::string& pseudonym, bool test_tagged) override;
   void recover_session() override;
   void record_screening(const station::ScreeningAnswers& answers) override {
     app_.record_screening(answers, said());
@@ -83,6 +84,12 @@ class ConsoleRuntime final : public Actions {
   void export_session(std::int64_t id, ExportFormat format, const std::string& path) override;
   void inject_fault(const QaFault& fault) override;
   void choose_simulated_device(hal::DeviceKind kind) override;
+  void list_staff() override;
+  void add_staff(const station::NewStaff& staff) override;
+  void disable_staff(const std::string& name, const std::string& reason) override;
+  void reset_password(const std::string& name, const std::string& password,
+                      const std::string& reason) override;
+  void set_role(const std::string& name, station::Role role, const std::string& reason) override;
 
  private:
   // A reply that lands in the view: `shown(view, value)` on success; a refusal's sentence goes to
@@ -91,7 +98,8 @@ class ConsoleRuntime final : public Actions {
   station::Reply<T> to_view(Shown shown,
                             std::string& (*refused)(ConsoleView&, station::Refused) = default_refused);
   static std::string& default_refused(ConsoleView& v, station::Refused) { return v.notice; }
-  station::Reply<station::Done> said();  // a station command: only a refusal changes the view
+  station::Reply<station::Done> said();          // a station command: only a refusal changes the view
+  station::Reply<station::Done> administered();  // an admin act: its answer, then the staff and log again
   void notify(ViewQueue::Update update);
   void busy(const std::string& what);
 

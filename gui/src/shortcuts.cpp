@@ -26,11 +26,13 @@ void treatment_keys(const ConsoleView& view, Actions& actions) {
   if (view.demo && pressed(keys::h)) actions.set_demo_hand(!view.demo_hand);
 }
 
-// F5 and F6 open the audit and QA screens from the patients screen, for the roles that may see them.
+// F5, F6 and F7 open the audit, QA and Admin screens from the patients screen, for the roles that may see
+// them.
 void tool_keys(const ConsoleView& view, Actions& actions) {
   if (pressed(keys::f5) && station::may_audit(view.user->role)) actions.open_tool(Tool::audit);
   if (pressed(keys::f6) && station::may_inject_faults(view.user->role, view.demo))
     actions.open_tool(Tool::qa);
+  if (pressed(keys::f7) && station::may_administer(view.user->role)) actions.open_tool(Tool::admin);
 }
 
 }  // namespace
@@ -56,11 +58,15 @@ void handle_shortcuts(const ConsoleView& view, Forms& forms, Actions& actions) {
       tool_keys(view, actions);
       if (pressed(keys::f12)) actions.logout();
       if (forms.pseudonym[0] != '\0' && !view.busy && !view.left_open) {
-        if (f2) actions.open_session(forms.pseudonym.data());
+        if (f2) actions.open_session(forms.pseudonym.data(), forms.test_session);
+        if (pressed(keys::f4)) forms.test_session = !forms.test_session;
         if (pressed(keys::f3)) actions.find_patient(forms.pseudonym.data());
       }
       break;
     case Screen::screening:
+      // The checklist's two answers every session needs, from the keyboard too; F2 still records it.
+      if (!typing && pressed(keys::p)) forms.patch_test = (forms.patch_test + 1) % 3;
+      if (!typing && pressed(keys::c)) forms.screening.consent_signed = !forms.screening.consent_signed;
       if (f2 && state == station::SessionState::screening) actions.record_screening(screening_answers(forms));
       break;
     case Screen::assessment:
@@ -90,6 +96,9 @@ void handle_shortcuts(const ConsoleView& view, Forms& forms, Actions& actions) {
     case Screen::closed:
       if (f2) actions.dismiss_session();
       break;
+    case Screen::change_password:
+      break;  // its form answers Enter itself
+    case Screen::admin:
     case Screen::audit:
     case Screen::qa:
       // Read-only keys only: the auditor has no way from here to a screen that changes anything.

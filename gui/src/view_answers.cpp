@@ -24,7 +24,9 @@ void show_profile(ConsoleView& v, const station::AppConfig& config, bool demo) {
 }
 
 void show_login(ConsoleView& v, const station::StaffMember& member) {
-  v.user = LoggedIn{member.id, member.name, member.role};
+  v.user = LoggedIn{member.id, member.name, member.role, member.must_change_password};
+  v.password_error.clear();
+  v.admin = {};
   v.tool = Tool::none;
   v.audit = {};
   v.qa = {};
@@ -39,6 +41,7 @@ void show_logout(ConsoleView& v, const station::Done&) {
   v.tool = Tool::none;
   v.audit = {};  // the next user does not see what this one read
   v.qa = {};
+  v.admin = {};
 }
 
 void show_locked(ConsoleView& v, const station::Done&) {
@@ -169,6 +172,33 @@ std::string& export_result_of(ConsoleView& v, station::Refused) {
 }
 std::string& qa_of(ConsoleView& v, station::Refused why) {
   return why == station::Refused::state ? v.qa.last : v.notice;
+}
+
+void show_password_changed(ConsoleView& v, const station::Done& done) {
+  if (v.user) v.user->must_change_password = false;
+  v.password_error.clear();
+  v.notice = done.message;
+}
+
+void show_staff(ConsoleView& v, const std::vector<station::StaffAccount>& staff) {
+  v.admin.staff = staff;
+}
+
+void show_station_log(ConsoleView& v, const std::vector<station::StationLogEntry>& log) {
+  v.admin.log = log;
+}
+
+void show_admin_act(ConsoleView& v, const std::string& done, const std::string& refused) {
+  v.admin.message = done;
+  v.admin.error = refused;
+}
+
+std::string& password_error_of(ConsoleView& v, station::Refused) {
+  return v.password_error;
+}
+
+std::string& admin_error_of(ConsoleView& v, station::Refused) {
+  return v.admin.error;
 }
 
 }  // namespace meso::gui

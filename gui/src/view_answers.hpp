@@ -33,6 +33,11 @@ void show_post_care(ConsoleView& v, const station::PostCarePlan& plan);
 void show_sessions(ConsoleView& v, const std::vector<AuditSession>& sessions);
 void show_reading(ConsoleView& v, const station::SessionReading& reading);
 void show_integrity(ConsoleView& v, const station::Integrity& integrity);
+void show_password_changed(ConsoleView& v, const station::Done& done);
+void show_staff(ConsoleView& v, const std::vector<station::StaffAccount>& staff);
+void show_station_log(ConsoleView& v, const std::vector<station::StationLogEntry>& log);
+// An admin act's answer: what it did, or why it was refused (one of the two is empty).
+void show_admin_act(ConsoleView& v, const std::string& done, const std::string& refused);
 
 // Where a refusal's sentence goes: the notice, or the screen that asked.
 std::string& login_error_of(ConsoleView& v, station::Refused why);
@@ -40,6 +45,8 @@ std::string& unlock_error_of(ConsoleView& v, station::Refused why);
 std::string& sign_error_of(ConsoleView& v, station::Refused why);
 std::string& audit_error_of(ConsoleView& v, station::Refused why);
 std::string& export_result_of(ConsoleView& v, station::Refused why);
+std::string& password_error_of(ConsoleView& v, station::Refused why);
+std::string& admin_error_of(ConsoleView& v, station::Refused why);
 // QA's: the gate's (role, lock) in the notice, the device's (not now, not this device) on its screen.
 std::string& qa_of(ConsoleView& v, station::Refused why);
 

@@ -163,7 +163,7 @@ TEST_F(DemoRuntime, RefusesEveryStationCommandFromAnAuditor) {
   login("auditor");
   EXPECT_EQ(screen_for(view_), Screen::audit);
   ASSERT_TRUE(wait([&] { return view_.audit.listed; }));  // the auditor's screen is filled at login
-  runtime_->open_session("P-AUDITOR");
+  runtime_->open_session("P-AUDITOR", false);
   runtime_->record_screening({});
   runtime_->accept_plan();
   runtime_->start_treatment();
@@ -188,7 +188,7 @@ TEST_F(DemoRuntime, ALockedConsoleRefusesAllButUnlockAndTheStop) {
   runtime_->lock();
   ASSERT_TRUE(wait([&] { return view_.locked; }));
   view_.notice.clear();
-  runtime_->open_session("P-LOCKED");
+  runtime_->open_session("P-LOCKED", false);
   ASSERT_TRUE(wait([&] { return view_.notice.find("locked") != std::string::npos; })) << view_.notice;
   runtime_->find_patient("P-LOCKED");
   runtime_->list_sessions({});
@@ -204,13 +204,13 @@ TEST_F(DemoRuntime, ALockedConsoleRefusesAllButUnlockAndTheStop) {
   ASSERT_TRUE(wait([&] { return view_.snap.last_message == "E-STOP"; })) << view_.snap.last_message;
   runtime_->unlock("not the password");
   ASSERT_TRUE(wait([&] { return !view_.busy && !view_.unlock_error.empty(); }));
-  runtime_->open_session("P-LOCKED");
+  runtime_->open_session("P-LOCKED", false);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   runtime_->refresh(view_);
   EXPECT_FALSE(view_.snap.session_open) << "a wrong password unlocks nothing";
   runtime_->unlock("demo");
   ASSERT_TRUE(wait([&] { return !view_.busy && !view_.locked; }));
-  runtime_->open_session("P-LOCKED");
+  runtime_->open_session("P-LOCKED", false);
   ASSERT_TRUE(wait([&] { return view_.snap.session_open; })) << view_.notice;
 }
 
@@ -234,7 +234,7 @@ TEST_F(DemoRuntime, QaInjectsFaultsIntoTheSimulatorAndAClinicianCannot) {
 // lets nothing else open, and recovers it into the state it was left in, journaling the recovery.
 TEST_F(DemoRuntime, ASessionLeftOpenIsRecoveredBeforeAnotherCanOpen) {
   login("demo");
-  runtime_->open_session("P-LEFT");
+  runtime_->open_session("P-LEFT", false);
   ASSERT_TRUE(wait([&] { return view_.snap.state == station::SessionState::screening; }));
   const auto id = view_.snap.session_id;
   runtime_.reset();  // the console goes away mid-session
@@ -246,7 +246,7 @@ TEST_F(DemoRuntime, ASessionLeftOpenIsRecoveredBeforeAnotherCanOpen) {
   EXPECT_EQ(view_.left_open->id, id);
   EXPECT_EQ(view_.left_open->patient, "P-LEFT");
   login("demo");
-  runtime_->open_session("P-OTHER");
+  runtime_->open_session("P-OTHER", false);
   ASSERT_TRUE(wait([&] { return view_.notice.find("recover it first") != std::string::npos; }))
       << view_.notice;
   runtime_->recover_session();

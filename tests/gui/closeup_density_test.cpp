@@ -127,7 +127,7 @@ TEST_F(DemoRuntime, ACloseupFileSetsTheDensityAndABadOneLosesNothing) {
   sim::render_closeup(image, 150, 50, 7);
   cv::imwrite(file.string(), image);
   login("demo");
-  runtime_->open_session("P-CLOSEUP");
+  runtime_->open_session("P-CLOSEUP", false);
   ASSERT_TRUE(wait([&] { return view_.snap.state == station::SessionState::screening; }));
   runtime_->estimate_density_from_file(file.string(), 50);
   ASSERT_TRUE(wait([&] { return !view_.busy && view_.assessment.density_per_cm2 > 0; }))

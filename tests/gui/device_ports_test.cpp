@@ -36,6 +36,10 @@ TEST(DevicePorts, TheConsoleConnectsThePenOnItsSerialPort) {
 
   ConsoleOptions options;
   options.db = dir / "station.db";
+  // A station opens a commissioned journal only: a test station's, for QA's simulator.
+  ASSERT_TRUE(
+      station::StationApp::commission({options.db, {}, {}, station::Tag::test, "boss", "boss-secret-1"})
+          .ok());
   options.pen_port = pty.slave_path;
   ConsoleView view;
   bool connected = false;

@@ -29,7 +29,23 @@ class RecordingActions final : public Actions {
   void lock() override { calls.emplace_back("lock"); }
   void unlock(const std::string&) override { calls.emplace_back("unlock"); }
   void find_patient(const std::string& p) override { calls.push_back("find_patient " + p); }
-  void open_session(const std::string& p) override { calls.push_back("open_session " + p); }
+  void open_session(const std::string& p, bool test_tagged) override {
+    calls.push_back("open_session " + p + (test_tagged ? " test" : ""));
+  }
+  void change_password(const std::string&, const std::string&) override {
+    calls.emplace_back("change_password");
+  }
+  void list_staff() override { calls.emplace_back("list_staff"); }
+  void add_staff(const station::NewStaff& s) override { calls.push_back("add_staff " + s.name); }
+  void disable_staff(const std::string& name, const std::string&) override {
+    calls.push_back("disable_staff " + name);
+  }
+  void reset_password(const std::string& name, const std::string&, const std::string&) override {
+    calls.push_back("reset_password " + name);
+  }
+  void set_role(const std::string& name, station::Role, const std::string&) override {
+    calls.push_back("set_role " + name);
+  }
   void recover_session() override { calls.emplace_back("recover_session"); }
   void record_screening(const station::ScreeningAnswers& a) override {
     screening = a;

@@ -208,7 +208,7 @@ TEST_F(DemoRuntime, QaPicksThePenAndAMicroneedlingSessionRunsToTheSignature) {
   ASSERT_TRUE(wait([&] { return !view_.user; }));
 
   login("demo");
-  runtime_->open_session("P-PEN");
+  runtime_->open_session("P-PEN", false);
   ASSERT_TRUE(wait([&] { return view_.snap.state == SessionState::screening; }));
   station::ScreeningAnswers answers;
   answers.patch_test = station::PatchTest::negative;
@@ -278,7 +278,7 @@ TEST_F(DemoRuntime, QaPicksThePenAndAMicroneedlingSessionRunsToTheSignature) {
 // fired in it: QA cannot swap that device away first.
 TEST_F(DemoRuntime, TheDeviceStaysWhileASessionIsLeftOpen) {
   login("demo");
-  runtime_->open_session("P-LEFT-OPEN");
+  runtime_->open_session("P-LEFT-OPEN", false);
   ASSERT_TRUE(wait([&] { return view_.snap.state == SessionState::screening; })) << view_.notice;
   runtime_.reset();  // the console goes away mid-session
   view_ = {};

@@ -76,19 +76,26 @@ void draw_patients(const ConsoleView& view, Forms& forms, Actions& actions) {
   const bool enter = ImGui::InputText("Pseudonym", forms.pseudonym.data(), forms.pseudonym.size(),
                                       ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::PopItemWidth();
+  ImGui::Checkbox("Test-tagged session: QA or a simulated device, never a real record (F4)",
+                  &forms.test_session);
   const bool has = forms.pseudonym[0] != '\0' && !view.left_open;
   if (ui::big_button("Find (F3)", ImVec2(width * 0.17f, 0), ui::colour::cyan, has && !view.busy))
     actions.find_patient(forms.pseudonym.data());
   ImGui::SameLine();
   if (ui::big_button("Open session (F2)", ImVec2(width * 0.17f, 0), ui::colour::green, has && !view.busy) ||
       (enter && has && !view.busy))
-    actions.open_session(forms.pseudonym.data());
+    actions.open_session(forms.pseudonym.data(), forms.test_session);
   if (view.lookup) {
     const auto& l = *view.lookup;
     ui::text(l.known ? l.pseudonym + ": known, " + std::to_string(l.sessions) + " earlier session(s)"
                      : l.pseudonym + ": new patient (added when the session opens)");
   }
   if (!view.notice.empty()) ui::coloured_text(ui::colour::amber, view.notice);
+  if (station::may_administer(view.user->role)) {
+    ImGui::Spacing();
+    if (ui::big_button("Administration: staff (F7)", ImVec2(width * 0.35f, 0), ui::colour::grey, !view.busy))
+      actions.open_tool(Tool::admin);
+  }
 }
 
 void draw_screening(const ConsoleView& view, Forms& forms, Actions& actions) {
@@ -118,11 +125,11 @@ void draw_screening(const ConsoleView& view, Forms& forms, Actions& actions) {
     ImGui::InputText("Acknowledged because", forms.precautions_reason.data(),
                      forms.precautions_reason.size());
   ImGui::Spacing();
-  ui::text("Patch test");
+  ui::text("Patch test (P)");
   ImGui::RadioButton("not done", &forms.patch_test, 0);
   ImGui::RadioButton("negative", &forms.patch_test, 1);
   ImGui::RadioButton("positive", &forms.patch_test, 2);
-  ImGui::Checkbox("Consent signed", &s.consent_signed);
+  ImGui::Checkbox("Consent signed (C)", &s.consent_signed);
   ImGui::NextColumn();
   const auto verdict = station::evaluate(screening_answers(forms));
   ui::text("Verdict");

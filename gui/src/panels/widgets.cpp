@@ -29,6 +29,10 @@ const char* to_string(Screen screen) {
       return "audit";
     case Screen::qa:
       return "qa";
+    case Screen::admin:
+      return "admin";
+    case Screen::change_password:
+      return "change password";
   }
   return "?";
 }
@@ -36,11 +40,13 @@ const char* to_string(Screen screen) {
 Screen screen_for(const ConsoleView& view) {
   using station::SessionState;
   if (!view.user) return Screen::login;
+  if (view.user->must_change_password) return Screen::change_password;
   // The auditor reads and never changes anything: no other screen is reachable with that role.
   if (!station::may_command_station(view.user->role)) return Screen::audit;
   if (!view.snap.session_open || view.session_dismissed) {
     if (view.tool == Tool::audit && station::may_audit(view.user->role)) return Screen::audit;
     if (view.tool == Tool::qa && station::may_inject_faults(view.user->role, view.demo)) return Screen::qa;
+    if (view.tool == Tool::admin && station::may_administer(view.user->role)) return Screen::admin;
     return Screen::patients;
   }
   switch (view.snap.state) {

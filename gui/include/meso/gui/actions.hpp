@@ -18,7 +18,8 @@ namespace meso::gui {
 using PlanForm = station::PlanChoice;
 
 // The screens beside a session: the auditor's (read-only journal) and QA's (faults into the simulator).
-enum class Tool : std::uint8_t { none, audit, qa };
+// The admin's (staff and formulary).
+enum class Tool : std::uint8_t { none, audit, qa, admin };
 
 // The audit's filters, export formats and QA's faults: the layer's own values.
 using AuditFilter = station::AuditFilter;
@@ -39,9 +40,13 @@ class Actions {
   virtual void logout() = 0;
   virtual void lock() = 0;
   virtual void unlock(const std::string& password) = 0;
+  // One's own new password (required after a reset or for a new account); the answer lands in the view.
+  virtual void change_password(const std::string& old_password, const std::string& new_password) = 0;
   // Patients and the session.
   virtual void find_patient(const std::string& pseudonym) = 0;
-  virtual void open_session(const std::string& pseudonym) = 0;  // adds the patient when new
+  // Adds the patient when new. A test-tagged session (QA's, or a clinician's on a simulator) never enters a
+  // real patient's record; otherwise the station's kind decides (real, or test on a test station).
+  virtual void open_session(const std::string& pseudonym, bool test_tagged) = 0;
   // The session left open (view.left_open): its chain verified, its events replayed, the device's records
   // reconciled; it comes back paused, never treating.
   virtual void recover_session() = 0;
@@ -84,6 +89,14 @@ class Actions {
   virtual void show_session(std::int64_t id) = 0;  // its timeline and its verification
   virtual void verify_session(std::int64_t id) = 0;
   virtual void export_session(std::int64_t id, ExportFormat format, const std::string& path) = 0;
+  // Administration (the admin's screen): answers land in the view's admin, the list is read again after
+  // each act.
+  virtual void list_staff() = 0;
+  virtual void add_staff(const station::NewStaff& staff) = 0;
+  virtual void disable_staff(const std::string& name, const std::string& reason) = 0;
+  virtual void reset_password(const std::string& name, const std::string& password,
+                              const std::string& reason) = 0;
+  virtual void set_role(const std::string& name, station::Role role, const std::string& reason) = 0;
   // QA, demo only: a fault into the simulated device, now.
   virtual void inject_fault(const QaFault& fault) = 0;
   // QA, demo only, no session open: the simulated device the station is connected to (the mesogun or the

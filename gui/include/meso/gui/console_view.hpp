@@ -29,7 +29,9 @@ enum class Screen {
   post_care,
   closed,
   audit,
-  qa
+  qa,
+  admin,
+  change_password,  // a new account's or a reset one's first login: nothing else until it is done
 };
 const char* to_string(Screen screen);
 
@@ -37,6 +39,7 @@ struct LoggedIn {
   std::int64_t id = 0;
   std::string name;
   station::Role role = station::Role::clinician;
+  bool must_change_password = false;
 };
 
 // A session the journal still holds open, recovered before anything else opens (the layer's value).
@@ -106,6 +109,14 @@ struct AssessmentView {
   bool closeup_ok = false;      // that file was measured
 };
 
+// What the Admin screen shows: the staff and the station log as last read, and what the last act did.
+struct AdminView {
+  std::vector<station::StaffAccount> staff;
+  std::vector<station::StationLogEntry> log;  // newest last
+  std::string message;                        // the last act's result
+  std::string error;                          // or why it was refused
+};
+
 // What the QA screen shows beside the snapshot's link counters: the last fault injected.
 struct QaView {
   std::string last;
@@ -143,6 +154,9 @@ struct ConsoleView {
   AssessmentView assessment;
   AuditView audit;
   QaView qa;
+  AdminView admin;
+  std::string password_error;   // the change-password screen's refusal
+  std::string key_fingerprint;  // the station's signing key, for the About line and the auditors
 
   bool demo_hand = false;  // demo: the simulated hand pulls the trigger at each planned point
   Tool tool = Tool::none;  // the screen beside the session the user opened (the auditor's is always audit)

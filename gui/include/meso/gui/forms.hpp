@@ -20,6 +20,7 @@ struct Forms {
   TextField unlock_password{};
   TextField sign_password{};
   TextField pseudonym{};
+  bool test_session = false;  // the next session is test-tagged (F4)
   station::ScreeningAnswers screening;
   TextField allergies{};  // comma-separated
   TextField precautions_reason{};
@@ -49,6 +50,19 @@ struct Forms {
   bool aborting = false;      // the abort row is open in the status bar
   TextField abort_reason{};   // typed there; the journal keeps it
   TextField attest_reason{};  // how the clinician knows what an uncertain fire did
+  // Admin: the new account, the chosen account's acts, the reason every act needs.
+  TextField new_user{};
+  TextField new_user_password{};
+  int new_user_role = 0;  // station::Role
+  TextField admin_reason{};
+  int chosen_account = -1;  // index into the view's staff
+  TextField reset_password{};
+  int chosen_role = 0;  // station::Role, for set-role
+  bool focus_admin = true;
+  // Change password: the current one and the new one twice.
+  TextField old_password{};
+  TextField new_password{};
+  TextField new_password_again{};
   // QA: the line faults as set on the sliders.
   QaFault qa_line;
   bool focus_user = true;  // put the cursor in the first field of the screen once

@@ -6,6 +6,7 @@ namespace meso::gui::keys {
 
 constexpr int space = 32;
 constexpr int a = 65;
+constexpr int c = 67;
 constexpr int d = 68;
 constexpr int f = 70;
 constexpr int h = 72;
@@ -24,6 +25,7 @@ constexpr int f3 = 292;
 constexpr int f4 = 293;
 constexpr int f5 = 294;
 constexpr int f6 = 295;
+constexpr int f7 = 296;
 constexpr int f12 = 301;
 constexpr int left_control = 341;
 constexpr int right_control = 345;

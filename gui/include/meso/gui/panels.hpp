@@ -27,6 +27,8 @@ void draw_post_care(const ConsoleView& view, Forms& forms, Actions& actions);
 void draw_closed(const ConsoleView& view, Actions& actions);
 void draw_audit(const ConsoleView& view, Forms& forms, Actions& actions);
 void draw_qa(const ConsoleView& view, Forms& forms, Actions& actions);
+void draw_admin(const ConsoleView& view, Forms& forms, Actions& actions);
+void draw_change_password(const ConsoleView& view, Forms& forms, Actions& actions);
 
 // Shared pieces.
 void draw_status_bar(const ConsoleView& view, Forms& forms, Actions& actions);
