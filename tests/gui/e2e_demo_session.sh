@@ -7,46 +7,14 @@
 # Usage: e2e_demo_session.sh MESOSTATION MESOAUDIT OUT_DIR   (screenshots of each screen go to OUT_DIR)
 set -euo pipefail
 mesostation=$1 mesoaudit=$2 out=$3
-for tool in Xvfb xdotool import; do
-  command -v $tool >/dev/null || { echo "e2e: missing $tool (scripts/setup-debian.sh installs it)" >&2; exit 1; }
-done
 mkdir -p "$out"
 rm -f "$out"/*.png "$out"/log
 db=$out/demo.db
 rm -f "$db" "$db"-wal "$db"-shm "$db".key
-
-# Xvfb picks a free display itself and writes its number once it accepts clients (-displayfd): no race
-# with another display for the number, and no fixed wait that a loaded machine outlasts.
-rm -f "$out/display"
-Xvfb -displayfd 3 -screen 0 1280x720x24 -nolisten tcp 3>"$out/display" >"$out/xvfb.log" 2>&1 & xvfb=$!
-app=
-cleanup() { [ -n "$app" ] && kill "$app" 2>/dev/null; sleep 0.5; kill $xvfb 2>/dev/null || true; }
-trap cleanup EXIT
-for _ in $(seq 600); do
-  [ -s "$out/display" ] && break
-  kill -0 $xvfb 2>/dev/null || { echo "e2e: Xvfb exited:" >&2; cat "$out/xvfb.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -s "$out/display" ] || { echo "e2e: Xvfb gave no display in 60 s" >&2; exit 1; }
-export DISPLAY=:$(head -1 "$out/display")
+source "$(dirname "$0")/e2e_lib.sh"
+e2e_start_display
 
 "$mesostation" --demo --db "$db" --width 1280 --height 720 2>"$out/console.err" & app=$!
-
-title=
-step() { echo "e2e: $*" | tee -a "$out/log" >&2; }
-# Waits for the window title to match a regex (extended); fails the test after `secs` seconds.
-wait_title() {
-  local pattern=$1 secs=${2:-60}
-  for _ in $(seq $((secs * 10))); do
-    title=$(xdotool search --name "^MesoStation" getwindowname 2>/dev/null | head -1 || true)
-    if grep -Eq -- "$pattern" <<<"$title"; then step "title: $title"; return 0; fi
-    kill -0 "$app" 2>/dev/null || { step "the console exited; stderr:"; cat "$out/console.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  step "TIMEOUT after ${secs}s waiting for /$pattern/ (title: $title)"
-  exit 1
-}
-snap() { import -window root "$out/$1.png"; }
 
 wait_title "login" 60
 xdotool mousemove 640 60  # no window manager: the pointer gives the window the keyboard (over the status bar, where it raises no tooltip)
