@@ -21,6 +21,7 @@ DeviceIdentity to_identity(const protocols::mesogun::Identity& id) {
   out.capabilities.max_shot_rate_mhz = id.max_shot_rate_mhz;
   out.capabilities.syringe_volume_ul = id.syringe_volume_ul;
   out.capabilities.modes = id.modes;
+  out.simulated = id.simulated;
   return out;
 }
 
@@ -36,6 +37,7 @@ DeviceIdentity to_identity(const protocols::pen::Identity& id) {
   out.capabilities.depth_step_um = id.depth_step_um;
   out.capabilities.speed_min_sps = id.speed_min_sps;
   out.capabilities.speed_max_sps = id.speed_max_sps;
+  out.simulated = id.simulated;
   return out;
 }
 

@@ -103,7 +103,8 @@ FieldError check(const Hello&) {
 FieldError check(const Identity& m) {
   if (auto e = check_text(m.model, "model: at most 16 printable ASCII characters")) return e;
   if (auto e = check_text(m.serial_number, "serial_number: at most 16 printable ASCII characters")) return e;
-  if ((m.modes & ~kKnownModeBits) != 0) return "modes: only bits 0 (single), 1 (continuous), 2 (nappage)";
+  if ((m.modes & ~kKnownModeBits) != 0)
+    return "modes: only bits 0 (single), 1 (continuous), 2 (nappage); bit 7 is simulated, bits 3 to 6 are 0";
   return std::nullopt;
 }
 FieldError check(const Configure& m) {
@@ -191,7 +192,7 @@ void write(LeWriter& w, const Identity& m) {
   w.u32(m.dose_step_nl);
   w.u32(m.max_shot_rate_mhz);
   w.u32(m.syringe_volume_ul);
-  w.u8(m.modes);
+  w.u8(static_cast<std::uint8_t>(m.modes | (m.simulated ? kSimulatedBit : 0U)));
 }
 void write(LeWriter& w, const Configure& m) {
   w.u16(m.depth_um);
@@ -311,7 +312,9 @@ bool read(LeReader& r, Identity& m) {
   m.dose_step_nl = r.u32();
   m.max_shot_rate_mhz = r.u32();
   m.syringe_volume_ul = r.u32();
-  m.modes = r.u8();
+  const std::uint8_t modes = r.u8();
+  m.simulated = (modes & kSimulatedBit) != 0;
+  m.modes = static_cast<std::uint8_t>(modes & ~kSimulatedBit);  // bits 3 to 6 left in, for check()
   return model_ok && serial_ok;
 }
 bool read(LeReader& r, Configure& m) {

@@ -30,6 +30,7 @@ static void fields(Like<Identity> auto& m, auto&& f) {
   f("max_shot_rate_mhz", m.max_shot_rate_mhz);
   f("syringe_volume_ul", m.syringe_volume_ul);
   f("modes", m.modes);
+  f("simulated", m.simulated);
 }
 static void fields(Like<Configure> auto& m, auto&& f) {
   f("depth_um", m.depth_um);

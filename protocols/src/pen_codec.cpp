@@ -11,6 +11,8 @@ namespace {
 
 using FieldError = std::optional<std::string_view>;
 constexpr std::size_t kMaxFields = 12;
+constexpr std::size_t kIdentityFields = 10;         // with simulated
+constexpr std::size_t kLegacyIdentityFields = 9;    // before simulated: read as not simulated
 constexpr std::string_view kReserved = "$*,!\\^~";  // NMEA 0183 reserved characters
 
 bool printable(char c) {
@@ -75,6 +77,7 @@ void write(SentenceWriter& w, const Identity& m) {
   w.add_int(m.depth_step_um);
   w.add_int(m.speed_min_sps);
   w.add_int(m.speed_max_sps);
+  w.add(m.simulated ? "1" : "0");
 }
 void write(SentenceWriter& w, const Ack& m) {
   w.add_enum(m.command);
@@ -202,6 +205,11 @@ bool read(Fields, StatusQuery&) {
   return true;
 }
 bool read(Fields f, Identity& m) {
+  m.simulated = false;  // a nine-field IDR comes from a pen that predates the field (docs/protocol.md B.3)
+  if (f.size() == kIdentityFields) {
+    if (f[9] != "0" && f[9] != "1") return false;
+    m.simulated = f[9] == "1";
+  }
   return parse_text(f[0], m.model) && parse_text(f[1], m.firmware) && parse_text(f[2], m.serial_number) &&
          parse_int(f[3], m.protocol_version) && parse_int(f[4], m.depth_min_um) &&
          parse_int(f[5], m.depth_max_um) && parse_int(f[6], m.depth_step_um) &&
@@ -238,7 +246,7 @@ constexpr std::size_t field_count(Kind kind) {
     case Kind::status:
       return 7;
     case Kind::identity:
-      return 9;
+      return kIdentityFields;
     case Kind::identify:
     case Kind::stop:
     case Kind::status_query:
@@ -370,7 +378,8 @@ DecodeResult decode(std::string_view sentence) {
   if (count < 2) return DecodeFailure{DecodeError::bad_syntax, "no sentence kind after $PMSN", bytes};
   const auto kind = enum_from_name<Kind>(fields[1]);
   if (!kind) return DecodeFailure{DecodeError::unknown_kind, "sentence kind not defined", bytes};
-  if (count - 2 != field_count(*kind)) {
+  const bool legacy_identity = *kind == Kind::identity && count - 2 == kLegacyIdentityFields;
+  if (count - 2 != field_count(*kind) && !legacy_identity) {
     return DecodeFailure{DecodeError::bad_field, "wrong number of fields for the sentence kind", bytes};
   }
   return read_kind(*kind, Fields(fields.data() + 2, count - 2), bytes);

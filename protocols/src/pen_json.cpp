@@ -29,6 +29,7 @@ static void fields(Like<Identity> auto& m, auto&& f) {
   f("depth_step_um", m.depth_step_um);
   f("speed_min_sps", m.speed_min_sps);
   f("speed_max_sps", m.speed_max_sps);
+  f("simulated", m.simulated);
 }
 static void fields(Like<Ack> auto& m, auto&& f) {
   f("command", m.command);

@@ -53,7 +53,8 @@ struct Slot {
   std::string label;      // the name, with the record index inside SHOT_RECORDS
   std::size_t size = 0;
   Kind kind = Kind::uint;
-  const nlohmann::json* value = nullptr;  // the decoder's reading
+  const nlohmann::json* value = nullptr;      // the decoder's reading
+  const nlohmann::json* simulated = nullptr;  // identity_modes: the decoder's reading of bit 7
 };
 
 struct Layout {
@@ -72,8 +73,18 @@ void add_slots(std::span<const FieldSpec> specs, const nlohmann::json& message, 
       return;
     }
     covered.insert(key);
+    const nlohmann::json* simulated = nullptr;
+    if (spec.kind == Kind::identity_modes) {
+      const auto bit = message.find("simulated");
+      if (bit == message.end()) {
+        layout.problem = "the table has 'simulated' in 'modes', the decoder does not";
+        return;
+      }
+      covered.insert("simulated");
+      simulated = &*bit;
+    }
     layout.slots.push_back(
-        {spec.name, std::string(prefix) + std::string(spec.name), spec.size, spec.kind, &*it});
+        {spec.name, std::string(prefix) + std::string(spec.name), spec.size, spec.kind, &*it, simulated});
     if (spec.kind != Kind::record_count) continue;
     for (std::size_t i = 0; i < it->size() && layout.problem.empty(); ++i) {
       add_slots(record_layout(), (*it)[i], "[" + std::to_string(i) + "] ", layout);
@@ -143,8 +154,17 @@ Reading read_field(const Slot& slot, std::span<const std::uint8_t> bytes) {
     }
     case Kind::type_byte:
       return read_number(slot, number, std::to_string(raw) + " (" + enum_name<mg::MessageType>(raw) + ")");
-    case Kind::mode_bits:
-      return read_number(slot, number, flag_names<mg::FireMode>(raw));
+    case Kind::identity_modes: {
+      const bool simulated = (raw & mg::kSimulatedBit) != 0U;
+      const std::uint64_t modes = raw & ~std::uint64_t{mg::kSimulatedBit};
+      auto reading =
+          read_number(slot, static_cast<std::int64_t>(modes),
+                      flag_names<mg::FireMode>(modes) +
+                          (simulated ? ", bit 7 set: a simulator" : ", bit 7 clear: not simulated"));
+      reading.matches = reading.matches && slot.simulated != nullptr && slot.simulated->is_boolean() &&
+                        slot.simulated->get<bool>() == simulated;
+      return reading;
+    }
     case Kind::alarm_bits:
       return read_number(slot, number, flag_names<mg::AlarmCode>(raw));
     case Kind::boolean:

@@ -43,7 +43,8 @@ SentenceSpec sentence_spec(pen::Kind kind) {
                                                                  {"depth_max_um", PenFieldKind::integer},
                                                                  {"depth_step_um", PenFieldKind::integer},
                                                                  {"speed_min_sps", PenFieldKind::integer},
-                                                                 {"speed_max_sps", PenFieldKind::integer}});
+                                                                 {"speed_max_sps", PenFieldKind::integer},
+                                                                 {"simulated", PenFieldKind::flag}});
   static constexpr auto kAck = std::to_array<PenFieldSpec>({{"command", PenFieldKind::token}});
   static constexpr auto kNak =
       std::to_array<PenFieldSpec>({{"command", PenFieldKind::token}, {"reason", PenFieldKind::token}});
@@ -177,6 +178,7 @@ std::string interpret(const PenFieldSpec& spec, std::string_view text) {
                   : std::string(text);
     }
     case PenFieldKind::flag:
+      if (spec.name == "simulated") return text == "1" ? "true (a simulator)" : "false (not simulated)";
       return text == "1" ? "true (raised)" : "false (cleared)";
   }
   return std::string(text);
@@ -215,14 +217,23 @@ void explain_message(const pen::Message& message, std::span<const std::uint8_t> 
   const auto parts = split_sentence(text);
   const auto all_fields = split_fields(parts.body);
   const auto fields = std::span(all_fields).subspan(std::min<std::size_t>(2, all_fields.size()));
-  if (const auto problem = check_fields(spec.fields, fields, pen::to_json(message)); !problem.empty()) {
+  auto specs = spec.fields;
+  auto json = pen::to_json(message);
+  // A nine-field IDR comes from a pen that predates `simulated` (docs/protocol.md B.3): the decoder reads it
+  // as not simulated, and the sentence has no field to show for it.
+  if (kind == pen::Kind::identity && fields.size() + 1 == specs.size()) {
+    specs = specs.first(fields.size());
+    json.erase("simulated");
+    out << "  (no simulated field: a pen older than the field, read as not simulated)\n";
+  }
+  if (const auto problem = check_fields(specs, fields, json); !problem.empty()) {
     out << "  explain table out of date for " << protocols::to_name(kind) << ": " << problem
         << " (update sentence_spec() in protocols/tools/explain_pen.cpp)\n";
     tally.table_out_of_date();
   } else {
     for (std::size_t i = 0; i < fields.size(); ++i) {
-      print_row(out, "field " + std::to_string(i + 2), fields[i], spec.fields[i].name,
-                interpret(spec.fields[i], fields[i]));
+      print_row(out, "field " + std::to_string(i + 2), fields[i], specs[i].name,
+                interpret(specs[i], fields[i]));
     }
   }
   print_checksum(out, parts);

@@ -35,7 +35,7 @@ std::span<const FieldSpec> payload_layout(mg::MessageType type) {
                                                               {"dose_step_nl", 4, Kind::uint},
                                                               {"max_shot_rate_mhz", 4, Kind::uint},
                                                               {"syringe_volume_ul", 4, Kind::uint},
-                                                              {"modes", 1, Kind::mode_bits}});
+                                                              {"modes", 1, Kind::identity_modes}});
   static constexpr auto kConfigure = std::to_array<FieldSpec>({{"depth_um", 2, Kind::uint},
                                                                {"dose_nl", 4, Kind::uint},
                                                                {"mode", 1, Kind::fire_mode},

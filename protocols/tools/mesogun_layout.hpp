@@ -27,7 +27,7 @@ enum class Kind : std::uint8_t {
   error_reason,
   nak_reason,
   type_byte,
-  mode_bits,
+  identity_modes,  // IDENTITY's byte 74: mode bits, and bit 7 for the JSON member "simulated"
   alarm_bits,
   record_count,  // SHOT_RECORDS' count byte; in JSON it is the size of "records"
 };

@@ -529,6 +529,7 @@ mg::Identity MesogunModel::identity(std::uint32_t hello_nonce) const {
   id.max_shot_rate_mhz = caps.max_shot_rate_mhz;
   id.syringe_volume_ul = caps.syringe_volume_ul;
   id.modes = caps.modes;
+  id.simulated = true;  // always, whatever the configuration names it: a simulator never passes for real
   return id;
 }
 

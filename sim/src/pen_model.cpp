@@ -198,9 +198,10 @@ pen::Status PenModel::status(TimePoint now) const {
 
 pen::Identity PenModel::identity() const {
   const auto& caps = config_.capabilities;
-  return pen::Identity{config_.model,         config_.firmware,   config_.serial_number,
-                       pen::kProtocolVersion, caps.depth_min_um,  caps.depth_max_um,
-                       caps.depth_step_um,    caps.speed_min_sps, caps.speed_max_sps};
+  // simulated: always, whatever the configuration names it: a simulator never passes for real.
+  return pen::Identity{
+      config_.model,     config_.firmware,   config_.serial_number, pen::kProtocolVersion, caps.depth_min_um,
+      caps.depth_max_um, caps.depth_step_um, caps.speed_min_sps,    caps.speed_max_sps,    true};
 }
 
 }  // namespace meso::sim

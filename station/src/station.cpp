@@ -130,12 +130,14 @@ Outcome Station::open_session(const SessionStart& start) {
     if (kind == hal::DeviceKind::mesogun)
       devices.push_back({{"device", "mesogun"},
                          {"serial", view.identity->serial_number},
+                         {"simulated", view.identity->simulated},
                          {"shot_counter", std::max(view.identity->shot_counter, view.status.shot_counter)}});
     else
       devices.push_back({{"device", "pen"},
                          {"serial", view.identity->serial_number},
                          {"model", view.identity->model},
-                         {"firmware", view.identity->firmware}});
+                         {"firmware", view.identity->firmware},
+                         {"simulated", view.identity->simulated}});
   }
   journal("session.started", {{"patient", start.patient},
                               {"tag", journal::to_string(start.tag)},

@@ -11,8 +11,30 @@ std::string kind_name(hal::DeviceKind k) {
   return k == hal::DeviceKind::mesogun ? "mesogun" : "pen";
 }
 
-bool is_simulated(const std::optional<hal::DeviceIdentity>& id) {
-  return id && (id->model.find("SIM") != std::string::npos || id->serial_number.rfind("SIM", 0) == 0);
+std::string comma_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items)
+    out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+// Why a device may not treat a real patient; empty when it may. The simulated flag is the device's own
+// claim, so the paired serial numbers are the station's check of who is on the line (when it names any).
+std::string untrusted_for_real(hal::DeviceKind kind, const std::optional<hal::DeviceIdentity>& id,
+                               const std::vector<std::string>& paired) {
+  const auto name = kind_name(kind);
+  if (!id)
+    return "the " + name +
+           " has not identified itself yet, so the station cannot tell a real device from a simulator: "
+           "connect it and wait until it is identified, then arm again";
+  const auto who = "the " + name + " " + id->model + " (serial " + id->serial_number + ")";
+  if (id->simulated)
+    return who + " says it is a simulator and cannot treat a real patient: connect the station's paired " +
+           name + ", or treat in a test-tagged session";
+  if (!paired.empty() && std::find(paired.begin(), paired.end(), id->serial_number) == paired.end())
+    return who + " is not paired with this station (paired: " + comma_list(paired) + "): connect a paired " +
+           name + ", or have an administrator add its serial number to the configuration's paired devices";
+  return {};
 }
 
 }  // namespace
@@ -48,11 +70,15 @@ std::string Station::arm_blockers() const {
   if (auto problems = validate(*snap_.plan, config_.limits); !problems.empty()) return problems.front();
   const auto it = devices_.find(step->device());
   if (it == devices_.end()) return "no " + kind_name(step->device()) + " is connected to the station";
+  // Before the state: a real patient waits for no device that could never treat them. Test and demo
+  // sessions may use simulated and unpaired devices.
+  if (snap_.tag == Tag::real)
+    if (auto why = untrusted_for_real(step->device(), it->second->identity(), config_.paired_devices);
+        !why.empty())
+      return why;
   const auto state = it->second->state();
   if (state != hal::DeviceState::configured)
     return "the " + kind_name(step->device()) + " is " + std::string(to_string(state)) + ", not ready to arm";
-  if (snap_.tag == Tag::real && is_simulated(it->second->identity()))
-    return "a simulated device cannot treat a real patient: tag the session test or demo";
   for (const auto& [id, fire] : pending_)
     if (fire.uncertain)
       return "fire " + std::to_string(id) + " has an unknown outcome: reconcile or attest first";
@@ -292,6 +318,7 @@ void Station::on_device_event(hal::DeviceKind kind, const hal::DeviceEvent& even
                                        {"model", e.identity.model},
                                        {"serial", e.identity.serial_number},
                                        {"firmware", e.identity.firmware},
+                                       {"simulated", e.identity.simulated},
                                        {"boot_id", e.identity.boot_id},
                                        {"shot_counter", e.identity.shot_counter}});
         } else if constexpr (std::is_same_v<E, hal::device_event::ConnectFailed>) {

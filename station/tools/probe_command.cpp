@@ -67,6 +67,7 @@ nlohmann::json to_json(const hal::DeviceIdentity& id, const std::string& port, c
                      {"serial_number", id.serial_number},
                      {"firmware", id.firmware},
                      {"protocol_version", id.protocol_version},
+                     {"simulated", id.simulated},
                      {"capabilities", caps},
                      {"handshake_ms", static_cast<double>(handshake.count()) / 1000.0}};
   if (id.kind == hal::DeviceKind::mesogun) {
@@ -106,6 +107,8 @@ void print_text(const nlohmann::json& j) {
             << j["serial_number"].get<std::string>() << ", firmware " << j["firmware"].get<std::string>()
             << ", protocol " << j["protocol_version"] << "\n  on " << j["port"].get<std::string>()
             << ", answered in " << j["handshake_ms"] << " ms\n";
+  if (j["simulated"].get<bool>())
+    std::cout << "  a simulator (it says so in its identity): not for real patients\n";
   if (j.contains("low_latency"))
     std::cout << "  low latency: " << j["low_latency"].get<std::string>() << "\n";
   if (j.contains("shot_counter"))

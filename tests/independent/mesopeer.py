@@ -336,10 +336,19 @@ def _pack_field(kind, value):
     raise AssertionError(kind)
 
 
+# A.4 IDENTITY, byte 74: bits 0 to 2 the modes, bits 3 to 6 MUST be 0, bit 7 the capability bit `simulated`.
+# In JSON the byte is two members, `modes` (bits 0 to 2) and `simulated` (bit 7, a boolean).
+SIMULATED_BIT = 0x80
+MODE_BITS = 0x07
+
+
 def _validate_rules(name, msg):
     """Field rules stated in the descriptions of A.4 (beyond the plain type ranges)."""
-    if name == "IDENTITY" and msg["modes"] & 0xF8:
-        raise ProtocolError("bad_field")  # bits 3 to 7 MUST be 0
+    if name == "IDENTITY":
+        if msg["modes"] & ~MODE_BITS:
+            raise ProtocolError("bad_field")  # in JSON, modes holds bits 0 to 2 only
+        if not isinstance(msg.get("simulated"), bool):
+            raise ProtocolError("bad_field")  # required, true or false
     if name == "FIRE" and msg["command_id"] == 0:
         raise ProtocolError("bad_field")  # MUST NOT be 0
     if name == "SHOT" and msg["shot_counter"] == 0:
@@ -394,6 +403,12 @@ def decode_mesogun_payload(name, payload):
             raise ProtocolError("bad_length")
         msg, off = _decode_fields(MESSAGE_TYPES[TYPE_BY_NAME[name]][1], payload, 0)
         assert off == len(payload)
+        if name == "IDENTITY":
+            byte = msg["modes"]
+            if byte & ~(MODE_BITS | SIMULATED_BIT):
+                raise ProtocolError("bad_field")  # bits 3 to 6 MUST be 0
+            msg["modes"] = byte & MODE_BITS
+            msg["simulated"] = bool(byte & SIMULATED_BIT)
     _validate_rules(name, msg)
     return msg
 
@@ -411,6 +426,10 @@ def encode_mesogun_payload(name, msg):
         for rec in records:
             out += _encode_fields(RECORD_FIELDS, rec)
         return bytes(out)
+    if name == "IDENTITY":
+        wire = dict(msg)
+        wire["modes"] = msg["modes"] | (SIMULATED_BIT if msg["simulated"] else 0)
+        return _encode_fields(MESSAGE_TYPES[TYPE_BY_NAME[name]][1], wire)
     return _encode_fields(MESSAGE_TYPES[TYPE_BY_NAME[name]][1], msg)
 
 
@@ -535,6 +554,7 @@ PEN_KINDS = {
         ("depth_step_um", U16),
         ("speed_min_sps", U16),
         ("speed_max_sps", U16),
+        ("simulated", BOOL),
     ],
     "ACK": [("command", (TOKEN, PEN_HOST_KINDS))],
     "NAK": [("command", (TOKEN, PEN_HOST_KINDS)), ("reason", (TOKEN, PEN_NAK_REASONS))],
@@ -662,11 +682,15 @@ def decode_pen_sentence(raw):
         raise ProtocolError("unknown_kind")
     fields = PEN_KINDS[kind]
     values = parts[1:]
-    if len(values) != len(fields):
+    # B.3: an IDR of nine fields comes from a pen older than `simulated`; it reads as not simulated.
+    legacy_idr = kind == "IDR" and len(values) == len(fields) - 1
+    if len(values) != len(fields) and not legacy_idr:
         raise ProtocolError("bad_field")
     msg = {"type": kind}
     for (fname, fkind), value in zip(fields, values):
         msg[fname] = _parse_pen_field(fkind, value)
+    if legacy_idr:
+        msg["simulated"] = False
     _validate_pen_rules(kind, msg)
     return msg
 
@@ -729,6 +753,7 @@ def _identity(name, model, serial, **overrides):
         max_shot_rate_mhz=9000,
         syringe_volume_ul=2000,
         modes=7,
+        simulated=False,
     )
     fields.update(overrides)
     return _m(name, "IDENTITY", 0, 0, **fields)
@@ -770,6 +795,9 @@ def mesogun_vectors():
             shot_counter=0,
             modes=1,
         ),
+        # A.4: a simulator sets bit 7 of byte 74 (0x87 on the wire, modes 7 and simulated true in JSON).
+        _identity("identity_simulated", "MesoGun SIM", "SIM-MG-000001", simulated=True),
+        _identity("identity_simulated_single_mode", "Bench rig", "RIG-7", modes=1, simulated=True),
         # Configuration: all three modes.
         _m("configure_single", "CONFIGURE", 1, 0, depth_um=1500, dose_nl=20000, mode="single", rate_mhz=0),
         _m(
@@ -1073,13 +1101,29 @@ def pen_vectors():
             depth_step_um=250,
             speed_min_sps=50,
             speed_max_sps=150,
+            simulated=False,
+        ),
+        # B.3: a simulator says so in the tenth field.
+        _p(
+            "idr_simulated",
+            "IDR",
+            model="MesoPen SIM",
+            firmware="1.0.0",
+            serial_number="SIM-PEN-000001",
+            protocol_version=1,
+            depth_min_um=250,
+            depth_max_um=2500,
+            depth_step_um=250,
+            speed_min_sps=50,
+            speed_max_sps=150,
+            simulated=True,
         ),
         # 82 bytes exactly, the longest sentence allowed.
         _p(
             "idr_max_length",
             "IDR",
             model="MicroPen Pro 16C",
-            firmware="10.22.333rc",
+            firmware="10.22.333",
             serial_number="MP16-2024-000001",
             protocol_version=1,
             depth_min_um=250,
@@ -1087,6 +1131,7 @@ def pen_vectors():
             depth_step_um=250,
             speed_min_sps=50,
             speed_max_sps=150,
+            simulated=False,
         ),
         _p(
             "idr_empty_texts",
@@ -1100,6 +1145,7 @@ def pen_vectors():
             depth_step_um=1,
             speed_min_sps=0,
             speed_max_sps=65535,
+            simulated=False,
         ),
         _p("dep", "DEP", depth_um=1500),
         _p("dep_min", "DEP", depth_um=250),
@@ -1197,6 +1243,8 @@ def build_vectors():
         ("ALM", "priority", PEN_PRIORITIES),
     ):
         assert values(pen, kind, field) == set(names), "every pen %s.%s token" % (kind, field)
+    assert values(mesogun, "IDENTITY", "simulated") == {False, True}, "IDENTITY simulated and not"
+    assert values(pen, "IDR", "simulated") == {False, True}, "IDR simulated and not"
     names = [v["name"] for v in mesogun] + [v["name"] for v in pen]
     assert len(set(v["name"] for v in mesogun)) == len(mesogun), "unique mesogun names"
     assert len(set(v["name"] for v in pen)) == len(pen), "unique pen names"
@@ -1263,6 +1311,31 @@ def _expect_ok(func):
     return None
 
 
+def _expect_fields(func, **wanted):
+    try:
+        got = func()
+    except ProtocolError as e:
+        return "error %s, expected a valid message" % e.args[0]
+    wrong = ["%s=%r (expected %r)" % (k, got.get(k), v) for k, v in wanted.items() if got.get(k) != v]
+    return "; ".join(wrong) or None
+
+
+def _expect_equal(got, expected):
+    return None if got == expected else "got %r, expected %r" % (got, expected)
+
+
+_IDENTITY_JSON = dict(
+    hello_nonce=1, protocol_version=1, model="M", serial_number="S", firmware_major=1, firmware_minor=0,
+    firmware_patch=0, boot_id=2, shot_counter=3, depth_min_um=1000, depth_max_um=4000, depth_step_um=100,
+    dose_min_nl=10000, dose_max_nl=50000, dose_step_nl=1000, max_shot_rate_mhz=9000, syringe_volume_ul=2000,
+    modes=7, simulated=False)
+
+
+def identity_payload(byte74):
+    """An IDENTITY payload (A.4) whose byte 74 is given raw."""
+    return encode_mesogun_payload("IDENTITY", dict(_IDENTITY_JSON, modes=0))[:74] + bytes([byte74])
+
+
 def codec_self_tests():
     """The revised spec's framing and field cases that no vector (valid frames only) can hold."""
     hb = {"type": "HEARTBEAT", "seq": 3, "ack": 2, "uptime_ms": 77}
@@ -1296,6 +1369,23 @@ def codec_self_tests():
         ("status_battery_101_bad_field", lambda: _expect_error("bad_field", lambda: decode_mesogun_payload("STATUS", struct.pack("<IBIIHBhHBB", 0, 0, 0, 0, 0, 101, 0, 0, 0, 0)))),
         ("sta_battery_101_bad_field", lambda: _expect_error("bad_field", lambda: decode_pen_sentence(_sentence("PMSN,STA,IDLE,250,50,0,101,0,0")))),
         ("shot_records_count_13_bad_field", lambda: _expect_error("bad_field", lambda: decode_mesogun_payload("SHOT_RECORDS", struct.pack("<IIB", 0, 0, 13) + b"\x01" * (18 * 13)))),
+        # A.4 IDENTITY byte 74: bit 7 is simulated, bits 3 to 6 MUST be 0; a device older than the bit sent 0.
+        ("identity_byte74_0x87_simulated", lambda: _expect_fields(lambda: decode_mesogun_payload("IDENTITY", identity_payload(0x87)), modes=7, simulated=True)),
+        ("identity_byte74_0x07_not_simulated", lambda: _expect_fields(lambda: decode_mesogun_payload("IDENTITY", identity_payload(0x07)), modes=7, simulated=False)),
+        ("identity_byte74_0x81_simulated_single", lambda: _expect_fields(lambda: decode_mesogun_payload("IDENTITY", identity_payload(0x81)), modes=1, simulated=True)),
+        ("identity_byte74_bit3_bad_field", lambda: _expect_error("bad_field", lambda: decode_mesogun_payload("IDENTITY", identity_payload(0x0F)))),
+        ("identity_byte74_bit6_bad_field", lambda: _expect_error("bad_field", lambda: decode_mesogun_payload("IDENTITY", identity_payload(0xC7)))),
+        ("identity_encodes_simulated_as_bit7", lambda: _expect_equal(encode_mesogun_payload("IDENTITY", dict(_IDENTITY_JSON, simulated=True))[74], 0x87)),
+        ("identity_json_without_simulated_bad_field", lambda: _expect_error("bad_field", lambda: encode_mesogun_payload("IDENTITY", {k: v for k, v in _IDENTITY_JSON.items() if k != "simulated"}))),
+        ("identity_json_modes_with_bit7_bad_field", lambda: _expect_error("bad_field", lambda: encode_mesogun_payload("IDENTITY", dict(_IDENTITY_JSON, modes=0x87)))),
+        # B.3 IDR: ten fields; nine (a pen older than `simulated`) read as not simulated; other counts are bad_field.
+        ("idr_nine_fields_not_simulated", lambda: _expect_fields(lambda: decode_pen_sentence(_sentence("PMSN,IDR,Old Pen,0.9,OP-1,1,250,2500,250,50,150")), serial_number="OP-1", speed_max_sps=150, simulated=False)),
+        ("idr_nine_fields_encoded_with_ten", lambda: _expect_equal(encode_pen_sentence(decode_pen_sentence(_sentence("PMSN,IDR,Old Pen,0.9,OP-1,1,250,2500,250,50,150"))), _sentence("PMSN,IDR,Old Pen,0.9,OP-1,1,250,2500,250,50,150,0"))),
+        ("idr_simulated_1", lambda: _expect_fields(lambda: decode_pen_sentence(_sentence("PMSN,IDR,P,1.0,S,1,250,2500,250,50,150,1")), simulated=True)),
+        ("idr_simulated_2_bad_field", lambda: _expect_error("bad_field", lambda: decode_pen_sentence(_sentence("PMSN,IDR,P,1.0,S,1,250,2500,250,50,150,2")))),
+        ("idr_simulated_empty_bad_field", lambda: _expect_error("bad_field", lambda: decode_pen_sentence(_sentence("PMSN,IDR,P,1.0,S,1,250,2500,250,50,150,")))),
+        ("idr_eight_fields_bad_field", lambda: _expect_error("bad_field", lambda: decode_pen_sentence(_sentence("PMSN,IDR,P,1.0,S,1,250,2500,250,50")))),
+        ("idr_eleven_fields_bad_field", lambda: _expect_error("bad_field", lambda: decode_pen_sentence(_sentence("PMSN,IDR,P,1.0,S,1,250,2500,250,50,150,1,0")))),
     ]
     return [(name, func()) for name, func in cases]
 

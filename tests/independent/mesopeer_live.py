@@ -3,7 +3,8 @@
 
 Standard library only; the codec is mesopeer.py's. Two modes, run through mesopeer.py:
 
-  device-checks MESOSIM_PATH      an outside host drives `MESOSIM_PATH --device mesogun --pty` (A.1-A.6)
+  device-checks MESOSIM_PATH      an outside host drives `MESOSIM_PATH --device mesogun --pty` (A.1-A.6),
+                                  and asks `--device pen --pty` who it is (B.3)
   probe-checks MESOSTATION_PATH   a mesogun, then a pen, on a pty against `MESOSTATION_PATH probe` (A.6, B.3)
 
 Structure: the I/O (ptys, processes, a host link and two small devices) records every frame with its time
@@ -880,6 +881,24 @@ def check_f(link):
     return verdict, since
 
 
+def judge_identity_simulated(ident, what="IDENTITY"):
+    """A.4, B.3: a simulator MUST say so, in IDENTITY's bit 7 (JSON `simulated`) or IDR's tenth field."""
+    if ident is None:
+        return False, "no %s" % what
+    if "simulated" not in ident:
+        return False, "%s has no simulated flag: %s" % (what, json.dumps(ident))
+    if ident["simulated"] is not True:
+        return False, "%s of %r (serial %r) says simulated=%r: a simulator MUST set it" % (
+            what, ident.get("model"), ident.get("serial_number"), ident["simulated"])
+    return True, "%s of %r (serial %r) says it is simulated" % (what, ident.get("model"), ident.get("serial_number"))
+
+
+def check_g(link):
+    since = link.mark()
+    ident = open_session(link)
+    return judge_identity_simulated(ident), since
+
+
 DEVICE_CHECKS = [
     ("a_estop_with_payload_stops_armed_device", check_a),
     ("b_estop_version_2_stops_without_nak", check_b),
@@ -887,6 +906,7 @@ DEVICE_CHECKS = [
     ("d_hello_v0_one_handshake_error_no_session", check_d),
     ("e_arm_lease_range_150_to_5000", check_e),
     ("f_fire_faster_than_max_rate_busy", check_f),
+    ("g_identity_says_simulated", check_g),
 ]
 
 
@@ -906,8 +926,8 @@ def print_trace(events, since, limit=80):
         print("      (%d HEARTBEATs of the host, every 25 ms, not shown)" % skipped)
 
 
-def start_mesosim(path, extra=()):
-    cmd = [path, "--device", "mesogun", "--pty", "--seed", "1", "--baud", "0"] + list(extra)
+def start_mesosim(path, extra=(), device="mesogun"):
+    cmd = [path, "--device", device, "--pty", "--seed", "1", "--baud", "0"] + list(extra)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     line = b""
     deadline = time.monotonic() + 10
@@ -977,8 +997,57 @@ def device_checks(mesosim_path, verbose=None):
         proc.stderr.close()
         if err and (failed or verbose):
             print("# mesosim stderr:\n" + "\n".join("#   " + l for l in err.splitlines()[-20:]))
+    ok, reason = pen_identity_check(mesosim_path)
+    print("%s h_pen_idr_says_simulated: %s" % ("PASS" if ok else "FAIL", reason))
+    passed += ok
+    failed += not ok
     print("%d passed, %d failed (%.1f s)" % (passed, failed, time.monotonic() - t_start))
-    return 0 if failed == 0 and passed == len(DEVICE_CHECKS) else 1
+    return 0 if failed == 0 and passed == len(DEVICE_CHECKS) + 1 else 1
+
+
+def pen_identity_check(mesosim_path, timeout=3.0):
+    """B.3: `mesosim --device pen` answers IDQ with an IDR whose simulated field is 1."""
+    try:
+        proc, cmd, slave = start_mesosim(mesosim_path, device="pen")
+    except RuntimeError as e:
+        return False, str(e)
+    fd = None
+    idr = None
+    try:
+        fd = os.open(slave, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        set_raw(fd)
+        write_all(fd, encode_pen_sentence({"type": "IDQ"}))
+        buf = bytearray()
+        deadline = time.monotonic() + timeout
+        while idr is None and time.monotonic() < deadline:
+            r, _, _ = select.select([fd], [], [], 0.05)
+            if not r:
+                continue
+            try:
+                buf += os.read(fd, 4096)
+            except (BlockingIOError, OSError):
+                continue
+            while b"\n" in buf:
+                line, _, rest = bytes(buf).partition(b"\n")
+                buf = bytearray(rest)
+                start = line.find(b"$")
+                if start < 0:
+                    continue
+                try:
+                    msg = decode_pen_sentence(line[start:] + b"\n")
+                except ProtocolError:
+                    continue
+                if msg["type"] == "IDR":
+                    idr = msg
+    finally:
+        if fd is not None:
+            os.close(fd)
+        stop_process(proc)
+        proc.stdout.close()
+        proc.stderr.close()
+    if idr is None:
+        return False, "%s: no IDR within %.0f s of IDQ" % (" ".join(cmd), timeout)
+    return judge_identity_simulated(idr, "IDR")
 
 
 # ---------------------------------------------------------------------------
@@ -989,7 +1058,7 @@ def device_checks(mesosim_path, verbose=None):
 class FakeMesogun:
     """A version-1 mesogun written from the spec. `bugs` switches on deliberate deviations so the checks
     can be shown to catch them: estop_v1_only, nak_bad_version, no_fire_rate, reliable_unsupported_version,
-    session_on_v0_hello, lease_min_50, estop_payload_not_acted."""
+    session_on_v0_hello, lease_min_50, estop_payload_not_acted, not_simulated."""
 
     CAPS = dict(depth_min_um=500, depth_max_um=6000, depth_step_um=100, dose_min_nl=1000, dose_max_nl=100000,
                 dose_step_nl=500, max_shot_rate_mhz=9000, syringe_volume_ul=10000, modes=7)
@@ -1065,6 +1134,8 @@ class FakeMesogun:
                       firmware_major=1, firmware_minor=0, firmware_patch=0, boot_id=self.boot_id,
                       shot_counter=self.shot_counter)
         fields.update(self.CAPS)
+        # A.4: a simulator (this is one) sets the simulated bit; the bug plays one that does not.
+        fields["simulated"] = "not_simulated" not in self.bugs
         self._send_msg("IDENTITY", seq=0, ack=0, **fields)
 
     # -- receiving ---------------------------------------------------------
@@ -1270,7 +1341,8 @@ class FakePen:
     """A version-1 pen (Part B) that answers host sentences; it ignores every byte outside a sentence."""
 
     IDR = dict(model="MicroPen SIMPEER", firmware="1.0.0", serial_number="SIMPEER-PEN-01", protocol_version=1,
-               depth_min_um=250, depth_max_um=2500, depth_step_um=250, speed_min_sps=50, speed_max_sps=150)
+               depth_min_um=250, depth_max_um=2500, depth_step_um=250, speed_min_sps=50, speed_max_sps=150,
+               simulated=True)  # B.3: a simulator (this is one) says so
 
     def __init__(self, write, clock=time.monotonic):
         self.write, self.clock = write, clock
@@ -1573,8 +1645,9 @@ def flatten(obj, path=""):
         yield path, obj
 
 
-def judge_probe_json(stdout, returncode, kind, model, serial):
-    """The JSON names the device (kind) and the protocol that answered; it carries our identity."""
+def judge_probe_json(stdout, returncode, kind, model, serial, simulated=None):
+    """The JSON names the device (kind) and the protocol that answered; it carries our identity, and, when
+    `simulated` is given, a member `simulated` with that value (the README: the identity's flag)."""
     doc = parse_probe_json(stdout)
     if doc is None:
         return False, "stdout is not JSON (exit %s): %r" % (returncode, stdout[:200])
@@ -1609,6 +1682,10 @@ def judge_probe_json(stdout, returncode, kind, model, serial):
         problems.append("the model %r is not in it" % model)
     if serial not in values:
         problems.append("the serial number %r is not in it" % serial)
+    if simulated is not None:
+        flags = [v for p, v in pairs if p.split(".")[-1].split("[")[0] == "simulated"]
+        if simulated not in flags or any(f is not simulated for f in flags):
+            problems.append("no member 'simulated' that is %s (found %r)" % (json.dumps(simulated), flags))
     if problems:
         return False, "; ".join(problems) + "; JSON: " + json.dumps(doc)[:400]
     return True, "%s; protocol: %s; model and serial ours" % (
@@ -1637,7 +1714,8 @@ def probe_checks(station_path, verbose=None):
         ok, reason, nonce = judge_probe_mesogun_bytes(items, run.identity_at)
         report("mesogun_run%d_only_hello_before_identity" % i, ok, reason, trace)
         nonces.append(nonce)
-        ok, reason = judge_probe_json(run.stdout, run.returncode, "mesogun", FakeMesogun(lambda d: None).model, "SIMPEER-0001")
+        ok, reason = judge_probe_json(run.stdout, run.returncode, "mesogun", FakeMesogun(lambda d: None).model, "SIMPEER-0001",
+                                      simulated=True)
         report("mesogun_run%d_json_names_mesogun_and_protocol" % i, ok, reason, trace)
     ok = None not in nonces and nonces[0] != nonces[1]
     report("mesogun_two_runs_different_nonces", ok, "nonces %s" % ", ".join("0x%08x" % n if n is not None else "none" for n in nonces))
@@ -1648,7 +1726,8 @@ def probe_checks(station_path, verbose=None):
     trace = describe_items(items, run.t0) + "\n      stdout: %r\n      stderr: %r" % (run.stdout[:400], run.stderr[-400:])
     ok, reason = judge_probe_pen_bytes(items)
     report("pen_idq_only_after_unanswered_hellos", ok, reason, trace)
-    ok, reason = judge_probe_json(run.stdout, run.returncode, "pen", FakePen.IDR["model"], FakePen.IDR["serial_number"])
+    ok, reason = judge_probe_json(run.stdout, run.returncode, "pen", FakePen.IDR["model"], FakePen.IDR["serial_number"],
+                                  simulated=True)
     report("pen_json_names_pen_and_protocol", ok, reason, trace)
 
     failed = results.count(False)
@@ -1662,7 +1741,7 @@ def probe_checks(station_path, verbose=None):
 
 
 def fake_mesosim_main(argv):
-    """`fake_mesosim.py --device mesogun --pty [--bugs a,b] [ignored mesosim options]`."""
+    """`fake_mesosim.py --device mesogun|pen --pty [--bugs a,b] [ignored mesosim options]`."""
     bugs = []
     if "--bugs" in argv:
         bugs = [b for b in argv[argv.index("--bugs") + 1].split(",") if b]
@@ -1674,7 +1753,12 @@ def fake_mesosim_main(argv):
     sys.stdout.flush()
     stop = []
     signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
-    dev = FakeMesogun(lambda d: write_all(master, d), bugs=bugs)
+    if "--device" in argv and argv[argv.index("--device") + 1] == "pen":
+        dev = FakePen(lambda d: write_all(master, d))
+        if "not_simulated" in bugs:
+            dev.IDR = dict(FakePen.IDR, simulated=False)
+    else:
+        dev = FakeMesogun(lambda d: write_all(master, d), bugs=bugs)
     while not stop:
         nd = dev.next_deadline()
         wait = 0.005 if nd is None else max(0.0, min(0.005, nd - dev.now()))
@@ -1708,7 +1792,7 @@ def fake_station_probe_main(argv):
     ident = link.handshake(timeout=1.0)
     if ident:
         print(json.dumps({"device": "mesogun", "protocol": "mesogun", "model": ident["model"],
-                          "serial_number": ident["serial_number"]}))
+                          "serial_number": ident["serial_number"], "simulated": ident["simulated"]}))
         return 0
     link.in_session = False
     write_all(fd, encode_pen_sentence({"type": "IDQ"}))
@@ -1723,7 +1807,7 @@ def fake_station_probe_main(argv):
             if start >= 0 and end >= 0:
                 idr = decode_pen_sentence(bytes(buf[start:end + 1]))
                 print(json.dumps({"device": "pen", "protocol": "pen", "model": idr["model"],
-                                  "serial_number": idr["serial_number"]}))
+                                  "serial_number": idr["serial_number"], "simulated": idr["simulated"]}))
                 return 0
     print(json.dumps({"device": None, "error": "nothing answers"}))
     return 1

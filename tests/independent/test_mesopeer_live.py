@@ -149,6 +149,21 @@ class Verdicts(unittest.TestCase):
         self.assertTrue(L.judge_probe_json(out, 0, "mesogun", "M", "S")[0])
         self.assertFalse(L.judge_probe_json(out, 0, "pen", "M", "S")[0])
         self.assertFalse(L.judge_probe_json(b"not json", 0, "mesogun", "M", "S")[0])
+        # The simulated flag, when asked for: present and equal.
+        self.assertFalse(L.judge_probe_json(out, 0, "mesogun", "M", "S", simulated=True)[0])
+        sim = b'{"device": "mesogun", "protocol": "mesogun", "model": "M", "serial_number": "S", "simulated": true}\n'
+        self.assertTrue(L.judge_probe_json(sim, 0, "mesogun", "M", "S", simulated=True)[0])
+        self.assertFalse(L.judge_probe_json(sim, 0, "mesogun", "M", "S", simulated=False)[0])
+        real = sim.replace(b"true", b"false")
+        self.assertIn("simulated", L.judge_probe_json(real, 0, "mesogun", "M", "S", simulated=True)[1])
+
+    def test_identity_simulated(self):
+        self.assertTrue(L.judge_identity_simulated({"model": "M", "serial_number": "S", "simulated": True})[0])
+        ok, why = L.judge_identity_simulated({"model": "M", "serial_number": "S", "simulated": False})
+        self.assertFalse(ok)
+        self.assertIn("MUST set it", why)
+        self.assertFalse(L.judge_identity_simulated({"model": "M"}, "IDR")[0])
+        self.assertFalse(L.judge_identity_simulated(None)[0])
 
 
 def run_quiet(func, *args):
@@ -164,7 +179,7 @@ class EndToEnd(unittest.TestCase):
 
     def device_checks(self, bugs=""):
         orig = L.start_mesosim
-        L.start_mesosim = lambda path, extra=(): orig(path, ["--bugs", bugs] if bugs else [])
+        L.start_mesosim = lambda path, extra=(), **kw: orig(path, ["--bugs", bugs] if bugs else [], **kw)
         try:
             return run_quiet(L.device_checks, self.sim, False)
         finally:
@@ -177,7 +192,8 @@ class EndToEnd(unittest.TestCase):
     def test_each_deviation_is_caught_by_its_check(self):
         for bug, check in (("estop_v1_only", "b_"), ("nak_bad_version", "c_"), ("no_fire_rate", "f_"),
                            ("reliable_unsupported_version", "d_"), ("lease_min_50", "e_"),
-                           ("estop_payload_not_acted", "a_")):
+                           ("estop_payload_not_acted", "a_"), ("not_simulated", "g_"),
+                           ("not_simulated", "h_")):
             rc, out = self.device_checks(bug)
             self.assertEqual(rc, 1, out)
             self.assertRegex(out, r"FAIL %s" % check, "%s:\n%s" % (bug, out))

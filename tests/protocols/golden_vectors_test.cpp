@@ -184,6 +184,35 @@ TEST(VectorFiles, PenCoversEveryKind) {
   EXPECT_EQ(seen, all);
 }
 
+// docs/protocol.md A.4 and B.3: identities of real devices and of simulators, and the simulated bit where
+// the spec puts it (byte 74, bit 7; IDR's last field), read from the vector's own bytes.
+TEST(VectorFiles, IdentitiesCoverSimulatedAndReal) {
+  std::set<bool> mesogun_seen;
+  for (const auto& v : mesogun_vectors()) {
+    if (v.message.at("type") != "IDENTITY") continue;
+    const bool simulated = v.message.at("simulated").get<bool>();
+    mesogun_seen.insert(simulated);
+    const auto decoded = hand_cobs_decode(from_hex(v.hex.substr(0, v.hex.size() - 2)));
+    ASSERT_TRUE(decoded.has_value()) << v.name;
+    ASSERT_EQ(decoded->size(), 6U + 75U + 4U) << v.name;
+    EXPECT_EQ(((*decoded)[6 + 74] & 0x80U) != 0, simulated) << v.name;
+    EXPECT_EQ((*decoded)[6 + 74] & 0x7FU, v.message.at("modes").get<unsigned>()) << v.name;
+  }
+  EXPECT_EQ(mesogun_seen, (std::set<bool>{false, true}));
+  std::set<bool> pen_seen;
+  for (const auto& v : pen_vectors()) {
+    if (v.message.at("type") != "IDR") continue;
+    const bool simulated = v.message.at("simulated").get<bool>();
+    pen_seen.insert(simulated);
+    const auto bytes = from_hex(v.hex);
+    const std::string text(bytes.begin(), bytes.end());
+    const auto star = text.find('*');
+    ASSERT_NE(star, std::string::npos) << v.name;
+    EXPECT_EQ(text.substr(star - 2, 2), simulated ? ",1" : ",0") << v.name;
+  }
+  EXPECT_EQ(pen_seen, (std::set<bool>{false, true}));
+}
+
 TEST(VectorFiles, HoldTheSpecExample) {
   // docs/protocol.md A.8: the vectors file holds this frame.
   const auto& vectors = mesogun_vectors();

@@ -197,6 +197,13 @@ Identity identity(std::string model, std::string serial) {
   return m;
 }
 
+Identity simulated_identity() {
+  Identity m = identity("MesoGun SIM", "SIM-MG-000001");
+  m.modes = kModeBitSingle;
+  m.simulated = true;
+  return m;
+}
+
 // One representative frame of every type, with realistic values; a few types appear more than once to cover
 // boundaries (empty and 16-character text, 0 and 12 shot records, negative temperature, sequence wrap).
 std::vector<Frame> sample_frames() {
@@ -223,6 +230,7 @@ std::vector<Frame> sample_frames() {
       Frame{0, 0, identity("MG-200 Mesogun", "SN-0000000012345")},  // 14 and 16 characters
       Frame{0, 0, identity("", "0123456789ABCDEF")},                // empty model, 16-char serial
       Frame{0, 0, identity("ABCDEFGHIJKLMNOP", "")},                // 16-char model, empty serial
+      Frame{0, 0, simulated_identity()},
       Frame{1, 0, Configure{1500, 50, FireMode::nappage, 4000}},
       Frame{2, 0, Configure{250, 1000, FireMode::single, 0}},
       Frame{3, 1, Arm{150}},
@@ -424,6 +432,59 @@ Bytes mixed_stream() {
     if (i == 12) stream.push_back(0x00);                  // ...ended here
   }
   return stream;
+}
+
+// docs/protocol.md A.4: the simulated flag is bit 7 of IDENTITY's byte 74, beside the mode bits; a device
+// older than the bit sent 0 there, so the bytes of a real device are unchanged.
+TEST(MesogunIdentity, SimulatedIsBit7OfTheModesByte) {
+  const Identity real = identity("MG-200", "MG2-00417");
+  const Identity sim = simulated_identity();
+  const auto byte74 = [](const Identity& m) {
+    const Bytes d = serialize(Frame{0, 0, m});
+    return d.at(6 + 74);
+  };
+  EXPECT_EQ(byte74(real), 0x07);
+  EXPECT_EQ(byte74(sim), 0x81);
+  Identity all_modes_sim = real;
+  all_modes_sim.simulated = true;
+  EXPECT_EQ(byte74(all_modes_sim), 0x87);
+
+  for (const Identity& m : {real, sim, all_modes_sim}) {
+    const Bytes wire = encode(Frame{0, 0, m});
+    const auto whole = decode(wire);
+    ASSERT_TRUE(is_frame(whole)) << show(whole);
+    const auto& got = std::get<Identity>(std::get<Frame>(whole).message);
+    EXPECT_EQ(got.simulated, m.simulated);
+    EXPECT_EQ(got.modes, m.modes) << "bit 7 leaked into the modes";
+    // In fragments: split at every offset, and byte by byte.
+    for (std::size_t cut = 1; cut < wire.size(); ++cut) {
+      FrameDecoder decoder;
+      const auto results = feed_pieces(wire, {cut}, decoder);
+      ASSERT_EQ(results.size(), 1U) << "cut at " << cut;
+      EXPECT_TRUE(results[0] == whole) << "cut at " << cut << ": " << show(results[0]);
+    }
+    const auto bytewise = feed_bytewise(wire);
+    ASSERT_EQ(bytewise.size(), 1U);
+    EXPECT_TRUE(bytewise[0] == whole);
+    // JSON: two members for the one byte.
+    const auto j = to_json(Frame{0, 0, m});
+    EXPECT_EQ(j.at("simulated"), m.simulated) << j.dump();
+    EXPECT_EQ(j.at("modes"), m.modes) << j.dump();
+    EXPECT_TRUE(frame_from_json(j) == (Frame{0, 0, m})) << j.dump();
+  }
+}
+
+TEST(MesogunIdentity, JsonWithoutSimulatedIsRefusedNamingIt) {
+  auto j = to_json(Frame{0, 0, identity("MG-200", "MG2-00417")});
+  j.erase("simulated");
+  try {
+    (void)frame_from_json(j);
+    ADD_FAILURE() << "accepted " << j.dump();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("simulated"), std::string::npos) << e.what();
+  }
+  j["simulated"] = 1;  // a boolean, not a bit
+  EXPECT_THROW((void)frame_from_json(j), std::invalid_argument);
 }
 
 TEST(MesogunStream, WholeStreamYieldsEveryFrameInOrder) {
@@ -913,7 +974,8 @@ TEST(MesogunErrors, OutOfRangeFieldValuesAreBadField) {
   expect_bad_field(sample(MessageType::status), poke(15, 101), "STATUS.battery_pct 101");
   expect_bad_field(sample(MessageType::status), poke(21, 0x80), "STATUS.active_alarms bit 7");
   expect_bad_field(sample(MessageType::identity), poke(74, 0x08), "IDENTITY.modes bit 3");
-  expect_bad_field(sample(MessageType::identity), poke(74, 0x80), "IDENTITY.modes bit 7");
+  expect_bad_field(sample(MessageType::identity), poke(74, 0x40), "IDENTITY.modes bit 6");
+  expect_bad_field(sample(MessageType::identity), poke(74, 0x88), "IDENTITY.modes bits 3 and 7");
 
   // SHOT_RECORDS: records must be ascending and counted from 1.
   const Frame recs{1, 1, records(500, 3)};
@@ -1043,6 +1105,11 @@ TEST(MesogunValidate, RefusesMessagesTheWireCannotCarry) {
     Identity m = identity("MG", "SN");
     m.modes = 0x08;
     expect_refused(m, "IDENTITY modes bit 3");
+  }
+  {
+    Identity m = identity("MG", "SN");
+    m.modes = kSimulatedBit;  // the flag has its own member; the modes member holds bits 0 to 2
+    expect_refused(m, "IDENTITY modes bit 7");
   }
   {
     Status m;

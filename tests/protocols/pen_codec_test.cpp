@@ -143,6 +143,12 @@ Identity pen_identity(std::string model, std::string firmware, std::string seria
   return Identity{std::move(model), std::move(firmware), std::move(serial), 1, 250, 2500, 250, 50, 150};
 }
 
+Identity simulated_pen_identity() {
+  Identity m = pen_identity("MesoPen SIM", "1.0.0", "SIM-PEN-000001");
+  m.simulated = true;
+  return m;
+}
+
 // Every kind, with realistic values; ACK and NAK for every host command, NAK for every reason.
 std::vector<Message> sample_messages() {
   std::vector<Message> out{
@@ -156,6 +162,7 @@ std::vector<Message> sample_messages() {
       StatusQuery{},
       pen_identity("MP-10 Pen", "2.1.0", "PN000123456789AB"),  // 16-character serial
       pen_identity("", "", ""),
+      simulated_pen_identity(),
       Status{PenState::running, 1500, 120, 123456, 87, 312, 150},
       Status{PenState::idle, 250, 50, 0, 100, -45, 0},
       Status{PenState::fault, 65535, 65535, 4294967295U, 0, -32768, 65535},
@@ -217,7 +224,10 @@ TEST(PenCodec, ExactSentencesForTheSpecTables) {
   EXPECT_EQ(encode(Stop{}), sentence("PMSN,STP"));
   EXPECT_EQ(encode(StatusQuery{}), sentence("PMSN,STQ"));
   EXPECT_EQ(encode(pen_identity("MP-10", "2.1.0", "SN42")),
-            sentence("PMSN,IDR,MP-10,2.1.0,SN42,1,250,2500,250,50,150"));
+            sentence("PMSN,IDR,MP-10,2.1.0,SN42,1,250,2500,250,50,150,0"));
+  auto sim = pen_identity("MesoPen SIM", "1.0.0", "SIM-PEN-000001");
+  sim.simulated = true;
+  EXPECT_EQ(encode(sim), sentence("PMSN,IDR,MesoPen SIM,1.0.0,SIM-PEN-000001,1,250,2500,250,50,150,1"));
   EXPECT_EQ(encode(Ack{Kind::set_depth}), sentence("PMSN,ACK,DEP"));
   EXPECT_EQ(encode(Nak{Kind::start, NakReason::lease}), sentence("PMSN,NAK,RUN,LEASE"));
   EXPECT_EQ(encode(Status{PenState::running, 1500, 120, 123456, 87, -45, 150}),
@@ -437,6 +447,65 @@ TEST(PenStream, OverlongSentenceIsTooLongOnceThenTheNextDecodes) {
   EXPECT_TRUE(r[1] == DecodeResult{Message{Stop{}}});
 }
 
+// docs/protocol.md B.3: IDR's tenth field says whether the pen is a simulator; a pen older than the field
+// sends nine, read as not simulated, and is answered like any other (the station then relies on pairing).
+TEST(PenIdentity, SimulatedFieldBothWaysWholeAndInFragments) {
+  const Identity real = pen_identity("DermaPen X4", "1.8.2", "DPX4-23-00917");
+  const Identity sim = simulated_pen_identity();
+  for (const Identity& m : {real, sim}) {
+    const std::string text = encode(m);
+    EXPECT_EQ(text.substr(text.find('*') - 2, 2), m.simulated ? ",1" : ",0") << printable(text);
+    const DecodeResult whole = decode_both_ways(text);
+    ASSERT_TRUE(is_message(whole)) << show(whole);
+    EXPECT_EQ(std::get<Identity>(std::get<Message>(whole)).simulated, m.simulated);
+    for (std::size_t cut = 1; cut < text.size(); ++cut) {
+      SentenceDecoder decoder;
+      const auto results = feed_pieces(text, {cut}, decoder);
+      ASSERT_EQ(results.size(), 1U) << "cut at " << cut;
+      EXPECT_TRUE(results[0] == whole) << "cut at " << cut << ": " << show(results[0]);
+    }
+    const auto bytewise = feed_bytewise(text);
+    ASSERT_EQ(bytewise.size(), 1U);
+    EXPECT_TRUE(bytewise[0] == whole);
+    const auto j = to_json(Message{m});
+    EXPECT_EQ(j.at("simulated"), m.simulated) << j.dump();
+    EXPECT_TRUE(message_from_json(j) == Message{m}) << j.dump();
+  }
+}
+
+TEST(PenIdentity, ANineFieldIdrFromAnOlderPenReadsAsNotSimulated) {
+  const std::string old = sentence("PMSN,IDR,DermaPen X4,1.8.2,DPX4-23-00917,1,250,2500,250,50,150");
+  const DecodeResult r = decode_both_ways(old);
+  ASSERT_TRUE(is_message(r)) << show(r);
+  const auto& id = std::get<Identity>(std::get<Message>(r));
+  EXPECT_FALSE(id.simulated);
+  EXPECT_EQ(id.serial_number, "DPX4-23-00917");
+  EXPECT_EQ(id.speed_max_sps, 150);
+  // In fragments too.
+  for (std::size_t cut = 1; cut < old.size(); ++cut) {
+    SentenceDecoder decoder;
+    const auto results = feed_pieces(old, {cut}, decoder);
+    ASSERT_EQ(results.size(), 1U) << "cut at " << cut;
+    EXPECT_TRUE(results[0] == r) << "cut at " << cut;
+  }
+  // Encoded again, it carries the field: the reference always sends all ten.
+  EXPECT_EQ(encode(Message{id}),
+            sentence("PMSN,IDR,DermaPen X4,1.8.2,DPX4-23-00917,1,250,2500,250,50,150,0"));
+  // Only IDR has two lengths: another kind with one field fewer is still bad_field.
+  expect_failure(decode(sentence("PMSN,STA,IDLE,250,50,0,100,-45")), DecodeError::bad_field, "STA with 6");
+}
+
+TEST(PenIdentity, JsonWithoutSimulatedIsRefusedNamingIt) {
+  auto j = to_json(Message{pen_identity("P", "1", "S")});
+  j.erase("simulated");
+  try {
+    (void)message_from_json(j);
+    ADD_FAILURE() << "accepted " << j.dump();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("simulated"), std::string::npos) << e.what();
+  }
+}
+
 TEST(PenLimits, EightyTwoByteSentenceIsTheLongest) {
   Identity m = pen_identity(std::string(16, 'M'), std::string(16, 'F'), "");
   const std::size_t base = encode(m).size();
@@ -508,6 +577,11 @@ TEST(PenDecode, MalformedFieldsAreBadField) {
       {"PMSN,NAK,DEP", "NAK without a reason"},
       {"PMSN,ALM,INTERNAL,HIGH", "ALM without active"},
       {"PMSN,IDR,a,b,c,1,250,2500,250,50", "IDR with 8 fields"},
+      {"PMSN,IDR,a,b,c,1,250,2500,250,50,150,1,0", "IDR with 11 fields"},
+      {"PMSN,IDR,a,b,c,1,250,2500,250,50,150,2", "IDR simulated 2"},
+      {"PMSN,IDR,a,b,c,1,250,2500,250,50,150,", "IDR simulated empty"},
+      {"PMSN,IDR,a,b,c,1,250,2500,250,50,150,true", "IDR simulated word"},
+      {"PMSN,IDR,a,b,c,1,250,2500,250,50,150,01", "IDR simulated 01"},
       {"PMSN,DEP,1,2,3,4,5,6,7,8,9,10,11,12", "many fields"},
       // Non-canonical integers.
       {"PMSN,DEP,01500", "leading zero"},

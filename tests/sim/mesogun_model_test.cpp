@@ -17,7 +17,7 @@ TEST(SimulatedMesogun, HandshakeAnswersIdentityWithCapabilities) {
   ASSERT_TRUE(identity);
   EXPECT_EQ(identity->hello_nonce, 0xCAFEU);
   EXPECT_EQ(identity->protocol_version, 1);
-  EXPECT_NE(identity->model.find("SIM"), std::string::npos);  // simulator data is tagged
+  EXPECT_TRUE(identity->simulated);  // the identity says it is a simulator (docs/protocol.md A.4)
   EXPECT_EQ(identity->shot_counter, 0U);
   EXPECT_EQ(identity->depth_min_um, 500);
   EXPECT_EQ(identity->depth_max_um, 6000);
@@ -29,6 +29,18 @@ TEST(SimulatedMesogun, HandshakeAnswersIdentityWithCapabilities) {
   EXPECT_EQ(identity->syringe_volume_ul, 10000U);
   EXPECT_EQ(identity->modes, 0b111);
   EXPECT_EQ(h.host.state(), hal::LinkState::up);
+}
+
+TEST(SimulatedMesogun, SaysItIsSimulatedWhateverItIsNamed) {
+  HarnessOptions options;
+  options.device.model = "MG-200";  // the name of a real model, and a real-looking serial number
+  options.device.serial_number = "MG2-2026-00417";
+  MesogunHostHarness h(options);
+  const auto identity = h.handshake(0xBEEF);
+  ASSERT_TRUE(identity);
+  EXPECT_EQ(identity->model, "MG-200");
+  EXPECT_TRUE(identity->simulated);
+  EXPECT_EQ(identity->modes, 0b111) << "the flag is not a mode";
 }
 
 TEST(SimulatedMesogun, StatusEvery100ms) {

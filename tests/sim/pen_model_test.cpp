@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "meso/protocols/pen_codec.hpp"
@@ -15,7 +16,8 @@ using std::chrono::milliseconds;
 
 class PenHarness {
  public:
-  PenHarness() : now(TimePoint{} + std::chrono::hours{1}), device(PenModelConfig{}, now) {}
+  explicit PenHarness(PenModelConfig config = {})
+      : now(TimePoint{} + std::chrono::hours{1}), device(std::move(config), now) {}
 
   void send(const pen::Message& message) { send_raw(pen::encode(message)); }
   void send_raw(const std::string& sentence) {
@@ -75,12 +77,23 @@ TEST(SimulatedPen, IdentifiesWithCapabilities) {
   PenHarness h;
   h.send(pen::Identify{});
   const auto id = h.last<pen::Identity>();
-  EXPECT_NE(id.model.find("SIM"), std::string::npos);
+  EXPECT_TRUE(id.simulated);  // the identity says it is a simulator (docs/protocol.md B.3)
   EXPECT_EQ(id.depth_min_um, 250);
   EXPECT_EQ(id.depth_max_um, 2500);
   EXPECT_EQ(id.depth_step_um, 250);
   EXPECT_EQ(id.speed_min_sps, 50);
   EXPECT_EQ(id.speed_max_sps, 150);
+}
+
+TEST(SimulatedPen, SaysItIsSimulatedWhateverItIsNamed) {
+  PenModelConfig config;
+  config.model = "DermaPen X4";  // the name of a real model, and a real-looking serial number
+  config.serial_number = "DPX4-23-00917";
+  PenHarness h(config);
+  h.send(pen::Identify{});
+  const auto id = h.last<pen::Identity>();
+  EXPECT_EQ(id.model, "DermaPen X4");
+  EXPECT_TRUE(id.simulated);
 }
 
 TEST(SimulatedPen, DepthAndSpeedWithinCapabilitiesOnly) {

@@ -185,6 +185,7 @@ TEST(SimulatedPenInProcess, AnswersIdentify) {
       io, [&] { return identity.has_value(); }, std::chrono::seconds{5}));
   ASSERT_TRUE(identity);
   EXPECT_EQ(identity->serial_number, "SIM-PEN-000001");
+  EXPECT_TRUE(identity->simulated) << "the IDR on the wire says so";
 }
 
 }  // namespace

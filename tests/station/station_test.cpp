@@ -420,7 +420,45 @@ TEST(Station, ASimulatedDeviceCannotTreatARealPatientNorCanQA) {
   ASSERT_TRUE(rig.station.start_treatment().ok);
   const auto r = rig.station.arm();
   EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.message.find("simulated"), std::string::npos) << r.message;
+  // The simulator's identity says so (its simulated bit), whatever its name; the refusal is journaled.
+  EXPECT_NE(r.message.find("says it is a simulator"), std::string::npos) << r.message;
+  EXPECT_TRUE(rig.sim.driver->identity()->simulated);
+  const auto refusals = rig.journal.of_kind("refusal");
+  ASSERT_FALSE(refusals.empty());
+  EXPECT_EQ(refusals.back().payload.at("command"), "arm");
+  EXPECT_EQ(refusals.back().payload.at("reason"), r.message);
+}
+
+// The name proves nothing either way: a simulator named and numbered like a real, paired device is still
+// refused for a real patient, because its identity says it is simulated.
+TEST(Station, ASimulatorNamedLikeARealPairedDeviceCannotTreatARealPatient) {
+  sim::MesogunModelConfig named;
+  named.model = "MG-200";
+  named.serial_number = "MG2-2026-00417";
+  MesogunSimRig sim({}, named);
+  RecordingJournal journal{sim.io};
+  auto config = test_config();
+  config.paired_devices = {"MG2-2026-00417"};
+  Station station{sim.io, journal, config};
+  station.add_device(*sim.driver);
+  sim.driver->configure();
+  ASSERT_TRUE(sim.run_until([&] { return sim.driver->state() == hal::DeviceState::configured; }));
+  ASSERT_TRUE(station.open_session(test_start(Role::clinician, Tag::real)).ok);
+  ASSERT_TRUE(station.begin_screening().ok);
+  ASSERT_TRUE(station.record_screening(cleared_screening()).ok);
+  ASSERT_TRUE(station.record_assessment({}).ok);
+  ASSERT_TRUE(station.set_plan(test_plan()).ok);
+  ASSERT_TRUE(station.accept_plan().ok);
+  ASSERT_TRUE(station.start_treatment().ok);
+  const auto r = station.arm();
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("MG-200 (serial MG2-2026-00417) says it is a simulator"), std::string::npos)
+      << r.message;
+  sim.run_for(milliseconds(200));
+  EXPECT_NE(sim.gun->model().state(), protocols::mesogun::DeviceState::armed);
+  const auto started = journal.of_kind("session.started");
+  ASSERT_EQ(started.size(), 1U);
+  EXPECT_EQ(started[0].payload["devices"][0]["simulated"], true) << "the journal names it a simulator";
 }
 
 TEST(Station, AJournalThatCannotWriteLocksDosing) {

@@ -40,6 +40,9 @@ struct DeviceIdentity {
   std::uint32_t boot_id = 0;       // mesogun: changes at every device boot
   std::uint32_t shot_counter = 0;  // mesogun: the device's counter when it identified itself
   Capabilities capabilities;
+  // The device says it is a simulator (IDENTITY bit 7, IDR's simulated field). A claim, not a proof: a real
+  // session also requires a paired serial number when the station names any (Station::arm_blockers).
+  bool simulated = false;
 };
 
 // The envelope the station allows for the current treatment step: the driver's own last check, applied

@@ -51,6 +51,8 @@ enum class FireMode : std::uint8_t { single = 1, continuous = 2, nappage = 3 };
 inline constexpr std::uint8_t kModeBitSingle = 1U << 0U;
 inline constexpr std::uint8_t kModeBitContinuous = 1U << 1U;
 inline constexpr std::uint8_t kModeBitNappage = 1U << 2U;
+// Bit 7 of the same byte: the device is a simulator (Identity::simulated; docs/protocol.md A.4).
+inline constexpr std::uint8_t kSimulatedBit = 1U << 7U;
 
 enum class DeviceState : std::uint8_t {
   idle = 0,        // not configured
@@ -116,6 +118,9 @@ struct Identity {
   std::uint32_t max_shot_rate_mhz = 0;  // milli-shots per second
   std::uint32_t syringe_volume_ul = 0;
   std::uint8_t modes = 0;  // kModeBit* flags
+  // Bit 7 of the modes byte on the wire. A claim, not a proof: a host treating real patients also checks
+  // the serial number against the devices paired with it. Devices that predate the bit send 0.
+  bool simulated = false;
   bool operator==(const Identity&) const = default;
 };
 

@@ -73,6 +73,9 @@ struct Identity {
   std::uint16_t depth_step_um = 0;
   std::uint16_t speed_min_sps = 0;
   std::uint16_t speed_max_sps = 0;
+  // The tenth field; a nine-field IDR (a pen that predates it) reads as false. A claim, not a proof: a host
+  // treating real patients also checks the serial number against the devices paired with it.
+  bool simulated = false;
   bool operator==(const Identity&) const = default;
 };
 

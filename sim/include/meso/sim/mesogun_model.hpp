@@ -61,7 +61,8 @@ struct MesogunPhysics {
 };
 
 struct MesogunModelConfig {
-  std::string model = "MesoGun SIM";  // "SIM" marks data from a simulator, so it never passes for real
+  // A name for people; the identity's simulated bit, always set, is what marks a simulator.
+  std::string model = "MesoGun SIM";
   std::string serial_number = "SIM-MG-000001";
   std::array<std::uint8_t, 3> firmware{1, 0, 0};
   MesogunCapabilities capabilities;

@@ -37,7 +37,8 @@ struct PenPhysics {
 };
 
 struct PenModelConfig {
-  std::string model = "MesoPen SIM";  // "SIM" marks data from a simulator
+  // A name for people; the identity's simulated field, always set, is what marks a simulator.
+  std::string model = "MesoPen SIM";
   std::string firmware = "1.0.0";
   std::string serial_number = "SIM-PEN-000001";
   PenCapabilities capabilities;
