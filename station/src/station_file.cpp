@@ -93,8 +93,11 @@ class Reader {
         if (!paired[i].is_string() || paired[i].get<std::string>().empty())
           throw std::invalid_argument(where + ": expected a device serial number (a non-empty string)");
         const auto serial = paired[i].get<std::string>();
-        if (!seen.insert(serial).second)
-          throw std::invalid_argument(where + ": " + serial + " is named twice");
+        if (!seen.insert(serial).second) {
+          std::string twice = where;
+          twice += ": " + serial + " is named twice";
+          throw std::invalid_argument(twice);
+        }
         c.station.paired_devices.push_back(serial);
       }
     }
