@@ -39,7 +39,7 @@ class StationFile : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   fs::path write(const std::string& name, const std::string& text) const {
-    const auto path = dir_ / name;
+    auto path = dir_ / name;
     std::ofstream(path) << text;
     return path;
   }
