@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <opencv2/aruco.hpp>
+#include <opencv2/calib3d.hpp>
 #include <string>
 #include <vector>
 
@@ -80,5 +81,28 @@ int main(int argc, char** argv) {
   std::printf("| pipeline (detect, homography, tip, coverage) | %.2f | %.2f |\n", p.p50_ms, p.p95_ms);
   std::printf("| plain `detectMarkers`, default parameters | %.2f | %.2f |\n", b.p50_ms, b.p95_ms);
   std::printf("| ratio pipeline / plain | %.2f | %.2f |\n", p.p50_ms / b.p50_ms, p.p95_ms / b.p95_ms);
+
+  // Undistortion (issue 17): remap tables computed once (what the pipeline does) against cv::undistort,
+  // which computes them again for every frame. Interleaved on the same frames, with a barrel lens.
+  vision::CameraCalibration lens;
+  lens.camera_matrix = (cv::Mat_<double>(3, 3) << 950, 0, 640, 0, 945, 360, 0, 0, 1);
+  lens.dist_coeffs = (cv::Mat_<double>(1, 5) << -0.15, 0.08, 0.001, -0.0008, 0);
+  lens.image_size = frames[0].image.size();
+  const vision::Undistorter undistorter(lens);
+  std::vector<double> remap_ms, undistort_ms;
+  cv::Mat out;
+  for (const auto& frame : frames) {
+    auto t = Clock::now();
+    undistorter.apply(frame.image, out);
+    remap_ms.push_back(ms_since(t));
+    t = Clock::now();
+    cv::undistort(frame.image, out, lens.camera_matrix, lens.dist_coeffs);
+    undistort_ms.push_back(ms_since(t));
+  }
+  const meso::bench::Spread r = meso::bench::p50_p95(remap_ms);
+  const meso::bench::Spread u = meso::bench::p50_p95(undistort_ms);
+  std::printf("| undistort: remap, tables computed once (the pipeline) | %.2f | %.2f |\n", r.p50_ms,
+              r.p95_ms);
+  std::printf("| undistort: `cv::undistort` per frame | %.2f | %.2f |\n", u.p50_ms, u.p95_ms);
   return 0;
 }

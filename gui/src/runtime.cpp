@@ -8,9 +8,8 @@ namespace meso::gui {
 namespace {
 
 station::AppConfig config_of(const ConsoleOptions& o) {
-  auto config = station::profile_for({o.demo, o.db, o.key, o.port, o.pen_port, o.camera});
-  config.lock_minutes = o.lock_minutes;
-  return config;
+  return station::profile_for({o.demo, o.db, o.key, o.port, o.pen_port, o.camera, o.config, o.lock_minutes,
+                               o.calibration, o.headband});
 }
 
 // For answers whose value changes nothing in the view: the snapshot that follows shows it.

@@ -41,7 +41,7 @@ const char* to_string(Refused why) {
 
 StationApp::Impl::Impl(AppConfig c)
     : config(std::move(c)),
-      layout(vision::default_layout()),
+      layout(config.camera.headband ? *config.camera.headband : vision::default_layout()),
       guard(asio::make_work_guard(io)),
       writer({config.db, key_of(config), 256}),
       port(io, writer),
@@ -93,9 +93,16 @@ StationApp::Impl::Impl(AppConfig c)
   if (config.camera.synthetic)
     camera = std::make_unique<CameraFeed>(std::make_unique<sim::SyntheticCamera>(*config.camera.synthetic),
                                           layout, config.camera.fps, on_result, wake);
-  else if (!config.camera.source.empty())
-    camera = std::make_unique<CameraFeed>(vision::open_frame_source(config.camera.source, {1280, 720}),
-                                          layout, config.camera.fps, on_result, wake);
+  else if (!config.camera.source.empty()) {
+    // The calibration's own size is asked of the camera: a calibration fits only the mode it was made in.
+    const cv::Size wanted =
+        config.camera.calibration ? config.camera.calibration->image_size : cv::Size(1280, 720);
+    camera = std::make_unique<CameraFeed>(vision::open_frame_source(config.camera.source, wanted), layout,
+                                          config.camera.fps, on_result, wake, config.camera.calibration);
+    // Known before the first frame: no calibration, or a poor one (another resolution shows with frames).
+    camera_warning = vision::calibration_problem(config.camera.calibration);
+    station->camera_calibration(camera_warning);
+  }
 }
 
 StationApp::StationApp(AppConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}

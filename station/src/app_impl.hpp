@@ -123,6 +123,7 @@ struct StationApp::Impl {
   std::unique_ptr<journal::JournalReader> reader_;  // worker thread only
   bool photos_migrated = false;                     // worker thread only
   std::unique_ptr<CameraFeed> camera;
+  std::string camera_warning;  // camera thread (the constructor before): the calibration's, as last told
   std::atomic<bool> demo_hand{false};
   std::atomic<int> hand_fires_to_skip{0};  // the hand's lead-in stop is not a planned point
 

@@ -216,6 +216,11 @@ void StationApp::Impl::on_frame(const vision::FrameResult& result, std::chrono::
                                 vision::FrameSource& source) {
   post([this, at, registered = result.registration.ok, why = result.registration.reason,
         tip = result.tip_mm] { station->camera_frame(at, registered, why, tip); });
+  // The synthetic camera is the ideal pinhole it renders: it needs no calibration.
+  if (!config.camera.synthetic && result.calibration_warning != camera_warning) {
+    camera_warning = result.calibration_warning;
+    post([this, warning = camera_warning] { station->camera_calibration(warning); });
+  }
   if (!demo_hand) return;
   const auto* synthetic = dynamic_cast<const sim::SyntheticCamera*>(&source);
   if (synthetic == nullptr || !synthetic->truth().fired) return;

@@ -5,8 +5,9 @@
 namespace meso::station {
 
 CameraFeed::CameraFeed(std::unique_ptr<vision::FrameSource> source, const vision::HeadbandLayout& layout,
-                       double fps, OnResult on_result, std::function<void()> wake)
-    : pipeline_(layout),
+                       double fps, OnResult on_result, std::function<void()> wake,
+                       std::optional<vision::CameraCalibration> calibration)
+    : pipeline_(layout, std::move(calibration)),
       fps_(fps),
       on_result_(std::move(on_result)),
       wake_(std::move(wake)),

@@ -1,6 +1,7 @@
 #include "meso/station/clinical_limits.hpp"
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -10,6 +11,13 @@ namespace meso::station {
 namespace {
 
 constexpr std::uint32_t kMlInNl = 1'000'000;
+
+// 4000 and 2.5 as people write them, not 4000.000000.
+std::string limit_text(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
 
 TechniqueLimits technique_from_json(const nlohmann::json& j, const std::string& where, TechniqueLimits base,
                                     const TechniqueLimits& hard) {
@@ -23,9 +31,8 @@ TechniqueLimits technique_from_json(const nlohmann::json& j, const std::string& 
   f.finish();
   const auto beyond = [&](const char* field, double value, double lo, double hi) {
     if (value < lo || value > hi)
-      throw std::invalid_argument(where + "." + field + ": " + std::to_string(value) +
-                                  " is beyond the hard limits " + std::to_string(lo) + " to " +
-                                  std::to_string(hi) +
+      throw std::invalid_argument(where + "." + field + ": " + limit_text(value) +
+                                  " is beyond the hard limits " + limit_text(lo) + " to " + limit_text(hi) +
                                   " (configuration may narrow the limits, not widen them)");
   };
   beyond("depth_min_um", base.depth_min_um, hard.depth_min_um, hard.depth_max_um);
@@ -124,7 +131,14 @@ ClinicalLimits limits_from_json(const nlohmann::json& j) {
 }
 
 ClinicalLimits load_limits(const std::filesystem::path& file) {
-  return read_json_file(file, "limits file", [](const nlohmann::json& j) { return limits_from_json(j); });
+  // The file is named with the limit: the person fixing it may have several.
+  return read_json_file(file, "limits file", [&file](const nlohmann::json& j) {
+    try {
+      return limits_from_json(j);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(file.string() + ": " + e.what());
+    }
+  });
 }
 
 nlohmann::json to_json(const ClinicalLimits& l) {

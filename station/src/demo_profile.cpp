@@ -1,9 +1,11 @@
 // The demo profile and the station's own: which devices, camera, catalog, accounts and defaults a station
 // starts with. Nothing here runs anything: the application layer builds what the profile names.
 #include <cmath>
+#include <stdexcept>
 
 #include "meso/station/app_config.hpp"
 #include "meso/station/calendar.hpp"
+#include "meso/station/station_file.hpp"
 
 namespace meso::station {
 
@@ -35,11 +37,12 @@ DeviceSpec simulated() {
   return d;
 }
 
-DeviceSpec serial(const std::string& path) {
+// A port given on the command line; the file's baud rate stays when the file named a serial line too.
+DeviceSpec serial(const std::string& path, const DeviceSpec& from_file) {
   DeviceSpec d;
-  if (path.empty()) return d;
   d.kind = DeviceSpec::Kind::serial;
   d.path = path;
+  if (from_file.kind == DeviceSpec::Kind::serial) d.baud = from_file.baud;
   return d;
 }
 
@@ -93,13 +96,30 @@ AppConfig demo_profile(const std::filesystem::path& db, const std::filesystem::p
 }
 
 AppConfig profile_for(const StationSetup& setup) {
-  if (setup.demo) return demo_profile(setup.db, setup.key);
-  AppConfig c;
-  c.db = setup.db;
-  c.key = setup.key;
-  c.mesogun = serial(setup.mesogun_port);
-  c.pen = serial(setup.pen_port);
-  c.camera.source = setup.camera;
+  if (setup.demo) {
+    auto demo = demo_profile(setup.db, setup.key);
+    if (setup.lock_minutes) demo.lock_minutes = *setup.lock_minutes;
+    return demo;
+  }
+  AppConfig c = setup.config.empty() ? AppConfig{} : load_station_file(setup.config);
+  // A flag given on the command line wins over the file: an engineer can try another port without
+  // editing the station's configuration.
+  if (!setup.db.empty()) c.db = setup.db;
+  if (!setup.key.empty()) c.key = setup.key;
+  if (!setup.mesogun_port.empty()) c.mesogun = serial(setup.mesogun_port, c.mesogun);
+  if (!setup.pen_port.empty()) c.pen = serial(setup.pen_port, c.pen);
+  if (!setup.camera.empty()) c.camera.source = setup.camera;
+  if (setup.lock_minutes) c.lock_minutes = *setup.lock_minutes;
+  if (!setup.calibration.empty()) {
+    c.camera.calibration_file = setup.calibration;
+    c.camera.calibration = vision::load_calibration(setup.calibration);
+  }
+  if (!setup.headband.empty()) {
+    c.camera.headband_file = setup.headband;
+    c.camera.headband = vision::load_layout(setup.headband);
+  }
+  if (c.db.empty())
+    throw std::invalid_argument("no journal: give --db PATH, or journal.db in the station file (--config)");
   return c;
 }
 

@@ -16,7 +16,8 @@ namespace meso::station {
 class JsonFields {
  public:
   JsonFields(const nlohmann::json& object, std::string where) : object_(object), where_(std::move(where)) {
-    if (!object_.is_object()) throw std::invalid_argument(where_ + ": expected a JSON object");
+    if (!object_.is_object())
+      throw std::invalid_argument((where_.empty() ? "the file" : where_) + ": expected a JSON object");
   }
 
   template <class T>
@@ -40,7 +41,8 @@ class JsonFields {
     if (it == object_.end()) throw std::invalid_argument(path(key) + ": missing");
     return *it;
   }
-  std::string path(const std::string& key) const { return where_ + "." + key; }
+  // A file's top level has no name of its own: its keys are their own paths ("devices.pen").
+  std::string path(const std::string& key) const { return where_.empty() ? key : where_ + "." + key; }
   void finish() const {
     for (const auto& [key, unused] : object_.items())
       if (!seen_.contains(key)) throw std::invalid_argument(path(key) + ": unknown field");

@@ -121,6 +121,8 @@ Outcome Station::open_session(const SessionStart& start) {
   snap_.role = start.role;
   snap_.state = SessionState::check_in;
   snap_.session_open = true;
+  snap_.guidance.calibration_warning = camera_warning_;
+  camera_warning_journaled_ = false;
   // The devices the session starts with: a device connected before the session (its device.connected went
   // unjournaled) is named here. The mesogun's shot counter too: after a crash, every later shot is this
   // session's, even one fired before any shot was journaled (recovery_inputs.hpp).
@@ -139,11 +141,15 @@ Outcome Station::open_session(const SessionStart& start) {
                          {"firmware", view.identity->firmware},
                          {"simulated", view.identity->simulated}});
   }
-  journal("session.started", {{"patient", start.patient},
-                              {"tag", journal::to_string(start.tag)},
-                              {"course_session", start.course_session},
-                              {"limits", to_json(config_.limits)},
-                              {"devices", devices}});
+  journal("session.started",
+          {{"patient", start.patient},
+           {"tag", journal::to_string(start.tag)},
+           {"course_session", start.course_session},
+           {"limits", to_json(config_.limits)},
+           {"limits_sha256", config_.limits_sha256.empty() ? nlohmann::json(nullptr)  // the defaults in code
+                                                           : nlohmann::json(config_.limits_sha256)},
+           {"devices", devices}});
+  journal_camera_warning();
   publish("session " + std::to_string(start.session_id) + " opened for " + start.patient);
   return Outcome::accepted();
 }

@@ -45,6 +45,23 @@ void Station::camera_frame(hal::TimePoint time, bool registered, std::string why
   if (changed) publish();
 }
 
+void Station::camera_calibration(std::string warning) {
+  if (warning == camera_warning_) return;
+  camera_warning_ = std::move(warning);
+  snap_.guidance.calibration_warning = camera_warning_;
+  journal_camera_warning();
+  publish();
+}
+
+// Once per session: a clinic may treat while it recalibrates, and the session says that it did.
+void Station::journal_camera_warning() {
+  if (camera_warning_.empty() || camera_warning_journaled_ || !snap_.session_open || is_final(snap_.state) ||
+      replaying_)
+    return;
+  camera_warning_journaled_ = true;
+  journal("camera.uncalibrated", {{"reason", camera_warning_}});
+}
+
 void Station::start_guidance() {
   coverage_.reset();
   auto& g = snap_.guidance;
@@ -52,6 +69,7 @@ void Station::start_guidance() {
   fresh.camera = g.camera;
   fresh.registered = g.registered;
   fresh.why_stopped = g.why_stopped;
+  fresh.calibration_warning = g.calibration_warning;
   fresh.tip_mm = g.tip_mm;
   g = std::move(fresh);
   const PlanStep* step = current_step();

@@ -41,6 +41,8 @@ void Station::apply_event(const JournalDraft& event) {
       }
       pending_.erase(it);
     }
+  } else if (kind == "camera.uncalibrated") {
+    camera_warning_journaled_ = true;
   } else if (kind == "shot.recorded") {
     recorded_counters_.insert(p.at("shot_counter").get<std::uint32_t>());
     snap_.delivered_nl += p.at("dose_nl").get<std::uint64_t>();
@@ -72,6 +74,7 @@ Outcome Station::recover(const SessionStart& start, const std::vector<JournalDra
                                 {"delivered_nl", snap_.delivered_nl},
                                 {"shots", snap_.shots},
                                 {"uncertain_fires", pending_.size()}});
+  journal_camera_warning();  // unless the session said so before the restart
   raise_alarm("recovered", AlarmPriority::medium, AlarmCategory::technical,
               "the station restarted during this session: check the timeline before continuing");
   if (snap_.state == SessionState::treating) transition(SessionState::paused, "recovered after a restart");

@@ -14,6 +14,7 @@
 
 #include "meso/hal/tcp_endpoint.hpp"
 #include "meso/station/app.hpp"
+#include "meso/station/station_file.hpp"
 #include "run_scenario.hpp"
 #include "tcp_option.hpp"
 
@@ -29,7 +30,8 @@ struct RunOptions {
   std::string tcp;
   bool sim = false;
   std::uint32_t baud = 115200;
-  std::string db = "mesostation.db";
+  std::string db;  // empty: the station file's, else mesostation.db
+  std::string config;
   std::string key;
   std::string shot_log;
   bool recover_only = false;
@@ -81,6 +83,30 @@ AppConfig config_for(const RunOptions& o, const RunScenario& s) {
   // the scenario's user must be one of them); a journal nobody commissioned becomes a test (or demo) one.
   c.journal_kinds = {Tag::real, Tag::test, Tag::demo};
   c.fresh_journal_kind = *tag == Tag::demo ? Tag::demo : Tag::test;
+  return c;
+}
+
+// The station file's journal, limits and paired devices under the run's configuration, and its mesogun when
+// no device is given on the command line; its pen and camera stay out (a headless run drives the mesogun).
+// Read before anything is opened: a bad file stops the run with exit 2 and no journal touched.
+AppConfig with_station_file(AppConfig c, const RunOptions& o) {
+  if (o.config.empty()) {
+    if (c.db.empty()) c.db = "mesostation.db";
+    return c;
+  }
+  const AppConfig file = load_station_file(o.config);
+  if (o.port.empty() && o.tcp.empty() && !o.sim) {
+    if (file.mesogun.kind == DeviceSpec::Kind::none)
+      fail(o.config +
+           ": devices.mesogun: missing; a headless run drives the mesogun: name it there, or give "
+           "--port, --tcp or --sim");
+    c.mesogun = file.mesogun;
+  }
+  if (o.db.empty()) c.db = file.db;
+  if (o.key.empty()) c.key = file.key;
+  c.station.limits = file.station.limits;
+  c.station.limits_sha256 = file.station.limits_sha256;
+  c.station.paired_devices = file.station.paired_devices;
   return c;
 }
 
@@ -248,7 +274,7 @@ int run(const RunOptions& o) {
   for (const auto& step : s.plan.steps)
     if (step.device() != hal::DeviceKind::mesogun)
       fail("headless runs drive the mesogun; the plan's step '" + step.name + "' needs the pen");
-  Player player(config_for(o, s), s);
+  Player player(with_station_file(config_for(o, s), o), s);
   StationApp& app = player.app();
   app.start();
   must(wait_for_reply<StaffMember>([&](auto r) { app.login(s.user, s.password, r); }), "cannot log in");
@@ -297,7 +323,7 @@ int run(const RunOptions& o) {
   nlohmann::json summary{
       {"scenario", s.name},
       {"session", snap.session_id},
-      {"db", o.db},
+      {"db", app.config().db.string()},
       {"outcome", to_string(snap.state)},
       {"expected_outcome", s.expect_outcome},
       {"match", match},
@@ -327,15 +353,23 @@ void add_run_command(CLI::App& app) {
   port->excludes(tcp)->excludes(sim);
   tcp->excludes(sim);
   cmd->add_option("--baud", options->baud, "Serial baud rate")->capture_default_str();
-  cmd->add_option("--db", options->db, "Journal database (created when missing)")->capture_default_str();
+  cmd->add_option(
+         "--config", options->config,
+         "The station's configuration file (docs/configuration.md): its journal, mesogun, limits and "
+         "paired devices; the options here override it")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--db", options->db,
+                  "Journal database, created when missing (default: the --config file's, "
+                  "else mesostation.db)");
   cmd->add_option("--key", options->key, "Station signing key file (default: DB.key, outside the database)");
   cmd->add_flag("--recover-only", options->recover_only,
                 "Recover and seal a session a killed station left open, then exit (no new session)");
   cmd->add_option("--shot-log", options->shot_log,
                   "With --sim: the simulator's ground truth, a JSON line per shot");
   cmd->callback([options] {
-    if (options->port.empty() && options->tcp.empty() && !options->sim)
-      throw CLI::ValidationError("run", "give the device: --port PATH, --tcp HOST:PORT or --sim");
+    if (options->port.empty() && options->tcp.empty() && !options->sim && options->config.empty())
+      throw CLI::ValidationError("run",
+                                 "give the device: --port PATH, --tcp HOST:PORT, --sim or --config FILE");
     int code = 0;
     try {
       code = run(*options);

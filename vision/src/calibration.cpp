@@ -9,6 +9,7 @@
 #include <opencv2/aruco/charuco.hpp>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
+#include <sstream>
 #include <stdexcept>
 #include <string_view>
 
@@ -210,6 +211,24 @@ CameraCalibration load_calibration(const std::filesystem::path& path) {
   c.rms_px = rms.get<double>();
   c.views = positive_int(j, "views", file);
   return c;
+}
+
+std::string calibration_problem(const std::optional<CameraCalibration>& calibration, cv::Size frame_size) {
+  const auto size_text = [](cv::Size s) { return std::to_string(s.width) + "x" + std::to_string(s.height); };
+  if (!calibration)
+    return "no camera calibration: guidance places shots less exactly; calibrate the camera (mesostation "
+           "calibrate) and name the file in the station's configuration";
+  if (calibration->rms_px > kMaxCalibrationRmsPx) {
+    std::ostringstream rms;
+    rms.precision(2);
+    rms << std::fixed << calibration->rms_px;
+    return "the camera calibration's error is " + rms.str() + " px, above 0.5 px: calibrate the camera again";
+  }
+  if (!frame_size.empty() && frame_size != calibration->image_size)
+    return "the camera calibration was made for " + size_text(calibration->image_size) +
+           " but the camera gives " + size_text(frame_size) +
+           ": frames are not undistorted; calibrate at this resolution";
+  return {};
 }
 
 Undistorter::Undistorter(const CameraCalibration& calibration) : size_(calibration.image_size) {

@@ -133,6 +133,9 @@ void draw_registration_status(const ConsoleView& view) {
     const std::string why = view.camera.why_not.empty() ? g.why_stopped : view.camera.why_not;
     ui::coloured_text(ui::colour::red, "Guidance stopped: " + why);
   }
+  // Guidance stays: a clinic may treat while it recalibrates, and is told why shots may land less exactly.
+  if (!g.calibration_warning.empty())
+    ui::coloured_text(ui::colour::amber, "Camera: " + g.calibration_warning);
   if (g.planned > 0)
     ui::text("Landed on plan " + std::to_string(g.done) + "/" + std::to_string(g.planned) + ", missed " +
              std::to_string(g.missed.size()) + ", off plan " + std::to_string(g.off_plan) + ", not seen " +

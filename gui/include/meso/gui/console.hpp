@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace meso::gui {
@@ -14,7 +15,11 @@ struct ConsoleOptions {
   std::string port;           // the mesogun's serial port (not in demo mode)
   std::string pen_port;       // the microneedling pen's serial port (not in demo mode)
   std::string camera;         // a frame source spec (vision::open_frame_source); empty: none
-  double lock_minutes = 5;    // the console locks after this long without input
+  // The station file (docs/configuration.md): what it names, unless an option above or below is given.
+  std::filesystem::path config;
+  std::optional<double> lock_minutes;  // the console locks after this long without input (default 5)
+  std::filesystem::path calibration;   // the camera's calibration file
+  std::filesystem::path headband;      // the headband's layout file
   int width = 1280;
   int height = 720;
   bool fullscreen = false;

@@ -15,6 +15,8 @@
 #include "meso/station/app_types.hpp"
 #include "meso/station/screening.hpp"
 #include "meso/station/station.hpp"
+#include "meso/vision/calibration.hpp"
+#include "meso/vision/headband_layout.hpp"
 
 namespace meso::station {
 
@@ -42,6 +44,13 @@ struct CameraSpec {
   std::string source;  // vision::open_frame_source's spec (an index, a video, a folder); empty: none
   double fps = 30;
   std::optional<sim::SyntheticCameraOptions> synthetic;  // instead of a source: the rendered scalp
+  // The source's intrinsics (vision::load_calibration), loaded when the configuration is read: frames are
+  // undistorted with them. A real source without them, or with poor ones, runs with a warning.
+  std::filesystem::path calibration_file;
+  std::optional<vision::CameraCalibration> calibration;
+  // The headband's layout (vision::load_layout); absent: the default headband.
+  std::filesystem::path headband_file;
+  std::optional<vision::HeadbandLayout> headband;
 };
 
 // What a client's forms start with: the demo fills them for a suitable patient, a station leaves them empty.
@@ -91,13 +100,21 @@ struct StationSetup {
   std::string mesogun_port;  // serial; empty: none (not in demo mode)
   std::string pen_port;
   std::string camera;  // a frame source spec; empty: none
+  // The station file (station_file.hpp, docs/configuration.md); every flag above and below that is given
+  // overrides its value.
+  std::filesystem::path config;
+  std::optional<double> lock_minutes;
+  std::filesystem::path calibration;  // the camera's calibration file
+  std::filesystem::path headband;     // the headband's layout file
 };
 
 // The demo profile: the simulated mesogun and pen (QA may switch between them), the synthetic camera with a
 // thinning crown, a demo catalog, the demo accounts (demo/demo clinician, auditor/auditor, qa/qa) and the
 // demo's form defaults (a suitable patient's screening, the notes, the plan); sessions tagged demo.
 AppConfig demo_profile(const std::filesystem::path& db, const std::filesystem::path& key = {});
-// The station's real devices and camera as set up; --demo gives the demo profile.
+// The station's real devices and camera as set up: its station file (when given) with the flags given over
+// it; --demo gives the demo profile. Throws std::invalid_argument naming the file, the key and the reason,
+// before anything is opened.
 AppConfig profile_for(const StationSetup& setup);
 
 }  // namespace meso::station

@@ -28,8 +28,10 @@ class CameraFeed {
   using OnResult = std::function<void(const vision::FrameResult&, std::chrono::steady_clock::time_point,
                                       vision::FrameSource&)>;
 
+  // Frames are undistorted with `calibration` when it fits their size (vision::VisionPipeline).
   CameraFeed(std::unique_ptr<vision::FrameSource> source, const vision::HeadbandLayout& layout, double fps,
-             OnResult on_result, std::function<void()> wake);
+             OnResult on_result, std::function<void()> wake,
+             std::optional<vision::CameraCalibration> calibration = std::nullopt);
   CameraFeed(const CameraFeed&) = delete;
   CameraFeed& operator=(const CameraFeed&) = delete;
   CameraFeed(CameraFeed&&) = delete;

@@ -108,6 +108,9 @@ class Station {
   // steady clock the station stamps shots with. Guidance never gates dosing; it shows where shots land.
   void camera_frame(hal::TimePoint time, bool registered, std::string why_not,
                     std::optional<vision::PointMm> tip);
+  // The camera's calibration problem (vision::calibration_problem), or empty when there is none: shown with
+  // guidance and journaled once per session as camera.uncalibrated.
+  void camera_calibration(std::string warning);
   Outcome acknowledge_alarm(std::uint32_t alarm_id);
   Outcome attest(std::uint32_t command_id, hal::FireOutcome outcome, const std::string& reason);
 
@@ -150,6 +153,7 @@ class Station {
   void apply_event(const JournalDraft& event);
   void publish(const std::string& message = {});
   void start_guidance();
+  void journal_camera_warning();
   nlohmann::json place_shot(hal::TimePoint at);
 
   asio::io_context& io_;
@@ -172,6 +176,8 @@ class Station {
   vision::TipHistory tips_;
   std::optional<vision::CoverageTracker> coverage_;  // the current step's, when it has planned points
   std::optional<hal::TimePoint> camera_epoch_;       // frame times are seconds from here
+  std::string camera_warning_;                       // the calibration's problem, empty when none
+  bool camera_warning_journaled_ = false;            // this session's camera.uncalibrated is written
 };
 
 }  // namespace meso::station

@@ -40,6 +40,9 @@ struct GuidanceView {
   bool camera = false;      // frames are arriving
   bool registered = false;  // the last frame was registered to the headband
   std::string why_stopped;  // when not registered: why, for the clinician
+  // Why the camera's frames are not properly calibrated (none, a poor one, another resolution): guidance
+  // still runs, with this warning. Empty when they are, or with no camera.
+  std::string calibration_warning;
   std::optional<vision::PointMm> tip_mm;
   int done = 0;
   int planned = 0;

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,16 @@ cv::Mat render_charuco_board(const CharucoBoardSpec& board, double dpi);
 
 void save_calibration(const CameraCalibration& calibration, const std::filesystem::path& path);
 CameraCalibration load_calibration(const std::filesystem::path& path);  // throws naming the file and field
+
+// A calibration whose own reprojection error is above this is not trusted for guidance: points 2 to 4 mm
+// apart in nappage leave little room for a camera that is off by more than half a pixel.
+constexpr double kMaxCalibrationRmsPx = 0.5;
+
+// Why frames of `frame_size` are not properly calibrated by `calibration`, in a sentence for the clinician:
+// none at all, an RMS above kMaxCalibrationRmsPx, or one made for another resolution (checked only when
+// `frame_size` is known, not empty). Empty when they are.
+std::string calibration_problem(const std::optional<CameraCalibration>& calibration,
+                                cv::Size frame_size = {});
 
 // Precomputes the remap tables once for an image size, then undistorts each frame.
 class Undistorter {
