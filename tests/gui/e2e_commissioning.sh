@@ -28,7 +28,7 @@ printf '%s\n' "$admin_pw" | "$mesostation" formulary list --db "$db" --as boss |
 
 step "the limits (narrower than the defaults) and the configuration naming mesosim's pty and the camera"
 cat >"$out/limits.json" <<'JSON'
-{"point_by_point": {"dose_max_nl": 40000}, "session_volume_cap_nl": 4000000}
+{"session_volume_cap_nl": 4000000, "pen_speed_max_sps": 120}
 JSON
 "$mesosim" --camera-frames "$out/frames" --frames 3 --thin crown --no-handpiece >/dev/null
 "$mesosim" --device mesogun --pty --link "$out/mesogun" --seed 5 >"$out/mesosim.log" 2>&1 &
