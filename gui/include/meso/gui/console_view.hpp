@@ -113,6 +113,10 @@ struct QaView {
 
 struct ConsoleView {
   bool demo = false;
+  // The About box: the journal and the fingerprint of the key that signs its seals, which an auditor
+  // compares with the one `mesostation key export` prints and the exports show.
+  std::string journal_path;
+  std::string key_fingerprint;
   std::string demo_login_hint;
   station::FormDefaults defaults;  // what the forms start with (the profile's: the demo pre-fills them)  //
                                    // "user demo, password demo" in demo mode

@@ -54,6 +54,8 @@ class StationApp {
   void set_camera_wanted(bool wanted);
   std::string camera_source() const;  // what the frames come from; empty: no camera
   bool demo_hand() const;             // the synthetic hand is pulling the trigger at the planned points
+  // The station's signing key as auditors compare it (journal::key_fingerprint); any thread.
+  std::string key_fingerprint() const;
 
   // Staff.
   void login(const std::string& name, const std::string& password, Reply<StaffMember> reply);
