@@ -123,6 +123,9 @@ void draw_console(const ConsoleView& view, Forms& forms, Actions& actions) {
   else
     draw_screen(screen, view, forms, actions);
   ImGui::EndChild();
+  // Last, so that it lies over the screen. Begun before the console's window ends, because ImGui's log
+  // (what the panel tests read) stops at the first top-level window's End.
+  draw_about(view, forms);
   ImGui::End();
 }
 

@@ -34,6 +34,7 @@ void ConsoleRuntime::init_view(ConsoleView& view) const {
   show_profile(view, app_.config(), options_.demo);
   view.camera.source = app_.camera_source();
   view.left_open = app_.left_open_at_start();
+  view.journal_path = app_.config().db.string();
   view.key_fingerprint = app_.key_fingerprint();
 }
 

@@ -38,6 +38,7 @@ std::string export_json(const SessionExport& data) {
             {"merkle_root", to_hex(data.seal->merkle_root)},
             {"sealed_utc", data.seal->sealed_utc},
             {"public_key", to_hex(data.seal->public_key)},
+            {"key_fingerprint", key_fingerprint(data.seal->public_key)},
             {"signature", to_hex(data.seal->signature)}};
   }
   const nlohmann::json out = {
@@ -52,6 +53,7 @@ std::string export_json(const SessionExport& data) {
         {"opened_utc", s.opened_utc},
         {"closed_utc", s.closed_utc ? nlohmann::json(*s.closed_utc) : nlohmann::json()}}},
       {"integrity", to_json(data.integrity)},
+      {"seal_key_fingerprint", seal_key_text(data)},
       {"seal", seal},
       {"events", events}};
   return out.dump(2) + "\n";
@@ -68,8 +70,12 @@ std::string csv_field(std::string_view text) {
   return quoted + "\"";
 }
 
+// The seal key's fingerprint is a column of every row, so that any row, copied out alone, still says
+// which key vouches for it.
 std::string export_csv(const SessionExport& data) {
-  std::string out = "session,seq,utc,mono_ns,user,role,tag,kind,corrects,payload,prev_hash,hash\r\n";
+  std::string out =
+      "session,seq,utc,mono_ns,user,role,tag,kind,corrects,payload,prev_hash,hash,seal_key_fingerprint\r\n";
+  const std::string seal_key = seal_key_text(data);
   for (const Event& e : data.events) {
     const std::string fields[] = {std::to_string(e.session),
                                   std::to_string(e.seq),
@@ -82,7 +88,8 @@ std::string export_csv(const SessionExport& data) {
                                   e.corrects ? std::to_string(*e.corrects) : std::string(),
                                   e.payload,
                                   to_hex(e.prev_hash),
-                                  to_hex(e.hash)};
+                                  to_hex(e.hash),
+                                  seal_key};
     bool first = true;
     for (const std::string& field : fields) {
       if (!first) out += ',';
@@ -111,6 +118,10 @@ std::string integrity_text(const SessionExport& data) {
            (data.seal ? data.seal->sealed_utc : std::string()) + ")";
   }
   return "intact so far, open: not sealed yet, so its tail is not protected";
+}
+
+std::string seal_key_text(const SessionExport& data) {
+  return data.seal ? key_fingerprint(data.seal->public_key) : std::string("not sealed");
 }
 
 std::optional<ExportFormat> parse_export_format(std::string_view text) {

@@ -69,6 +69,7 @@ void summary(const SessionExport& data, std::string& out) {
   row("Opened by", s.user_name);
   row("Plan", s.plan ? std::to_string(*s.plan) : "-");
   row("Events", std::to_string(data.events.size()));
+  row("Seal key (fingerprint)", seal_key_text(data));
   out += "</table>\n";
 }
 
@@ -162,9 +163,13 @@ std::string export_html(const SessionExport& data) {
   doses(data, out);
   alarms(data, out);
   if (data.seal) {
-    out += "<h2>Seal</h2><p>Merkle root <code>" + to_hex(data.seal->merkle_root) + "</code> over " +
-           std::to_string(data.seal->event_count) + " events, Ed25519 key <code>" +
-           to_hex(data.seal->public_key) + "</code>.</p>\n";
+    out +=
+        "<h2>Seal</h2><p>Merkle root <code>" + to_hex(data.seal->merkle_root) + "</code> over " +
+        std::to_string(data.seal->event_count) + " events, Ed25519 key <code>" +
+        to_hex(data.seal->public_key) + "</code>, fingerprint <code>" +
+        escape(key_fingerprint(data.seal->public_key)) +
+        "</code>. The seal proves only that it matches this key: compare the fingerprint with the "
+        "station's (<code>mesostation key export</code> prints it, the console's About box shows it).</p>\n";
   }
   out += "</body></html>\n";
   return out;

@@ -84,14 +84,22 @@ void read_seed_file(const std::filesystem::path& path, std::array<std::uint8_t, 
 }  // namespace
 
 StationKey StationKey::load_or_create(const std::filesystem::path& path) {
+  std::error_code error;
+  if (std::filesystem::exists(path, error)) return load(path);
   if (sodium_init() < 0) key_error(path, "libsodium failed to initialise");
   std::array<std::uint8_t, kSeedSize> seed{};
-  std::error_code error;
-  if (std::filesystem::exists(path, error)) {
-    read_seed_file(path, seed);
-  } else {
-    create_seed_file(path, seed);
-  }
+  create_seed_file(path, seed);
+  return from_seed(seed);
+}
+
+StationKey StationKey::load(const std::filesystem::path& path) {
+  if (sodium_init() < 0) key_error(path, "libsodium failed to initialise");
+  std::array<std::uint8_t, kSeedSize> seed{};
+  read_seed_file(path, seed);
+  return from_seed(seed);
+}
+
+StationKey StationKey::from_seed(std::array<std::uint8_t, 32>& seed) {
   StationKey key;
   crypto_sign_seed_keypair(key.public_key_.data(), key.secret_key_.data(), seed.data());
   sodium_memzero(seed.data(), seed.size());

@@ -58,6 +58,7 @@ class Verifier {
               "WHERE session_id = ?1") {}
 
   VerifyReport run() {
+    report_.expected_key = options_.expected_key;
     for (const SessionRow& session : sessions())
       check_session(session);
     if (!options_.session) {
@@ -271,11 +272,20 @@ class Verifier {
           "the seal's Ed25519 signature does not verify: the seal was forged or altered");
       return;
     }
+    note_seal_key(session.id, seal->public_key);
     if (options_.expected_key && *options_.expected_key != seal->public_key) {
       add(session.id, std::nullopt, Problem::unexpected_key,
-          "sealed with key " + to_hex(seal->public_key) + ", not the expected station key " +
-              to_hex(*options_.expected_key));
+          "this seal was signed by another key, " + key_fingerprint(seal->public_key) + " (" +
+              to_hex(seal->public_key) + "), not the station's " + key_fingerprint(*options_.expected_key) +
+              " (" + to_hex(*options_.expected_key) + ")");
     }
+  }
+
+  void note_seal_key(SessionId session, const PublicKey& key) {
+    auto found = std::find_if(report_.seal_keys.begin(), report_.seal_keys.end(),
+                              [&key](const SealKey& seen) { return seen.key == key; });
+    if (found == report_.seal_keys.end()) found = report_.seal_keys.insert(found, SealKey{key, {}});
+    found->sessions.push_back(session);
   }
 
   void check_orphans() {

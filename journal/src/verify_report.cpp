@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "meso/journal/hashing.hpp"
+
 namespace meso::journal {
 
 namespace {
@@ -28,6 +30,17 @@ nlohmann::json finding_json(const Finding& finding) {
           {"seq", finding.seq ? nlohmann::json(*finding.seq) : nlohmann::json()},
           {"problem", to_string(finding.problem)},
           {"detail", finding.detail}};
+}
+
+std::string session_list(const std::vector<SessionId>& sessions) {
+  std::string text = sessions.size() == 1 ? "session " : "sessions ";
+  for (std::size_t i = 0; i < sessions.size(); ++i)
+    text += (i == 0 ? "" : ", ") + std::to_string(sessions[i]);
+  return text;
+}
+
+nlohmann::json key_json(const PublicKey& key) {
+  return {{"fingerprint", key_fingerprint(key)}, {"public_key", to_hex(key)}};
 }
 
 }  // namespace
@@ -58,8 +71,18 @@ nlohmann::json to_json(const VerifyReport& report) {
                         {"events", verdict.events},
                         {"intact", verdict.intact}});
   }
+  nlohmann::json seal_keys = nlohmann::json::array();
+  for (const SealKey& seal_key : report.seal_keys) {
+    nlohmann::json entry = key_json(seal_key.key);
+    entry["sessions"] = seal_key.sessions;
+    seal_keys.push_back(entry);
+  }
   const Finding* first = report.first_problem();
   return {{"ok", report.ok()},
+          {"signer_established", report.signer_established()},
+          {"signer", describe_signer(report)},
+          {"expected_key", report.expected_key ? key_json(*report.expected_key) : nlohmann::json()},
+          {"seal_keys", seal_keys},
           {"sessions_checked", report.sessions.size()},
           {"events_checked", report.events_checked},
           {"unsealed", report.unsealed()},
@@ -79,6 +102,31 @@ std::string describe(const VerifyReport& report) {
                      std::to_string(report.events_checked) + " events";
   if (open > 0) text += "; " + std::to_string(open) + " open (not yet sealed: their tail is unprotected)";
   return text;
+}
+
+std::string describe_signer(const VerifyReport& report) {
+  if (!report.ok()) return "signer not established: verification found a problem";
+  if (report.seal_keys.empty()) {
+    return "signer not established: no session here is sealed, so nothing is signed (open sessions are "
+           "protected only by hash chains, which whoever can write the file can recompute); verify again "
+           "once the sessions are sealed";
+  }
+  if (report.signer_established()) {
+    return "signer established: every seal was signed by the station's key " +
+           key_fingerprint(*report.expected_key);
+  }
+  if (report.seal_keys.size() == 1) {
+    return "signer not established: compare the fingerprint " +
+           key_fingerprint(report.seal_keys.front().key) + " with the station's, or give --public-key";
+  }
+  std::string text = "signer not established: the seals were signed by " +
+                     std::to_string(report.seal_keys.size()) + " different keys, ";
+  for (std::size_t i = 0; i < report.seal_keys.size(); ++i) {
+    const SealKey& seal_key = report.seal_keys[i];
+    text +=
+        (i == 0 ? "" : "; ") + key_fingerprint(seal_key.key) + " (" + session_list(seal_key.sessions) + ")";
+  }
+  return text + ": compare the fingerprints with the station's, or give --public-key";
 }
 
 }  // namespace meso::journal

@@ -13,6 +13,7 @@ int main(int argc, char** argv) try {
   namespace audit = meso::journal::audit;
   CLI::App app{"mesoaudit: list, show, verify and export the sessions of a MesoStation journal (read-only)"};
   app.require_subcommand(1);
+  app.footer(audit::kExitCodesHelp);
   auto db = std::make_shared<std::string>();
   app.add_option("--db", *db, "The journal database (SQLite file)")->required();
   audit::add_list_command(app, db);

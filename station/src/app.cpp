@@ -186,6 +186,11 @@ bool StationApp::demo_hand() const {
   return impl_->demo_hand;
 }
 
+// The writer loaded the key before any thread started and never changes it: safe from any thread.
+std::string StationApp::key_fingerprint() const {
+  return journal::key_fingerprint(impl_->writer.public_key());
+}
+
 // Gates.
 
 std::optional<Refusal> StationApp::Impl::unlocked() const {

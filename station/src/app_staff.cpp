@@ -77,10 +77,6 @@ Result<Commissioned> StationApp::commission(const Commission& request) {
   }
 }
 
-std::string StationApp::key_fingerprint() const {
-  return journal::key_fingerprint(impl_->writer.public_key());
-}
-
 void StationApp::change_password(const std::string& old_password, const std::string& new_password,
                                  Reply<Done> reply) {
   auto& s = *impl_;

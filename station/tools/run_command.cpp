@@ -50,7 +50,6 @@ void progress(const std::string& line) {
 AppConfig config_for(const RunOptions& o, const RunScenario& s) {
   const auto tag = journal::parse_tag(s.tag);
   if (!tag) fail("tag '" + s.tag + "' is not one of real, test, demo");
-  if (*tag == Tag::real && o.sim) fail("--sim runs are tagged test or demo, never real");
   const auto role = journal::parse_role(s.role);
   if (!role) fail("role '" + s.role + "' is not one of clinician, qa, auditor, admin");
   AppConfig c;
@@ -164,7 +163,23 @@ class Player {
            (snap.last_message == "session sealed" || snap.last_message.rfind("seal failed", 0) == 0);
   }
 
+  // The scripted clinician acknowledges alarms, resumes after E-STOP, arms again and signs by itself: acts
+  // that only a clinician who sees the patient may do. They are for test and demo sessions only. run()
+  // refuses a real-tagged scenario before the journal opens; this guard holds even so, e.g. for a real
+  // session the console left open and a run recovered. It disarms and stops the run, leaving the session
+  // open for the console.
+  void may_script(const char* act) {
+    const auto snap = snapshot();
+    const bool real = app_.config().tag == Tag::real || (snap.session_open && snap.tag == Tag::real);
+    if (!real) return;
+    wait_for_reply<Done>([&](auto r) { app_.disarm(r); });
+    fail(std::string("refused to ") + act +
+         " by script: the session is tagged real, and a headless run never acts for a real patient (a "
+         "clinician treats them at the console, which can recover this session); the device was disarmed");
+  }
+
   void finish(const std::string& note) {
+    may_script("sign off");
     wait_for_reply<Done>([&](auto r) { app_.finish_treatment(note, r); });
     wait_for_reply<Done>([&](auto r) { app_.sign_and_close(s_.password, r); });
   }
@@ -204,6 +219,7 @@ class Player {
     if (snap.state == SessionState::paused) {
       if (!s_.rearm_after_fault || rearms_ >= s_.max_rearms)
         return finish("ended early: paused and not re-armed");
+      may_script("resume");
       wait_for_reply<Done>([&](auto r) { app_.resume(r); });
       return;
     }
@@ -215,10 +231,12 @@ class Player {
         if (!s_.rearm_after_fault || rearms_ >= s_.max_rearms)
           return finish("ended early: disarmed; no further re-arm");
         if (now < next_arm_at_) return;
+        may_script("acknowledge alarms");
         for (const auto& a : snap.alarms)
           wait_for_reply<Done>([&](auto r) { app_.acknowledge_alarm(a.id, r); });
         ++rearms_;
       }
+      may_script("arm");
       if (wait_for_reply<Done>([&](auto r) { app_.arm(r); }).ok()) {
         armed_once_ = true;
         next_fire_at_ = now + milliseconds(300);  // the depth actuator settles
@@ -228,6 +246,7 @@ class Player {
       return;
     }
     if (s_.mode == "fire" && now >= next_fire_at_ && snap.uncertain.empty()) {
+      may_script("fire");
       wait_for_reply<Done>([&](auto r) { app_.fire_next(r); });
       next_fire_at_ = now + milliseconds(s_.fire_interval_ms);
     }
@@ -271,6 +290,13 @@ std::optional<std::int64_t> recover_left_open(StationApp& app, Player& player, c
 
 int run(const RunOptions& o) {
   const auto s = load_run_scenario(o.scenario);
+  // Before anything opens the journal: a real-tagged scenario leaves no trace, on any device.
+  if (journal::parse_tag(s.tag) == Tag::real) {
+    fail(
+        "the scenario is tagged real, and a headless run never treats a real patient (on any device: "
+        "it acknowledges alarms, resumes, re-arms and signs by script). Tag it \"test\" to run it here; "
+        "real patients are treated at the console by a clinician. Nothing was written");
+  }
   for (const auto& step : s.plan.steps)
     if (step.device() != hal::DeviceKind::mesogun)
       fail("headless runs drive the mesogun; the plan's step '" + step.name + "' needs the pen");

@@ -13,6 +13,7 @@
 #include "meso/gui/keys.hpp"
 #include "meso/gui/panels.hpp"
 #include "meso/journal/reader.hpp"
+#include "meso/journal/station_key.hpp"
 
 namespace meso::gui {
 namespace {
@@ -257,6 +258,33 @@ TEST_F(DemoRuntime, ASessionLeftOpenIsRecoveredBeforeAnotherCanOpen) {
   ASSERT_TRUE(wait(
       [&] { return !journal::JournalReader(options_.db).events_of_kind(id, "session.recovered").empty(); }));
   EXPECT_EQ(journal::JournalReader(options_.db).list_sessions().size(), 1U) << "no second session opened";
+}
+
+TEST(GuiAbout, TheAboutBoxShowsTheStationKeysFingerprint) {
+  HeadlessImGui imgui;
+  RecordingActions actions;
+  Forms forms;
+  ConsoleView view;  // the login screen: nobody needs to log in to read it
+  view.journal_path = "/var/lib/meso/station.db";
+  view.key_fingerprint = "SHA256:3f2a:9c01:0000:1111:2222:3333:4444:5555";
+  imgui.frame(view, forms, actions);
+  EXPECT_FALSE(imgui.shows(view.key_fingerprint));
+  ASSERT_TRUE(imgui.click("About", view, forms, actions));
+  ASSERT_TRUE(forms.about);
+  imgui.frame(view, forms, actions);
+  EXPECT_TRUE(imgui.shows(view.key_fingerprint));
+  EXPECT_TRUE(imgui.shows("Journal: /var/lib/meso/station.db"));
+  ASSERT_TRUE(imgui.click("Close", view, forms, actions));
+  imgui.frame(view, forms, actions);
+  EXPECT_FALSE(imgui.shows(view.key_fingerprint));
+  EXPECT_TRUE(actions.calls.empty()) << "the About box commands nothing";
+}
+
+TEST_F(DemoRuntime, TheViewCarriesTheFingerprintOfTheKeyThatSignsTheJournal) {
+  const auto key = journal::StationKey::load(options_.db.string() + ".key");
+  EXPECT_EQ(view_.key_fingerprint, journal::key_fingerprint(key.public_key()));
+  EXPECT_EQ(view_.key_fingerprint.rfind("SHA256:", 0), 0U);
+  EXPECT_EQ(view_.journal_path, options_.db.string());
 }
 
 }  // namespace

@@ -49,7 +49,9 @@ wait_title "closed - closed" 60; snap 7-closed
 step "close the console, then audit the journal"
 kill "$app"; wait "$app" 2>/dev/null || true; app=
 
-"$mesoaudit" --db "$db" verify | tee "$out/verify.txt"
+# Verified against the station's exported key: without it verify exits 3 (signer not established).
+"$mesostation" key export --db "$db" --out "$out/station.pub" --force
+"$mesoaudit" --db "$db" verify --public-key "$out/station.pub" | tee "$out/verify.txt"
 "$mesoaudit" --db "$db" show 1 > "$out/session.txt"
 for kind in session.transition screening.recorded plan.set device.armed shot.recorded estop alarm.acknowledged; do
   grep -q "$kind" "$out/session.txt" || { step "the journal lacks $kind"; exit 1; }

@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "journal_fixture.hpp"
+#include "meso/journal/hashing.hpp"
+#include "meso/journal/reader.hpp"
 #include "meso/journal/station_key.hpp"
 
 namespace meso::journal::testing {
@@ -31,6 +33,30 @@ class MesoauditTest : public JournalTest {
   CommandResult audit(std::vector<std::string> args, bool unprivileged = false) {
     args.insert(args.begin(), {MESOAUDIT_PATH, "--db", db_path().string()});
     return run_command(args, unprivileged);
+  }
+
+  std::string station_pub() {
+    const auto path = dir() / "station.pub";
+    write_public_key_file(path, key_);
+    return path.string();
+  }
+
+  // What someone with the file and a key of their own does: re-signs the sealed session's seal with that
+  // key (its root and leaves unchanged, so it verifies against the key stored beside it). Returns the key.
+  PublicKey resign_with_another_key() {
+    SealInfo seal;
+    {
+      const JournalReader reader(db_path());
+      seal = *reader.seal(sealed_);
+    }
+    const auto attacker = StationKey::load_or_create(dir() / "attacker.key");
+    const Signature signature =
+        attacker.sign(seal_message(sealed_, seal.event_count, seal.merkle_root, seal.sealed_utc));
+    const auto sql = "DROP TRIGGER seals_no_update; UPDATE seals SET public_key = X'" +
+                     to_hex(attacker.public_key()) + "', signature = X'" + to_hex(signature) +
+                     "' WHERE session_id = " + std::to_string(sealed_) + ";";
+    EXPECT_EQ(run_sqlite3(db_path(), sql).exit_code, 0);
+    return attacker.public_key();
   }
 
   SessionId sealed_ = 0;
@@ -61,15 +87,18 @@ TEST_F(MesoauditTest, ShowsWhoWhatWhenAndWhy) {
   EXPECT_NE(shown.out.find("dr.ana (clinician)  session.closed  why: treatment complete"), std::string::npos)
       << shown.out;
   EXPECT_NE(shown.out.find("Integrity: intact"), std::string::npos);
-  EXPECT_EQ(audit({"show", "999"}).exit_code, 3);
+  EXPECT_EQ(audit({"show", "999"}).exit_code, 4);
 }
 
 TEST_F(MesoauditTest, VerifyExitsZeroWhenIntactAndOneNamingTheFirstBadEvent) {
-  write_public_key_file(dir() / "station.pub", key_);
-  const auto good = audit({"verify", "--public-key", (dir() / "station.pub").string()});
+  const auto good = audit({"verify", "--public-key", station_pub()});
   EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
   EXPECT_NE(good.out.find("OK: intact: 2 sessions"), std::string::npos) << good.out;
   EXPECT_NE(good.out.find("1 open"), std::string::npos) << good.out;
+  EXPECT_NE(good.out.find("signer established: every seal was signed by the station's key " +
+                          key_fingerprint(key_)),
+            std::string::npos)
+      << good.out;
 
   ASSERT_EQ(
       run_sqlite3(db_path(),
@@ -86,7 +115,68 @@ TEST_F(MesoauditTest, VerifyExitsZeroWhenIntactAndOneNamingTheFirstBadEvent) {
   EXPECT_FALSE(json["ok"].get<bool>());
   EXPECT_EQ(json["first_problem"]["seq"], 4);
   EXPECT_EQ(json["first_problem"]["problem"], "hash_mismatch");
-  EXPECT_EQ(audit({"verify", "--session", std::to_string(test_session_)}).exit_code, 0);
+  EXPECT_FALSE(json["signer_established"].get<bool>());
+  // The other session is still intact, but open: nothing signs it.
+  EXPECT_EQ(
+      audit({"verify", "--session", std::to_string(test_session_), "--public-key", station_pub()}).exit_code,
+      3);
+}
+
+TEST_F(MesoauditTest, VerifyWithoutAKeyNeverSaysOkAndPrintsTheSealKeysFingerprint) {
+  const auto result = audit({"verify"});
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_EQ(result.out.find("OK"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.rfind("intact: 2 sessions", 0), 0U) << result.out;
+  const std::string ending = "signer not established: compare the fingerprint " + key_fingerprint(key_) +
+                             " with the station's, or give --public-key\n";
+  ASSERT_GE(result.out.size(), ending.size());
+  EXPECT_EQ(result.out.substr(result.out.size() - ending.size()), ending) << result.out;
+
+  const auto json_run = audit({"verify", "--json"});
+  EXPECT_EQ(json_run.exit_code, 3);
+  const auto json = nlohmann::json::parse(json_run.out);
+  EXPECT_TRUE(json["ok"].get<bool>());
+  EXPECT_FALSE(json["signer_established"].get<bool>());
+  EXPECT_TRUE(json["expected_key"].is_null());
+  ASSERT_EQ(json["seal_keys"].size(), 1U);
+  EXPECT_EQ(json["seal_keys"][0]["fingerprint"], key_fingerprint(key_));
+  EXPECT_EQ(json["seal_keys"][0]["public_key"], to_hex(key_));
+  EXPECT_EQ(json["seal_keys"][0]["sessions"], nlohmann::json::array({sealed_}));
+  EXPECT_EQ(json["signer"], ending.substr(0, ending.size() - 1));
+
+  const auto with_key = nlohmann::json::parse(audit({"verify", "--json", "--public-key", station_pub()}).out);
+  EXPECT_TRUE(with_key["signer_established"].get<bool>());
+  EXPECT_EQ(with_key["expected_key"]["fingerprint"], key_fingerprint(key_));
+}
+
+TEST_F(MesoauditTest, AJournalWithNoSealEstablishesNoSignerEvenWithTheKey) {
+  const auto result =
+      audit({"verify", "--session", std::to_string(test_session_), "--public-key", station_pub()});
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_NE(result.out.find("signer not established: no session here is sealed, so nothing is signed"),
+            std::string::npos)
+      << result.out;
+  EXPECT_EQ(audit({"verify", "--session", "999"}).exit_code, 4);
+}
+
+TEST_F(MesoauditTest, AJournalReSignedWithAnotherKeyIsNotOkWithoutTheKeyAndFailsWithIt) {
+  const PublicKey attacker = resign_with_another_key();
+  // Intact as far as the file alone can tell: only the fingerprint gives it away.
+  const auto unanchored = audit({"verify"});
+  EXPECT_EQ(unanchored.exit_code, 3) << unanchored.out;
+  EXPECT_NE(unanchored.out.find(key_fingerprint(attacker)), std::string::npos) << unanchored.out;
+  EXPECT_EQ(unanchored.out.find(key_fingerprint(key_)), std::string::npos) << unanchored.out;
+
+  const auto anchored = audit({"verify", "--public-key", station_pub()});
+  EXPECT_EQ(anchored.exit_code, 1) << anchored.out;
+  EXPECT_NE(anchored.out.find("FAILED: session " + std::to_string(sealed_) +
+                              ": unexpected_key: this seal was "
+                              "signed by another key, " +
+                              key_fingerprint(attacker)),
+            std::string::npos)
+      << anchored.out;
+  EXPECT_NE(anchored.out.find("not the station's " + key_fingerprint(key_)), std::string::npos)
+      << anchored.out;
 }
 
 TEST_F(MesoauditTest, VerifyRefusesSealsByAnotherKey) {
@@ -95,7 +185,16 @@ TEST_F(MesoauditTest, VerifyRefusesSealsByAnotherKey) {
   write_public_key_file(dir() / "other.pub", other);
   const auto result = audit({"verify", "--public-key", (dir() / "other.pub").string()});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("unexpected_key"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("session " + std::to_string(sealed_) + ": unexpected_key"), std::string::npos)
+      << result.out;
+}
+
+TEST_F(MesoauditTest, HelpListsTheExitCodes) {
+  const auto help = audit({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("3 verify: intact, but the signer is not established"), std::string::npos)
+      << help.out;
+  EXPECT_NE(help.out.find("4 no such session"), std::string::npos) << help.out;
 }
 
 TEST_F(MesoauditTest, ExportsJsonCsvAndEscapedHtml) {
@@ -105,10 +204,14 @@ TEST_F(MesoauditTest, ExportsJsonCsvAndEscapedHtml) {
   EXPECT_EQ(json["events"].size(), 5U);
   EXPECT_EQ(json["events"][2]["payload"]["text"], "a \"quoted\", comma\nand newline");
   EXPECT_TRUE(json["integrity"]["ok"].get<bool>());
+  EXPECT_EQ(json["seal_key_fingerprint"], "not sealed");
 
   const auto csv = audit({"export", std::to_string(test_session_), "--format", "csv"}).out;
-  EXPECT_EQ(csv.rfind("session,seq,utc,mono_ns,user,role,tag,kind,corrects,payload,prev_hash,hash\r\n", 0),
+  EXPECT_EQ(csv.rfind("session,seq,utc,mono_ns,user,role,tag,kind,corrects,payload,prev_hash,hash,"
+                      "seal_key_fingerprint\r\n",
+                      0),
             0U);
+  EXPECT_NE(csv.find(",not sealed\r\n"), std::string::npos) << csv;
   // RFC 4180: the payload is quoted, its quotes doubled, its newline kept inside the quotes.
   EXPECT_NE(csv.find(R"(,"{""text"":""a \""quoted\"", comma\nand newline""}",)"), std::string::npos) << csv;
   EXPECT_NE(csv.find(",dose.corrected,,"), std::string::npos);
@@ -129,27 +232,49 @@ TEST_F(MesoauditTest, ExportsJsonCsvAndEscapedHtml) {
   EXPECT_NE(html.find("<td>25</td><td>800</td>"), std::string::npos);  // dose table: dose_nl, depth_um
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http"), std::string::npos);  // self-contained
+  EXPECT_NE(html.find("<th>Seal key (fingerprint)</th><td>not sealed</td>"), std::string::npos);
+}
+
+TEST_F(MesoauditTest, ExportsShowTheSealKeysFingerprint) {
+  const std::string fingerprint = key_fingerprint(key_);
+  const auto id = std::to_string(sealed_);
+  const auto json = nlohmann::json::parse(audit({"export", id, "--format", "json"}).out);
+  EXPECT_EQ(json["seal_key_fingerprint"], fingerprint);
+  EXPECT_EQ(json["seal"]["key_fingerprint"], fingerprint);
+
+  const auto csv = audit({"export", id, "--format", "csv"}).out;
+  std::size_t rows = 0;
+  for (std::size_t at = csv.find("," + fingerprint + "\r\n"); at != std::string::npos;
+       at = csv.find("," + fingerprint + "\r\n", at + 1))
+    ++rows;
+  EXPECT_EQ(rows, 7U) << csv;  // every event's row
+
+  const auto html = audit({"export", id, "--format", "html"}).out;
+  EXPECT_NE(html.find("<th>Seal key (fingerprint)</th><td>" + fingerprint + "</td>"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("fingerprint <code>" + fingerprint + "</code>"), std::string::npos);
 }
 
 TEST_F(MesoauditTest, ReportsUnreadableInput) {
   EXPECT_EQ(run_command({MESOAUDIT_PATH, "--db", (dir() / "missing.db").string(), "list"}).exit_code, 2);
-  EXPECT_EQ(audit({"export", "999"}).exit_code, 3);
+  EXPECT_EQ(audit({"export", "999"}).exit_code, 4);
   EXPECT_NE(audit({}).exit_code, 0);
 }
 
 TEST_F(MesoauditTest, VerifiesAReadOnlyFile) {
   ASSERT_EQ(::chmod(db_path().c_str(), 0444), 0);
-  const auto result = audit({"verify"}, true);
+  const auto result = audit({"verify", "--public-key", station_pub()}, true);
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("OK: intact"), std::string::npos);
 }
 
 TEST_F(MesoauditTest, VerifiesAReadOnlyFileInAReadOnlyDirectory) {
+  const std::string pub = station_pub();
   ASSERT_EQ(::chmod(db_path().c_str(), 0444), 0);
   ASSERT_EQ(::chmod(key_path().c_str(), 0400), 0);
   ASSERT_EQ(::chmod(dir().c_str(), 0555), 0);
   // Without the immutable fallback SQLite cannot create the WAL index here, and the open fails.
-  const auto result = audit({"verify", "--json"}, true);
+  const auto result = audit({"verify", "--json", "--public-key", pub}, true);
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_TRUE(nlohmann::json::parse(result.out)["ok"].get<bool>());
   EXPECT_EQ(audit({"show", std::to_string(sealed_)}, true).exit_code, 0);

@@ -36,6 +36,8 @@ void draw_status_bar(const ConsoleView& view, Forms& forms, Actions& actions) {
                         ? view.user->name + " (" + std::string(journal::to_string(view.user->role)) + ")"
                         : "not logged in";
   ImGui::TextUnformatted(who.c_str());
+  ImGui::SameLine();
+  if (ui::small_button("About")) forms.about = !forms.about;
   if (s.session_open) {
     ImGui::SameLine();
     const std::string sess = "| session " + std::to_string(s.session_id) + " " + s.patient + " [" +

@@ -114,6 +114,13 @@ bool big_button(const char* label, ImVec2 size, ImU32 colour, bool enabled) {
   return clicked && enabled;
 }
 
+bool small_button(const char* label) {
+  const bool clicked = ImGui::SmallButton(label);
+  if (auto* probe = static_cast<WidgetProbe*>(ImGui::GetIO().UserData))
+    probe->buttons.push_back({label, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), true});
+  return clicked;
+}
+
 void heading(const std::string& s) {
   ImGui::PushFont(big_font());
   ImGui::TextUnformatted(s.c_str());

@@ -9,7 +9,8 @@
 namespace meso::gui::ui {
 
 // The tests' view of the big buttons drawn in a frame: set a WidgetProbe as ImGui's io.UserData and each
-// big_button records its label, place and whether it was enabled (no window or GPU needed).
+// big_button (and small_button) records its label, place and whether it was enabled (no window or GPU
+// needed).
 struct ProbedButton {
   std::string label;
   ImVec2 min;
@@ -36,6 +37,8 @@ ImFont* big_font();
 void coloured_text(ImU32 colour, const std::string& s);
 // A wide button in a colour; disabled (greyed, never clicked) when `enabled` is false.
 bool big_button(const char* label, ImVec2 size, ImU32 colour, bool enabled = true);
+// ImGui::SmallButton, recorded in a WidgetProbe like big_button.
+bool small_button(const char* label);
 // A heading in the large font.
 void heading(const std::string& s);
 void text(const std::string& s);  // unformatted: no printf surprises with '%' in user data

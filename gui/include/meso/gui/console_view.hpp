@@ -124,6 +124,10 @@ struct QaView {
 
 struct ConsoleView {
   bool demo = false;
+  // The About box: the journal and the fingerprint of the key that signs its seals, which an auditor
+  // compares with the one `mesostation key export` prints and the exports show.
+  std::string journal_path;
+  std::string key_fingerprint;
   std::string demo_login_hint;
   station::FormDefaults defaults;  // what the forms start with (the profile's: the demo pre-fills them)  //
                                    // "user demo, password demo" in demo mode
@@ -156,7 +160,6 @@ struct ConsoleView {
   QaView qa;
   AdminView admin;
   std::string password_error;   // the change-password screen's refusal
-  std::string key_fingerprint;  // the station's signing key, for the About line and the auditors
 
   bool demo_hand = false;  // demo: the simulated hand pulls the trigger at each planned point
   Tool tool = Tool::none;  // the screen beside the session the user opened (the auditor's is always audit)

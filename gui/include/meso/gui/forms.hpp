@@ -47,6 +47,7 @@ struct Forms {
   TextField audit_to{};
   TextField export_path{};
   int export_format = 0;      // journal::ExportFormat
+  bool about = false;         // the About box is open
   bool aborting = false;      // the abort row is open in the status bar
   TextField abort_reason{};   // typed there; the journal keeps it
   TextField attest_reason{};  // how the clinician knows what an uncertain fire did

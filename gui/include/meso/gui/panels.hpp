@@ -32,6 +32,8 @@ void draw_change_password(const ConsoleView& view, Forms& forms, Actions& action
 
 // Shared pieces.
 void draw_status_bar(const ConsoleView& view, Forms& forms, Actions& actions);
+// A window over the screen while Forms::about is set (opened from the status bar); it takes no command.
+void draw_about(const ConsoleView& view, Forms& forms);
 void draw_estop_button(const ConsoleView& view, Actions& actions, ImVec2 size);
 void draw_dose_meter(const ConsoleView& view);
 void draw_shot_counter(const ConsoleView& view);

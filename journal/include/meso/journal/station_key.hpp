@@ -22,6 +22,9 @@ class StationKey {
   // Creates the file (0600, never overwriting) when it does not exist. Refuses, with JournalError
   // (Errc::key_file), a file of the wrong size or one readable by group or others.
   static StationKey load_or_create(const std::filesystem::path& path);
+  // Never creates: a missing file is refused like a bad one (JournalError, Errc::key_file). For tools that
+  // must not make a new station identity by accident, e.g. exporting the public key.
+  static StationKey load(const std::filesystem::path& path);
 
   StationKey(const StationKey&) = delete;
   StationKey& operator=(const StationKey&) = delete;
@@ -34,6 +37,7 @@ class StationKey {
 
  private:
   StationKey() = default;
+  static StationKey from_seed(std::array<std::uint8_t, 32>& seed);  // wipes the seed
   std::array<std::uint8_t, 64> secret_key_{};
   PublicKey public_key_{};
 };

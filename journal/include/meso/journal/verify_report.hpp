@@ -46,12 +46,24 @@ struct SessionVerdict {
   bool intact = true;  // no finding for this session
 };
 
+// A key whose signature on one or more seals verified, and the sessions it sealed (in session order).
+struct SealKey {
+  PublicKey key{};
+  std::vector<SessionId> sessions;
+};
+
 struct VerifyReport {
   std::vector<Finding> findings;  // at most one per session (its first), ordered by session
   std::vector<SessionVerdict> sessions;
   std::int64_t events_checked = 0;
+  // A seal only proves that it matches the key stored beside it: who signed is known only when the auditor
+  // names the station's key (VerifyOptions::expected_key) and every seal verified against it.
+  std::vector<SealKey> seal_keys;
+  std::optional<PublicKey> expected_key;
 
   bool ok() const { return findings.empty(); }
+  // Intact, at least one seal, and every seal signed by the expected key.
+  bool signer_established() const { return ok() && expected_key && !seal_keys.empty(); }
   const Finding* first_problem() const { return findings.empty() ? nullptr : &findings.front(); }
   std::vector<SessionId> unsealed() const;
 };
@@ -64,5 +76,8 @@ struct VerifyOptions {
 nlohmann::json to_json(const VerifyReport& report);
 // "session 3, seq 17: hash_mismatch: ..." for the first problem, or a one-line summary when intact.
 std::string describe(const VerifyReport& report);
+// Who signed, as an auditor needs it: "signer established: ..." or "signer not established: ..." with the
+// fingerprints of the seal keys found (key_fingerprint) to compare with the station's.
+std::string describe_signer(const VerifyReport& report);
 
 }  // namespace meso::journal

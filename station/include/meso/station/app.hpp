@@ -54,6 +54,8 @@ class StationApp {
   void set_camera_wanted(bool wanted);
   std::string camera_source() const;  // what the frames come from; empty: no camera
   bool demo_hand() const;             // the synthetic hand is pulling the trigger at the planned points
+  // The station's signing key as auditors compare it (journal::key_fingerprint); any thread.
+  std::string key_fingerprint() const;
 
   // Staff.
   void login(const std::string& name, const std::string& password, Reply<StaffMember> reply);
@@ -78,7 +80,6 @@ class StationApp {
                       Reply<Done> reply);
   void set_role(const std::string& name, Role role, const std::string& reason, Reply<Done> reply);
   void station_log(Reply<std::vector<StationLogEntry>> reply);  // admins and auditors
-  std::string key_fingerprint() const;                          // the station's signing key, for auditors
 
   // Patients and the session.
   void find_patient(const std::string& pseudonym, Reply<PatientLookup> reply);
