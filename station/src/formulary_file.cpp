@@ -78,7 +78,9 @@ class ValueLines {
         skip();
         advance();  // ':'
         skip();
-        value(pointer + "/" + key);
+        std::string member = pointer;
+        member += "/" + key;
+        value(member);
         skip();
         if (peek() == ',') advance();
         skip();

@@ -33,7 +33,8 @@ std::string lot_error(const Catalog& catalog, const std::string& product, const 
   if (p == nullptr) return "product '" + product + "' is not in the formulation catalog";
   for (const auto& l : p->lots) {
     if (l.id != lot) continue;
-    const std::string name = "lot " + lot + " of " + product;
+    std::string name = "lot " + lot;
+    name += " of " + product;
     if (l.retired) return name + " is retired (" + l.retired_reason + "): " + kAddALot;
     if (today > l.expiry)
       return name + " expired on " + to_string(l.expiry) + ": use an in-date lot; " + kAddALot;
