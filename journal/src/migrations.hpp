@@ -184,6 +184,72 @@ WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM station_events) BEGIN
 END;
 )sql";
 
-inline constexpr std::array kMigrations{kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
+// Version 5: the formulary and its stock. Products (ingredients for the allergy check, a concentration as the
+// label states it, the volume of one vial) and their lots (expiry, vials received, retired with a reason),
+// administered through the station log; never deleted, and a lot changes only once, when it is retired.
+// lot_uses holds each session's deduction from its lot: a trigger writes it from the session's own
+// "lot.used" event, in the same transaction, so the stock always matches the chained events.
+inline constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE products(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE CHECK(length(name) > 0),
+  ingredients TEXT NOT NULL CHECK(json_valid(ingredients) AND json_type(ingredients) = 'array'
+    AND json_array_length(ingredients) > 0),
+  concentration TEXT NOT NULL CHECK(length(concentration) > 0),
+  vial_ml REAL NOT NULL CHECK(vial_ml > 0),
+  added_utc TEXT NOT NULL
+);
+CREATE TRIGGER products_no_update BEFORE UPDATE ON products BEGIN
+  SELECT RAISE(ABORT, 'a product never changes: add a product under a new name');
+END;
+CREATE TRIGGER products_no_delete BEFORE DELETE ON products BEGIN
+  SELECT RAISE(ABORT, 'products are never deleted');
+END;
+
+CREATE TABLE lots(
+  id INTEGER PRIMARY KEY,
+  product_id INTEGER NOT NULL REFERENCES products(id),
+  lot TEXT NOT NULL CHECK(length(lot) > 0),
+  expiry TEXT NOT NULL CHECK(date(expiry, '+0 days') IS expiry),  -- the modifier rejects Feb 30
+  vials INTEGER NOT NULL CHECK(vials >= 1),
+  added_utc TEXT NOT NULL,
+  retired INTEGER NOT NULL DEFAULT 0 CHECK(retired IN (0, 1)),
+  retired_reason TEXT,
+  retired_utc TEXT,
+  UNIQUE(product_id, lot),
+  CHECK(retired = 0 OR length(retired_reason) > 0)
+);
+CREATE TRIGGER lots_only_retire_once BEFORE UPDATE ON lots
+WHEN OLD.retired = 1 OR NEW.retired IS NOT 1 OR NEW.id IS NOT OLD.id OR NEW.product_id IS NOT OLD.product_id
+  OR NEW.lot IS NOT OLD.lot OR NEW.expiry IS NOT OLD.expiry OR NEW.vials IS NOT OLD.vials
+  OR NEW.added_utc IS NOT OLD.added_utc BEGIN
+  SELECT RAISE(ABORT, 'a lot is only ever retired, once: add a new lot for new stock');
+END;
+CREATE TRIGGER lots_no_delete BEFORE DELETE ON lots BEGIN
+  SELECT RAISE(ABORT, 'lots are never deleted: retire one');
+END;
+
+CREATE TABLE lot_uses(
+  session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+  seq INTEGER NOT NULL,
+  lot_id INTEGER NOT NULL REFERENCES lots(id),
+  used_nl INTEGER NOT NULL CHECK(used_nl > 0)
+);
+CREATE INDEX lot_uses_by_lot ON lot_uses(lot_id);
+CREATE TRIGGER lot_uses_no_update BEFORE UPDATE ON lot_uses BEGIN
+  SELECT RAISE(ABORT, 'a session''s use of its lot never changes');
+END;
+CREATE TRIGGER lot_uses_no_delete BEFORE DELETE ON lot_uses BEGIN
+  SELECT RAISE(ABORT, 'a session''s use of its lot is never deleted');
+END;
+CREATE TRIGGER events_lot_used AFTER INSERT ON events WHEN NEW.kind = 'lot.used' BEGIN
+  INSERT INTO lot_uses(session_id, seq, lot_id, used_nl)
+  SELECT NEW.session_id, NEW.seq, l.id, json_extract(NEW.payload, '$.delivered_nl')
+  FROM lots l JOIN products p ON p.id = l.product_id
+  WHERE p.name = json_extract(NEW.payload, '$.product') AND l.lot = json_extract(NEW.payload, '$.lot');
+END;
+)sql";
+
+inline constexpr std::array kMigrations{kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
 
 }  // namespace meso::journal

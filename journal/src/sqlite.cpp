@@ -98,6 +98,12 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
+Statement& Statement::bind_double(int index, double value) {
+  const int rc = sqlite3_bind_double(stmt_, index, value);
+  if (rc != SQLITE_OK) connection_->fail(rc, "bind");
+  return *this;
+}
+
 Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) {
   return value ? bind(index, *value) : bind_null(index);
 }

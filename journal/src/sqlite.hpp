@@ -58,6 +58,7 @@ class Statement {
   Statement& bind(int index, std::string_view text);  // copied by SQLite
   Statement& bind(int index, std::span<const std::uint8_t> blob);
   Statement& bind_null(int index);
+  Statement& bind_double(int index, double value);  // named apart: an int argument must not be ambiguous
   Statement& bind(int index, const std::optional<std::int64_t>& value);
 
   // True while there is a row; false when done. Throws on an error.
@@ -65,6 +66,7 @@ class Statement {
   void run();  // one step that must finish (INSERT, UPDATE)
 
   std::int64_t column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
+  double column_double(int column) const { return sqlite3_column_double(stmt_, column); }
   bool column_is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
   std::optional<std::int64_t> column_optional_int(int column) const;
   // Views into SQLite's row buffer, valid until the next step or reset.

@@ -297,13 +297,15 @@ Result<LoginRecord> WriteStore::record_login(const std::string& name, bool passw
 }
 
 Result<Seq> WriteStore::admin_act(UserId by, const std::string& kind, nlohmann::json payload,
-                                  const std::function<std::optional<Error>(sqlite::Connection&)>& write) {
+                                  const AdminWrite& write) {
   return detail::in_transaction<Seq>(connection_, [&]() -> Result<Seq> {
     const auto reason = payload.find("reason");
     if (reason == payload.end() || !reason->is_string() || reason->get<std::string>().empty())
       return needs_reason();
     if (auto refused = admin_refused(by)) return *refused;
-    if (auto failed = write(connection_)) return *failed;
+    if (auto failed = write(connection_, payload)) return *failed;
+    // An act that changed nothing (an import of what the formulary holds already) is no entry.
+    if (payload.value("unchanged", false)) return Seq{0};
     return log_station_event(by, to_string(Role::admin), kind, payload);
   });
 }

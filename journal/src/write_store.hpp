@@ -7,8 +7,10 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "database.hpp"
+#include "meso/journal/formulary.hpp"
 #include "meso/journal/hashing.hpp"
 #include "meso/journal/result.hpp"
 #include "meso/journal/staff.hpp"
@@ -50,9 +52,20 @@ class WriteStore {
                            const std::string& reason);
   Result<Seq> set_role(UserId target, Role role, UserId by, const std::string& reason);
   Result<LoginRecord> record_login(const std::string& name, bool password_matched);
-  // An act of an admin (the formulary's), logged after `write` (run in the same transaction) succeeds.
-  Result<Seq> admin_act(UserId by, const std::string& kind, nlohmann::json payload,
-                        const std::function<std::optional<Error>(sqlite::Connection&)>& write);
+  // An act of an admin (the formulary's), logged after `write` (run in the same transaction) succeeds;
+  // `write` may add what it did to the payload, or set "unchanged": true when it did nothing (then no entry,
+  // Seq 0).
+  using AdminWrite = std::function<std::optional<Error>(sqlite::Connection&, nlohmann::json& payload)>;
+  Result<Seq> admin_act(UserId by, const std::string& kind, nlohmann::json payload, const AdminWrite& write);
+
+  // The formulary (write_formulary.cpp), each an admin act in its own transaction.
+  Result<Seq> add_product(const FormularyProduct& product, UserId by, const std::string& reason);
+  Result<Seq> add_lot(const std::string& product, const FormularyLot& lot, UserId by,
+                      const std::string& reason);
+  Result<Seq> retire_lot(const std::string& product, const std::string& lot, UserId by,
+                         const std::string& reason);
+  Result<Seq> import_formulary(const std::vector<FormularyProduct>& products, UserId by,
+                               const std::string& reason, const std::string& source);
 
  private:
   struct Head {  // where a session's chain ends, so an append needs no query

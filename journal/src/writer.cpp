@@ -262,6 +262,27 @@ Result<LoginRecord> JournalWriter::record_login(const std::string& name, bool pa
       [&](WriteStore& store) { return store.record_login(name, password_matched); });
 }
 
+Result<Seq> JournalWriter::add_product(const FormularyProduct& product, UserId by,
+                                       const std::string& reason) {
+  return state_->run_sync<Seq>([&](WriteStore& store) { return store.add_product(product, by, reason); });
+}
+
+Result<Seq> JournalWriter::add_lot(const std::string& product, const FormularyLot& lot, UserId by,
+                                   const std::string& reason) {
+  return state_->run_sync<Seq>([&](WriteStore& store) { return store.add_lot(product, lot, by, reason); });
+}
+
+Result<Seq> JournalWriter::retire_lot(const std::string& product, const std::string& lot, UserId by,
+                                      const std::string& reason) {
+  return state_->run_sync<Seq>([&](WriteStore& store) { return store.retire_lot(product, lot, by, reason); });
+}
+
+Result<Seq> JournalWriter::import_formulary(const std::vector<FormularyProduct>& products, UserId by,
+                                            const std::string& reason, const std::string& source) {
+  return state_->run_sync<Seq>(
+      [&](WriteStore& store) { return store.import_formulary(products, by, reason, source); });
+}
+
 Result<PatientId> JournalWriter::add_patient(const NewPatient& patient, UserId by) {
   return state_->run_sync<PatientId>([&](WriteStore& store) { return store.add_patient(patient, by); });
 }

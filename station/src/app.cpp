@@ -47,6 +47,7 @@ StationApp::Impl::Impl(AppConfig c)
       port(io, writer),
       worker(std::make_unique<JournalWorker>()) {
   journal_kind = open_journal(writer, config);
+  config.station.catalog = formulary_at_start(writer, config, journal_kind);
   // A test station's sessions are test-tagged, whatever the profile's default.
   if (journal_kind == Tag::test && config.tag == Tag::real) config.tag = Tag::test;
   {

@@ -42,6 +42,11 @@ class JournalWorker {
   std::thread thread_;
 };
 
+// At start: the journal's formulary as the station's catalog. A test or demo journal is first given what of
+// the profile's catalog (the demo's, a scenario's) it lacks, by its administrator; a real station's
+// formulary is its admin's alone (app_formulary.cpp).
+Catalog formulary_at_start(journal::JournalWriter& writer, const AppConfig& config, Tag journal_kind);
+
 template <class T>
 void answer(const Reply<T>& reply, Result<T> result) {
   if (reply) reply(std::move(result));
@@ -96,6 +101,11 @@ struct StationApp::Impl {
   void apply_fault(const QaFault& fault, const Reply<Done>& reply) const;
   void switch_simulated_device(hal::DeviceKind kind, const Reply<Done>& reply);
   void shut_down();
+  // Worker: the journal's formulary read again and handed to the station (after a change to it).
+  void reload_catalog();
+  // Worker: an admin's act on the formulary (`act` returns the journal's result), then the catalog again.
+  void formulary_act(Reply<Done> reply, std::function<journal::Result<journal::Seq>(journal::UserId)> act,
+                     std::function<std::string()> said);
 
   AppConfig config;
   Tag journal_kind = Tag::real;  // const after construction

@@ -35,8 +35,8 @@ void StationApp::preview_plan(const PlanChoice& choice, Reply<PlanPreview> reply
   auto& s = *impl_;
   s.post([&s, choice, reply = std::move(reply)] {
     if (auto r = s.may_command()) return answer(reply, Result<PlanPreview>(*r));
-    s.worker->post([&s, choice, zones = s.zones, reply] {
-      auto preview = make_preview(zones, choice, s.config.station.catalog, s.config.station.limits);
+    s.worker->post([&s, choice, zones = s.zones, catalog = s.station->catalog(), reply] {
+      auto preview = make_preview(zones, choice, catalog, s.config.station.limits);
       s.post([&s, preview = std::move(preview), reply] {
         s.preview = preview;
         answer(reply, Result<PlanPreview>(preview));

@@ -22,11 +22,21 @@ vision::PolygonMm circle(vision::PointMm c, double r) {
   return p;
 }
 
+// Imported into a demo journal when the profile opens it (app_formulary.cpp): a stock the demo never uses
+// up, since nobody holds the demo journal's administrator password to add a lot.
 Catalog demo_catalog() {
+  Lot lot;
+  lot.id = "HV-DEMO-01";
+  lot.expiry = parse_date("2099-12-31");
+  lot.vials = 10'000;
+  Product p;
+  p.name = "HairVital B (demo)";
+  p.ingredients = {"biotin", "dexpanthenol", "zinc", "organic silicon"};
+  p.concentration = "biotin 0.5 mg/ml; dexpanthenol 20 mg/ml; zinc 0.1 mg/ml; organic silicon 1 mg/ml";
+  p.vial_ml = 5;
+  p.lots = {lot};
   Catalog c;
-  c.products.push_back({"HairVital B (demo)",
-                        {"biotin", "dexpanthenol", "zinc", "organic silicon"},
-                        {{"HV-DEMO-01", parse_date("2099-12-31")}}});
+  c.products.push_back(p);
   return c;
 }
 

@@ -1,5 +1,7 @@
 #include "meso/station/formulation.hpp"
 
+#include <array>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -13,18 +15,41 @@ const Product* Catalog::find(const std::string& name) const {
   return nullptr;
 }
 
-std::string lot_error(const Catalog& catalog, const std::string& product, const std::string& lot,
-                      Date today) {
+namespace {
+
+std::string ml_text(std::int64_t nl) {
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), "%.2f ml", static_cast<double>(nl) / 1e6);
+  return text.data();
+}
+
+constexpr const char* kAddALot = "choose another lot, or add one with `mesostation formulary add-lot`";
+
+}  // namespace
+
+std::string lot_error(const Catalog& catalog, const std::string& product, const std::string& lot, Date today,
+                      std::uint64_t needed_nl) {
   const auto* p = catalog.find(product);
   if (p == nullptr) return "product '" + product + "' is not in the formulation catalog";
   for (const auto& l : p->lots) {
     if (l.id != lot) continue;
-    if (today <= l.expiry) return {};
-    std::string why = "lot " + lot;
-    why += " of " + product + " expired on " + to_string(l.expiry) + ": use an in-date lot";
-    return why;
+    std::string name = "lot " + lot;
+    name += " of " + product;
+    if (l.retired) return name + " is retired (" + l.retired_reason + "): " + kAddALot;
+    if (today > l.expiry)
+      return name + " expired on " + to_string(l.expiry) + ": use an in-date lot; " + kAddALot;
+    if (!l.remaining_nl) return {};
+    if (*l.remaining_nl <= 0)
+      return name + " is used up (" + ml_text(*l.remaining_nl) + " left): " + kAddALot;
+    if (static_cast<std::uint64_t>(*l.remaining_nl) < needed_nl)
+      return name + " has " + ml_text(*l.remaining_nl) + " left and the plan needs " +
+             ml_text(static_cast<std::int64_t>(needed_nl)) + ": " + kAddALot;
+    return {};
   }
-  return "lot '" + lot + "' of " + product + " is not in the catalog: record the lot on the vial";
+  return "lot '" + lot + "' of " + product +
+         " is not in the catalog: record the lot on the vial, and add it with `mesostation formulary "
+         "add-lot` "
+         "if it is new";
 }
 
 Catalog catalog_from_json(const nlohmann::json& j) {
@@ -39,6 +64,8 @@ Catalog catalog_from_json(const nlohmann::json& j) {
     Product p;
     p.name = f.get<std::string>("name");
     p.ingredients = f.get<std::vector<std::string>>("ingredients");
+    p.concentration = f.get_or<std::string>("concentration", "");
+    p.vial_ml = f.get_or<double>("vial_ml", 0.0);
     const auto& lots = f.member("lots");
     f.finish();
     if (!lots.is_array()) throw std::invalid_argument(where + ".lots: expected an array");
@@ -47,6 +74,7 @@ Catalog catalog_from_json(const nlohmann::json& j) {
       Lot lot;
       lot.id = lf.get<std::string>("lot");
       lot.expiry = parse_date(lf.get<std::string>("expiry"));
+      lot.vials = lf.get_or<std::int64_t>("vials", 0);
       lf.finish();
       p.lots.push_back(std::move(lot));
     }

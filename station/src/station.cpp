@@ -55,8 +55,23 @@ void Station::journal(const std::string& kind, nlohmann::json payload, JournalPo
   });
 }
 
+void Station::journal_lot_used() {
+  if (lot_used_ || !snap_.plan || snap_.delivered_nl == 0) return;
+  lot_used_ = true;
+  const auto delivered = static_cast<std::int64_t>(snap_.delivered_nl);
+  journal("lot.used", {{"product", snap_.plan->product},
+                       {"lot", snap_.plan->lot},
+                       {"delivered_nl", delivered},
+                       {"ml", static_cast<double>(delivered) / 1e6}});
+  for (auto& product : config_.catalog.products)
+    if (product.name == snap_.plan->product)
+      for (auto& lot : product.lots)
+        if (lot.id == snap_.plan->lot && lot.remaining_nl) *lot.remaining_nl -= delivered;
+}
+
 void Station::seal(const std::string& reason) {
   if (replaying_) return;
+  journal_lot_used();
   journal_.seal(start_.session_id, start_.user_id, reason, [this](const std::string& error) {
     if (!error.empty()) {
       raise_alarm("seal_failed", AlarmPriority::medium, AlarmCategory::technical,
@@ -113,6 +128,7 @@ Outcome Station::open_session(const SessionStart& start) {
   pending_.clear();
   recorded_counters_.clear();
   journal_error_.clear();
+  lot_used_ = false;
   start_ = start;
   snap_.session_id = start.session_id;
   snap_.patient = start.patient;
@@ -193,7 +209,9 @@ Outcome Station::set_plan(const TreatmentPlan& plan) {
     return refuse("plan",
                   "a plan is set in the planning state, not in " + std::string(to_string(snap_.state)));
   auto problems = validate(plan, config_.limits);
-  if (auto lot = lot_error(config_.catalog, plan.product, plan.lot, config_.today()); !lot.empty())
+  if (auto lot =
+          lot_error(config_.catalog, plan.product, plan.lot, config_.today(), plan.planned_volume_nl());
+      !lot.empty())
     problems.push_back(lot);
   if (const auto* product = config_.catalog.find(plan.product); product != nullptr && screening_) {
     for (const auto& a : allergy_conflicts(*screening_, product->ingredients))

@@ -43,6 +43,8 @@ void Station::apply_event(const JournalDraft& event) {
     }
   } else if (kind == "camera.uncalibrated") {
     camera_warning_journaled_ = true;
+  } else if (kind == "lot.used") {
+    lot_used_ = true;  // journaled before a crash that came before the seal: not twice
   } else if (kind == "shot.recorded") {
     recorded_counters_.insert(p.at("shot_counter").get<std::uint32_t>());
     snap_.delivered_nl += p.at("dose_nl").get<std::uint64_t>();

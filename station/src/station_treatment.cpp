@@ -63,7 +63,9 @@ std::string Station::arm_blockers() const {
   if (!journal_error_.empty()) return "the journal cannot record: " + journal_error_;
   const auto* step = current_step();
   if (step == nullptr) return "no plan step to treat";
-  if (auto lot = lot_error(config_.catalog, snap_.plan->product, snap_.plan->lot, config_.today());
+  // Again at arm: an admin may have retired the lot since the plan was accepted (a recall).
+  if (auto lot = lot_error(config_.catalog, snap_.plan->product, snap_.plan->lot, config_.today(),
+                           snap_.plan->planned_volume_nl());
       !lot.empty())
     return lot;
   // The plan was validated when set; the limits are checked again here (second layer).

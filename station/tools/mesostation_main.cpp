@@ -6,6 +6,7 @@
 
 #include "calibrate_command.hpp"
 #include "console_command.hpp"
+#include "formulary_command.hpp"
 #include "init_command.hpp"
 #include "key_command.hpp"
 #include "markers_command.hpp"
@@ -27,6 +28,7 @@ int main(int argc, char** argv) try {
   meso::station::add_init_command(app);
   meso::station::add_staff_command(app);
   meso::station::add_key_command(app);
+  meso::station::add_formulary_command(app);
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback
   } catch (const CLI::RuntimeError& e) {

@@ -180,6 +180,19 @@ TEST(PlanFile, StrictJsonNamesTheBadField) {
   EXPECT_THROW(plan_from_json(j), std::invalid_argument);
 }
 
+// A scenario's catalog may give the formulary file's fields; without stock tracked, no lot is used up.
+TEST(Formulation, ACatalogFromAFileReadsTheFormularyFieldsAndTracksNoStock) {
+  const auto catalog = catalog_from_json(nlohmann::json::parse(R"({"products": [
+      {"name": "HairVital", "ingredients": ["biotin"], "concentration": "biotin 0.5 mg/ml", "vial_ml": 2.5,
+       "lots": [{"lot": "L-0425", "expiry": "2027-04-30", "vials": 3}]}]})"));
+  const auto& p = catalog.products.at(0);
+  EXPECT_EQ(p.concentration, "biotin 0.5 mg/ml");
+  EXPECT_DOUBLE_EQ(p.vial_ml, 2.5);
+  EXPECT_EQ(p.lots.at(0).vials, 3);
+  EXPECT_FALSE(p.lots.at(0).remaining_nl);
+  EXPECT_EQ(lot_error(catalog, "HairVital", "L-0425", parse_date("2026-11-26"), 1'000'000'000), "");
+}
+
 TEST(Formulation, AnExpiredOrUnknownLotIsRefused) {
   const auto catalog = catalog_from_json(nlohmann::json::parse(R"({"products": [
       {"name": "HairVital", "ingredients": ["biotin", "dexpanthenol"],

@@ -279,6 +279,104 @@ TEST(Station, AnAllergyToAnIngredientOrAnExpiredLotRefusesThePlan) {
   EXPECT_FALSE(rig.station.accept_plan().ok);
 }
 
+// The formulary's stock and recalls: a lot retired, expired or without enough left for the plan is refused
+// when the plan is set, naming the lot and what to do, and journaled.
+Catalog stocked_catalog(std::optional<std::int64_t> remaining_nl, bool retired = false) {
+  auto c = test_config().catalog;
+  auto& lot = c.products[0].lots[0];
+  lot.remaining_nl = remaining_nl;
+  lot.retired = retired;
+  if (retired) lot.retired_reason = "recall 2026-11";
+  return c;
+}
+
+Outcome plan_with(StationRig& rig, const Catalog& catalog, const TreatmentPlan& plan = test_plan()) {
+  rig.station.set_catalog(catalog);
+  return rig.station.set_plan(plan);
+}
+
+TEST(Station, ARetiredExpiredOrUsedUpLotIsRefusedAtPlanningNamingTheLotAndWhatToDo) {
+  StationRig rig;
+  ASSERT_TRUE(rig.station.open_session(test_start()).ok);
+  ASSERT_TRUE(rig.station.begin_screening().ok);
+  ASSERT_TRUE(rig.station.record_screening(cleared_screening()).ok);
+  ASSERT_TRUE(rig.station.record_assessment({}).ok);
+  // test_plan(): 3 points of 20 000 nl, 0.06 ml.
+  auto r = plan_with(rig, stocked_catalog(10'000'000, true));
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("lot L-0425 of HairVital is retired (recall 2026-11)"), std::string::npos)
+      << r.message;
+  EXPECT_NE(r.message.find("mesostation formulary add-lot"), std::string::npos) << r.message;
+  r = plan_with(rig, stocked_catalog(59'999));
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("lot L-0425 of HairVital has 0.06 ml left and the plan needs 0.06 ml"),
+            std::string::npos)
+      << r.message;
+  r = plan_with(rig, stocked_catalog(0));
+  EXPECT_NE(r.message.find("lot L-0425 of HairVital is used up"), std::string::npos) << r.message;
+  r = plan_with(rig, stocked_catalog(10'000'000), test_plan(3, "L-0124"));
+  EXPECT_NE(r.message.find("lot L-0124 of HairVital expired on 2026-01-31"), std::string::npos) << r.message;
+  EXPECT_EQ(rig.journal.of_kind("plan.refused").size(), 4U);
+  EXPECT_FALSE(rig.station.accept_plan().ok);
+  // Exactly enough is enough.
+  EXPECT_TRUE(plan_with(rig, stocked_catalog(60'000)).ok) << rig.station.snapshot().last_message;
+}
+
+TEST(Station, ALotRetiredAfterThePlanWasAcceptedIsRefusedAtArm) {
+  StationRig rig;
+  rig.station.set_catalog(stocked_catalog(10'000'000));
+  rig.to_treating();
+  rig.station.set_catalog(stocked_catalog(10'000'000, true));  // an admin's recall, mid-session
+  const auto r = rig.station.arm();
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.message.find("lot L-0425 of HairVital is retired (recall 2026-11)"), std::string::npos)
+      << r.message;
+  EXPECT_FALSE(rig.station.snapshot().armed);
+  const auto refusals = rig.journal.of_kind("refusal");
+  ASSERT_FALSE(refusals.empty());
+  EXPECT_EQ(refusals.back().payload["command"], "arm");
+  EXPECT_NE(refusals.back().payload["reason"].get<std::string>().find("L-0425"), std::string::npos);
+  rig.station.set_catalog(stocked_catalog(30'000));  // the stock another session left: not enough
+  EXPECT_NE(rig.station.arm().message.find("has 0.03 ml left"), std::string::npos);
+}
+
+TEST(Station, ASessionThatDeliveredJournalsItsLotUsedBeforeTheSealAndItsStockFollows) {
+  StationRig rig;
+  rig.station.set_catalog(stocked_catalog(10'000'000));
+  rig.to_treating(test_plan(2));
+  std::size_t events_at_seal = 0;
+  ASSERT_TRUE(rig.arm());
+  for (int i = 0; i < 2; ++i)
+    ASSERT_TRUE(rig.fire_and_wait()) << rig.station.snapshot().last_message;
+  ASSERT_TRUE(rig.station.finish_treatment("plan complete").ok);
+  events_at_seal = rig.journal.events.size();
+  ASSERT_TRUE(rig.station.close_session(true).ok);
+  rig.settle();
+  ASSERT_EQ(rig.journal.sealed.size(), 1U);
+  const auto used = rig.journal.of_kind("lot.used");
+  ASSERT_EQ(used.size(), 1U);
+  // After the transition to closed, before the seal: the last event of the chain.
+  EXPECT_EQ(rig.journal.events.size(), events_at_seal + 2);
+  EXPECT_EQ(rig.journal.events.back().kind, "lot.used");
+  EXPECT_EQ(used[0].payload["product"], "HairVital");
+  EXPECT_EQ(used[0].payload["lot"], "L-0425");
+  const auto delivered = rig.station.snapshot().delivered_nl;
+  ASSERT_GT(delivered, 0U);
+  EXPECT_EQ(used[0].payload["delivered_nl"], delivered);
+  EXPECT_DOUBLE_EQ(used[0].payload["ml"].get<double>(), static_cast<double>(delivered) / 1e6);
+  EXPECT_EQ(rig.station.catalog().products[0].lots[0].remaining_nl,
+            10'000'000 - static_cast<std::int64_t>(delivered));
+}
+
+TEST(Station, ASessionThatDeliveredNothingUsesNoLot) {
+  StationRig rig;
+  rig.to_treating();
+  ASSERT_TRUE(rig.station.abort("the patient left").ok);
+  rig.settle();
+  EXPECT_EQ(rig.journal.sealed.size(), 1U);
+  EXPECT_TRUE(rig.journal.of_kind("lot.used").empty());
+}
+
 TEST(Station, ARequestOverALimitNeverReachesTheDeviceAtAnyLayer) {
   StationRig rig;
   ASSERT_TRUE(rig.connect());
@@ -527,6 +625,16 @@ TEST(StationWithSqliteJournal, AWholeSessionIsDurableChainedAndSealed) {
   const auto session =
       writer.create_session_sync({patient.value(), clinician.value(), journal::Tag::test, std::nullopt});
   ASSERT_TRUE(session.ok());
+  journal::FormularyProduct hairvital;
+  hairvital.name = "HairVital";
+  hairvital.ingredients = {"biotin", "dexpanthenol"};
+  hairvital.concentration = "biotin 0.5 mg/ml";
+  hairvital.vial_ml = 5;
+  hairvital.lots.resize(1);
+  hairvital.lots[0].lot = "L-0425";
+  hairvital.lots[0].expiry = "2027-04-30";
+  hairvital.lots[0].vials = 2;
+  ASSERT_TRUE(writer.import_formulary({hairvital}, admin.value(), "delivery", "test").ok());
   {
     SqliteJournalPort port(sim.io, writer);
     Station station(sim.io, port, test_config());
@@ -571,6 +679,16 @@ TEST(StationWithSqliteJournal, AWholeSessionIsDurableChainedAndSealed) {
   for (std::size_t i = 0; i < shots.size(); ++i)
     EXPECT_LT(intents[i].seq, shots[i].seq);
   EXPECT_EQ(accounted_shot_counter(reader), sim.truth.back().shot_counter);
+  // The session's lot.used, in its sealed chain, is deducted from the lot's stock.
+  const auto used = reader.events_of_kind(session.value(), "lot.used");
+  ASSERT_EQ(used.size(), 1U);
+  const auto lot = reader.formulary().at(0).lots.at(0);
+  EXPECT_EQ(lot.used_nl, nlohmann::json::parse(used[0].payload)["delivered_nl"].get<std::int64_t>());
+  std::int64_t delivered = 0;  // what the device says it gave (about 20 000 nl a point)
+  for (const auto& shot : sim.truth)
+    delivered += shot.dose_nl;
+  EXPECT_EQ(lot.used_nl, delivered);
+  EXPECT_EQ(lot.remaining_nl, 10 * journal::kNlPerMl - delivered);
   std::filesystem::remove_all(dir);
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "meso/journal/formulary.hpp"
 #include "meso/journal/staff.hpp"
 #include "meso/journal/types.hpp"
 #include "meso/journal/verify_report.hpp"
@@ -61,6 +62,9 @@ class JournalReader {
   std::vector<StaffAccount> staff() const;
   std::optional<StaffAccount> staff_account(std::string_view name) const;
   std::vector<StationEvent> station_log() const;
+  // The formulary (reader_formulary.cpp): every product by name, each lot with its stock (received less
+  // what the sessions used), retired ones too.
+  std::vector<FormularyProduct> formulary() const;
 
   // Chain, seq, hashes, seals, signatures and counts (verify.cpp).
   VerifyReport verify(const VerifyOptions& options = {}) const;

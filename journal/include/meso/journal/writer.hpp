@@ -11,7 +11,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "meso/journal/formulary.hpp"
 #include "meso/journal/result.hpp"
 #include "meso/journal/staff.hpp"
 #include "meso/journal/station_key.hpp"
@@ -83,6 +85,18 @@ class JournalWriter {
   // After the password was checked (by the caller, off this thread): the failed-login count and wait, a
   // disabled account, and the log entry. A refusal in the record is not an Error.
   Result<LoginRecord> record_login(const std::string& name, bool password_matched);
+
+  // The formulary, by an admin, each act one transaction with its station-log entry ("formulary.*"); a
+  // refusal (a bad field, a product or lot that exists with other fields, no reason) writes nothing.
+  Result<Seq> add_product(const FormularyProduct& product, UserId by, const std::string& reason);
+  Result<Seq> add_lot(const std::string& product, const FormularyLot& lot, UserId by,
+                      const std::string& reason);
+  Result<Seq> retire_lot(const std::string& product, const std::string& lot, UserId by,
+                         const std::string& reason);
+  // Adds the products and lots the formulary lacks; those it has must match field for field. All or
+  // nothing. Seq 0 (no log entry) when it held everything already. `source` names the file for the log.
+  Result<Seq> import_formulary(const std::vector<FormularyProduct>& products, UserId by,
+                               const std::string& reason, const std::string& source);
 
   DurabilitySettings durability();
   const PublicKey& public_key() const;

@@ -81,6 +81,20 @@ class StationApp {
   void set_role(const std::string& name, Role role, const std::string& reason, Reply<Done> reply);
   void station_log(Reply<std::vector<StationLogEntry>> reply);  // admins and auditors
 
+  // Formulary and stock (docs/formulary.md). Anyone logged in reads it; an admin changes it, each change one
+  // journal transaction with its station-log entry (who, when, why), and the station's catalog follows at
+  // once: plans and arming refuse an expired, retired or used-up lot. config().station.catalog is the
+  // formulary as the layer started; list_formulary is the formulary now.
+  void list_formulary(Reply<std::vector<FormularyEntry>> reply);
+  // A formulary file (JSON with comments): every product and lot the formulary lacks is added, those it has
+  // must match; all or nothing. A bad field is refused naming its JSON path and line, and nothing changes.
+  void import_formulary(const std::filesystem::path& file, const std::string& reason, Reply<Done> reply);
+  void add_product(const NewProduct& product, const std::string& reason, Reply<Done> reply);
+  void add_lot(const std::string& product, const NewLot& lot, const std::string& reason, Reply<Done> reply);
+  // A lot never used again (a recall, damage): the reason shows in every refusal that names it.
+  void retire_lot(const std::string& product, const std::string& lot, const std::string& reason,
+                  Reply<Done> reply);
+
   // Patients and the session.
   void find_patient(const std::string& pseudonym, Reply<PatientLookup> reply);
   // Adds the patient when new; the session is tagged as the configuration says, or `tag` (QA's test runs).

@@ -117,6 +117,41 @@ struct Commissioned {
   std::string fingerprint;
 };
 
+// Formulary and stock (docs/formulary.md), as the Formulary screen lists them: volumes in ml.
+struct FormularyLotView {
+  std::string lot;
+  std::string expiry;      // YYYY-MM-DD, usable through that day
+  std::int64_t vials = 0;  // received
+  double received_ml = 0;  // vials x the product's vial volume
+  double used_ml = 0;      // by the sessions ("lot.used" events)
+  double remaining_ml = 0;
+  bool retired = false;
+  std::string retired_reason;
+  bool expired = false;  // on the station's today
+  // "usable", "expired", "retired" or "used up": why a plan naming it would be refused.
+  std::string status;
+  std::string added_utc;
+};
+struct FormularyEntry {
+  std::string name;
+  std::vector<std::string> ingredients;  // the allergy check's
+  std::string concentration;             // as the label states it, with its units
+  double vial_ml = 0;
+  std::vector<FormularyLotView> lots;  // by expiry
+  std::string added_utc;
+};
+struct NewProduct {
+  std::string name;
+  std::vector<std::string> ingredients;
+  std::string concentration;
+  double vial_ml = 0;
+};
+struct NewLot {
+  std::string lot;
+  std::string expiry;  // YYYY-MM-DD
+  std::int64_t vials = 0;
+};
+
 // Patients and sessions.
 struct PatientLookup {
   std::string pseudonym;

@@ -85,6 +85,10 @@ class Station {
   hal::Device* device(hal::DeviceKind kind);
   void set_observer(Observer observer);
   const StationSnapshot& snapshot() const { return snap_; }
+  // The formulary as the journal holds it now (after an admin changed it): plans and arming check their lot
+  // against it. The station deducts its own sessions' use itself (lot.used, below).
+  void set_catalog(Catalog catalog) { config_.catalog = std::move(catalog); }
+  const Catalog& catalog() const { return config_.catalog; }
 
   // The workflow (DOMAIN.md §2). Each step is journaled with user, time and reason, or refused.
   Outcome open_session(const SessionStart& start);
@@ -131,6 +135,9 @@ class Station {
 
   void journal(const std::string& kind, nlohmann::json payload, JournalPort::Durable then = {});
   void seal(const std::string& reason);
+  // Before the seal of a session that delivered a dose: "lot.used" (its product, lot and volume) in its
+  // chain, which the journal deducts from the lot's stock; the station's catalog follows at once.
+  void journal_lot_used();
   Outcome refuse(const std::string& command, const std::string& why);
   Outcome transition(SessionState to, const std::string& reason);
   std::string arm_blockers() const;
@@ -172,6 +179,7 @@ class Station {
   std::map<hal::DeviceKind, bool> was_up_;  // the device's link has been up since it last went down
   std::string journal_error_;               // set once an append failed: dosing stays locked
   bool replaying_ = false;
+  bool lot_used_ = false;   // this session's "lot.used" is journaled (once per session)
   bool estopping_ = false;  // inside estop(): the devices' stops are this station's own
   vision::TipHistory tips_;
   std::optional<vision::CoverageTracker> coverage_;  // the current step's, when it has planned points
