@@ -3,6 +3,8 @@
 //    same loop with a bare SQLite INSERT of a row of the same size into a table of the same shape, on its
 //    own connection with the same durability (WAL, synchronous=FULL, one commit per row): the ratio is what
 //    the journal costs over the floor the disk sets;
+//  - a login under an unknown name against one under a known name with a wrong password: the ratio near 1
+//    is what keeps the time taken from saying which names exist;
 //  - verification throughput (events/s) of JournalReader::verify over sealed sessions, next to its two
 //    unavoidable parts measured alone: SHA-256 of each event's record and the SQLite scan of the rows.
 // Usage: journal_bench [--events-per-session N] [--sessions N] [--appends N] [Google Benchmark flags]
@@ -216,6 +218,19 @@ void BM_Baseline_JournalScan(benchmark::State& state, const Setup& setup) {
   state.SetItemsProcessed(rows);
 }
 
+// A failed login: the Argon2id check of a known name, or of the stand-in hash for an unknown one.
+void BM_LoginUnknownName(benchmark::State& state, const Setup& setup) {
+  const JournalReader reader(setup.dir / "verify.db");
+  for ([[maybe_unused]] auto _ : state)
+    benchmark::DoNotOptimize(reader.authenticate("nobody-here", "a-wrong-password"));
+}
+
+void BM_Baseline_LoginKnownName(benchmark::State& state, const Setup& setup) {
+  const JournalReader reader(setup.dir / "verify.db");
+  for ([[maybe_unused]] auto _ : state)
+    benchmark::DoNotOptimize(reader.authenticate("dr.bench", "a-wrong-password"));
+}
+
 // The size of a typical record (a shot.recorded event), for the SHA-256 baseline.
 std::size_t typical_record_bytes() {
   const std::string payload = shot_payload(1).dump();
@@ -254,6 +269,12 @@ int main(int argc, char** argv) try {
             << " events in " << setup.dir << " ...\n";
   build_verify_journal(setup);
 
+  benchmark::RegisterBenchmark("BM_LoginUnknownName", [&setup](benchmark::State& state) {
+    BM_LoginUnknownName(state, setup);
+  })->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_Baseline_LoginKnownName", [&setup](benchmark::State& state) {
+    BM_Baseline_LoginKnownName(state, setup);
+  })->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_JournalAppendDurable/shot",
                                [&setup](benchmark::State& state) { BM_JournalAppendDurable(state, setup); })
       ->Iterations(setup.appends)

@@ -235,6 +235,9 @@ class NoActions final : public gui::Actions {
   void disable_staff(const std::string&, const std::string&) override {}
   void reset_password(const std::string&, const std::string&, const std::string&) override {}
   void set_role(const std::string&, station::Role, const std::string&) override {}
+  void import_formulary(const std::string&, const std::string&) override {}
+  void add_lot(const std::string&, const station::NewLot&, const std::string&) override {}
+  void retire_lot(const std::string&, const std::string&, const std::string&) override {}
   void recover_session() override {}
   void record_screening(const station::ScreeningAnswers&) override {}
   void record_assessment(const nlohmann::json&) override {}

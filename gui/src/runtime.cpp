@@ -204,6 +204,7 @@ void ConsoleRuntime::open_tool(Tool tool) {
       show_staff(v, staff);
     }));
     app_.station_log(to_view<std::vector<station::StationLogEntry>>(show_station_log, admin_error_of));
+    app_.list_formulary(to_view<std::vector<station::FormularyEntry>>(show_formulary, admin_error_of));
   } else {
     notify(open);
   }
@@ -248,6 +249,22 @@ void ConsoleRuntime::change_password(const std::string& old_password, const std:
 void ConsoleRuntime::list_staff() {
   app_.list_staff(to_view<std::vector<station::StaffAccount>>(show_staff, admin_error_of));
   app_.station_log(to_view<std::vector<station::StationLogEntry>>(show_station_log, admin_error_of));
+  app_.list_formulary(to_view<std::vector<station::FormularyEntry>>(show_formulary, admin_error_of));
+}
+
+void ConsoleRuntime::import_formulary(const std::string& path, const std::string& reason) {
+  busy("importing the formulary");
+  app_.import_formulary(path, reason, administered());
+}
+
+void ConsoleRuntime::add_lot(const std::string& product, const station::NewLot& lot,
+                             const std::string& reason) {
+  app_.add_lot(product, lot, reason, administered());
+}
+
+void ConsoleRuntime::retire_lot(const std::string& product, const std::string& lot,
+                                const std::string& reason) {
+  app_.retire_lot(product, lot, reason, administered());
 }
 
 station::Reply<station::Done> ConsoleRuntime::administered() {

@@ -90,6 +90,9 @@ class ConsoleRuntime final : public Actions {
   void reset_password(const std::string& name, const std::string& password,
                       const std::string& reason) override;
   void set_role(const std::string& name, station::Role role, const std::string& reason) override;
+  void import_formulary(const std::string& path, const std::string& reason) override;
+  void add_lot(const std::string& product, const station::NewLot& lot, const std::string& reason) override;
+  void retire_lot(const std::string& product, const std::string& lot, const std::string& reason) override;
 
  private:
   // A reply that lands in the view: `shown(view, value)` on success; a refusal's sentence goes to

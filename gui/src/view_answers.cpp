@@ -1,5 +1,6 @@
 #include "view_answers.hpp"
 
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 namespace meso::gui {
@@ -186,6 +187,30 @@ void show_staff(ConsoleView& v, const std::vector<station::StaffAccount>& staff)
 
 void show_station_log(ConsoleView& v, const std::vector<station::StationLogEntry>& log) {
   v.admin.log = log;
+}
+
+void show_formulary(ConsoleView& v, const std::vector<station::FormularyEntry>& formulary) {
+  v.admin.formulary = formulary;
+  station::Catalog catalog;
+  for (const auto& entry : formulary) {
+    station::Product product;
+    product.name = entry.name;
+    product.ingredients = entry.ingredients;
+    product.concentration = entry.concentration;
+    product.vial_ml = entry.vial_ml;
+    for (const auto& l : entry.lots) {
+      station::Lot lot;
+      lot.id = l.lot;
+      lot.expiry = station::parse_date(l.expiry);
+      lot.vials = l.vials;
+      lot.retired = l.retired;
+      lot.retired_reason = l.retired_reason;
+      lot.remaining_nl = std::llround(l.remaining_ml * 1e6);
+      product.lots.push_back(std::move(lot));
+    }
+    catalog.products.push_back(std::move(product));
+  }
+  v.catalog = std::move(catalog);
 }
 
 void show_admin_act(ConsoleView& v, const std::string& done, const std::string& refused) {

@@ -36,6 +36,9 @@ void show_integrity(ConsoleView& v, const station::Integrity& integrity);
 void show_password_changed(ConsoleView& v, const station::Done& done);
 void show_staff(ConsoleView& v, const std::vector<station::StaffAccount>& staff);
 void show_station_log(ConsoleView& v, const std::vector<station::StationLogEntry>& log);
+// The formulary as the journal holds it now; the planning form's catalog follows it, so a lot added or
+// retired here is offered (or not) at the next plan.
+void show_formulary(ConsoleView& v, const std::vector<station::FormularyEntry>& formulary);
 // An admin act's answer: what it did, or why it was refused (one of the two is empty).
 void show_admin_act(ConsoleView& v, const std::string& done, const std::string& refused);
 

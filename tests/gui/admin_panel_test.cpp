@@ -94,6 +94,51 @@ TEST(GuiAdmin, DisablesResetsAndChangesTheRoleOfTheChosenAccount) {
   EXPECT_EQ(actions.count("delete"), 0);
 }
 
+TEST(GuiAdmin, ShowsTheStockAndAddsOrRetiresALotWithItsReason) {
+  HeadlessImGui imgui;
+  RecordingActions actions;
+  Forms forms;
+  auto view = admin_view();
+  station::FormularyEntry product;
+  product.name = "HairVital B";
+  product.vial_ml = 5;
+  station::FormularyLotView lot;
+  lot.lot = "HV-2611";
+  lot.expiry = "2027-06-30";
+  lot.vials = 10;
+  lot.remaining_ml = 49.5;
+  lot.status = "usable";
+  station::FormularyLotView recalled = lot;
+  recalled.lot = "HV-2609";
+  recalled.retired = true;
+  recalled.retired_reason = "recall 2026-11";
+  recalled.status = "retired";
+  product.lots = {lot, recalled};
+  view.admin.formulary = {product};
+  imgui.frame(view, forms, actions);
+  EXPECT_TRUE(imgui.shows("HV-2611"));
+  EXPECT_TRUE(imgui.shows("retired: recall 2026-11"));
+  EXPECT_TRUE(imgui.shows("49.5"));
+  forms.chosen_product = 0;
+  type(forms.new_lot, "HV-2702");
+  type(forms.new_lot_expiry, "2028-01-31");
+  forms.new_lot_vials = 20;
+  imgui.frame(view, forms, actions);
+  imgui.click("Add the lot to HairVital B", view, forms, actions);
+  EXPECT_FALSE(actions.called("add_lot")) << "no reason, no act";
+  type(forms.admin_reason, "delivery 2026-12-07");
+  ASSERT_TRUE(imgui.click("Add the lot to HairVital B", view, forms, actions));
+  EXPECT_TRUE(actions.called("add_lot HairVital B HV-2702 2028-01-31 20"));
+  forms.chosen_lot = 0;
+  imgui.frame(view, forms, actions);
+  ASSERT_TRUE(imgui.click("Retire lot HV-2611", view, forms, actions));
+  EXPECT_TRUE(actions.called("retire_lot HairVital B HV-2611"));
+  const std::string file = "/media/usb/formulary.json";
+  std::copy(file.begin(), file.end(), forms.formulary_file.begin());
+  ASSERT_TRUE(imgui.click("Import the file", view, forms, actions));
+  EXPECT_TRUE(actions.called("import_formulary /media/usb/formulary.json"));
+}
+
 TEST(GuiChangePassword, ANewAccountSeesNothingElseUntilItIsDone) {
   HeadlessImGui imgui;
   RecordingActions actions;

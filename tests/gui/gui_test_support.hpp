@@ -46,6 +46,16 @@ class RecordingActions final : public Actions {
   void set_role(const std::string& name, station::Role, const std::string&) override {
     calls.push_back("set_role " + name);
   }
+  void import_formulary(const std::string& path, const std::string&) override {
+    calls.push_back("import_formulary " + path);
+  }
+  void add_lot(const std::string& product, const station::NewLot& lot, const std::string&) override {
+    calls.push_back("add_lot " + product + " " + lot.lot + " " + lot.expiry + " " +
+                    std::to_string(lot.vials));
+  }
+  void retire_lot(const std::string& product, const std::string& lot, const std::string&) override {
+    calls.push_back("retire_lot " + product + " " + lot);
+  }
   void recover_session() override { calls.emplace_back("recover_session"); }
   void record_screening(const station::ScreeningAnswers& a) override {
     screening = a;

@@ -1,6 +1,9 @@
-// The admin's screen: the staff's accounts (add, disable, reset a password, change a role) and the station
-// log of every such act, each with the reason typed here. Accounts are never deleted, so there is no button
-// for it. F1 to F4 choose the new account's role, so the whole form works from the keyboard.
+// The admin's screen: the staff's accounts (add, disable, reset a password, change a role) on the left; the
+// formulary (import a file, add a lot, retire one) and the station log of every such act on the right. Each
+// act takes the reason typed here. Accounts are never deleted, so no button offers it. F1 to F4 choose the
+// new account's role, so adding an account works from the keyboard alone.
+#include <algorithm>
+
 #include "meso/gui/keys.hpp"
 #include "meso/gui/panels.hpp"
 #include "panels/widgets.hpp"
@@ -115,6 +118,90 @@ void account_acts(const ConsoleView& view, Forms& forms, Actions& actions, float
     actions.set_role(a.name, role, forms.admin_reason.data());
 }
 
+// Each product with its lots: what is left, and whether a plan may name it (the station refuses the rest).
+void formulary_table(const ConsoleView& view, Forms& forms) {
+  if (!ImGui::BeginTable("formulary", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) return;
+  ImGui::TableSetupColumn("Product / lot");
+  ImGui::TableSetupColumn("Expiry");
+  ImGui::TableSetupColumn("Vials");
+  ImGui::TableSetupColumn("Left (ml)");
+  ImGui::TableSetupColumn("Status");
+  ImGui::TableHeadersRow();
+  for (std::size_t p = 0; p < view.admin.formulary.size(); ++p) {
+    const auto& product = view.admin.formulary[p];
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    const bool product_chosen = forms.chosen_product == static_cast<int>(p) && forms.chosen_lot < 0;
+    if (ImGui::Selectable((product.name + "##product" + std::to_string(p)).c_str(), product_chosen,
+                          ImGuiSelectableFlags_SpanAllColumns)) {
+      forms.chosen_product = static_cast<int>(p);
+      forms.chosen_lot = -1;
+    }
+    ImGui::TableNextColumn();
+    ui::text(product.concentration);
+    for (std::size_t l = 0; l < product.lots.size(); ++l) {
+      const auto& lot = product.lots[l];
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      const bool chosen =
+          forms.chosen_product == static_cast<int>(p) && forms.chosen_lot == static_cast<int>(l);
+      if (ImGui::Selectable(("   " + lot.lot + "##lot" + std::to_string(p) + "." + std::to_string(l)).c_str(),
+                            chosen, ImGuiSelectableFlags_SpanAllColumns)) {
+        forms.chosen_product = static_cast<int>(p);
+        forms.chosen_lot = static_cast<int>(l);
+      }
+      ImGui::TableNextColumn();
+      ui::text(lot.expiry);
+      ImGui::TableNextColumn();
+      ui::text(std::to_string(lot.vials));
+      ImGui::TableNextColumn();
+      ui::text(ui::millilitres(static_cast<std::uint64_t>(std::max(0.0, lot.remaining_ml) * 1e6)));
+      ImGui::TableNextColumn();
+      const std::string status = lot.retired ? "retired: " + lot.retired_reason : lot.status;
+      ui::coloured_text(lot.status == "usable" ? ui::colour::green : ui::colour::amber, status);
+    }
+  }
+  ImGui::EndTable();
+}
+
+void formulary_acts(const ConsoleView& view, Forms& forms, Actions& actions, float width) {
+  const bool reason = forms.admin_reason[0] != '\0';
+  ImGui::PushItemWidth(width * 0.6f);
+  ImGui::InputText("Reason##formulary", forms.admin_reason.data(),
+                   forms.admin_reason.size());  // the same one
+  ImGui::InputText("Formulary file (JSON)", forms.formulary_file.data(), forms.formulary_file.size());
+  ImGui::PopItemWidth();
+  if (ui::big_button("Import the file", ImVec2(width * 0.3f, 0), ui::colour::cyan,
+                     reason && forms.formulary_file[0] != '\0' && !view.busy))
+    actions.import_formulary(forms.formulary_file.data(), forms.admin_reason.data());
+  const auto& f = view.admin.formulary;
+  if (forms.chosen_product < 0 || forms.chosen_product >= static_cast<int>(f.size())) {
+    ui::text("Choose a product to add a lot to it, or a lot to retire it.");
+    return;
+  }
+  const auto& product = f[static_cast<std::size_t>(forms.chosen_product)];
+  if (forms.chosen_lot >= 0 && forms.chosen_lot < static_cast<int>(product.lots.size())) {
+    const auto& lot = product.lots[static_cast<std::size_t>(forms.chosen_lot)];
+    if (ui::big_button(("Retire lot " + lot.lot).c_str(), ImVec2(width * 0.3f, 0), ui::colour::red,
+                       reason && !lot.retired))
+      actions.retire_lot(product.name, lot.lot, forms.admin_reason.data());
+    return;
+  }
+  ui::text("A new lot of " + product.name);
+  ImGui::PushItemWidth(width * 0.3f);
+  ImGui::InputText("Lot number", forms.new_lot.data(), forms.new_lot.size());
+  ImGui::InputText("Expiry (YYYY-MM-DD)", forms.new_lot_expiry.data(), forms.new_lot_expiry.size());
+  ImGui::InputInt("Vials received", &forms.new_lot_vials);
+  ImGui::PopItemWidth();
+  if (ui::big_button(
+          ("Add the lot to " + product.name).c_str(), ImVec2(width * 0.4f, 0), ui::colour::green,
+          reason && forms.new_lot[0] != '\0' && forms.new_lot_expiry[0] != '\0' && forms.new_lot_vials > 0)) {
+    actions.add_lot(product.name, {forms.new_lot.data(), forms.new_lot_expiry.data(), forms.new_lot_vials},
+                    forms.admin_reason.data());
+    clear(forms.new_lot);
+  }
+}
+
 void station_log(const ConsoleView& view) {
   ui::text("Station log (newest first): who did what, when and why");
   ImGui::BeginChild("station_log", ImVec2(0, 0), true);
@@ -127,7 +214,7 @@ void station_log(const ConsoleView& view) {
 }  // namespace
 
 void draw_admin(const ConsoleView& view, Forms& forms, Actions& actions) {
-  ui::heading("Administration - staff");
+  ui::heading("Administration");
   ui::text("Station key " + view.key_fingerprint + " (auditors compare it with their copy)");
   if (!view.admin.error.empty()) ui::coloured_text(ui::colour::red, view.admin.error);
   if (!view.admin.message.empty()) ui::coloured_text(ui::colour::green, view.admin.message);
@@ -135,6 +222,7 @@ void draw_admin(const ConsoleView& view, Forms& forms, Actions& actions) {
   ImGui::Columns(2, "admin", false);
   ImGui::SetColumnWidth(0, width * 0.55f);
   const float col = width * 0.53f;
+  ui::text("Staff");
   add_form(view, forms, actions, col);
   ImGui::Separator();
   staff_table(view, forms);
@@ -142,6 +230,11 @@ void draw_admin(const ConsoleView& view, Forms& forms, Actions& actions) {
   if (ui::big_button("Back to patients (Esc)", ImVec2(col * 0.5f, 0), ui::colour::grey))
     actions.open_tool(Tool::none);
   ImGui::NextColumn();
+  const float right = width * 0.43f;
+  ui::text("Formulary and stock");
+  formulary_table(view, forms);
+  formulary_acts(view, forms, actions, right);
+  ImGui::Separator();
   station_log(view);
   ImGui::Columns(1);
 }

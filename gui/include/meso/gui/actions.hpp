@@ -97,6 +97,10 @@ class Actions {
   virtual void reset_password(const std::string& name, const std::string& password,
                               const std::string& reason) = 0;
   virtual void set_role(const std::string& name, station::Role role, const std::string& reason) = 0;
+  // The formulary: read by anyone, changed by an admin, each change with its reason.
+  virtual void import_formulary(const std::string& path, const std::string& reason) = 0;
+  virtual void add_lot(const std::string& product, const station::NewLot& lot, const std::string& reason) = 0;
+  virtual void retire_lot(const std::string& product, const std::string& lot, const std::string& reason) = 0;
   // QA, demo only: a fault into the simulated device, now.
   virtual void inject_fault(const QaFault& fault) = 0;
   // QA, demo only, no session open: the simulated device the station is connected to (the mesogun or the

@@ -113,8 +113,9 @@ struct AssessmentView {
 struct AdminView {
   std::vector<station::StaffAccount> staff;
   std::vector<station::StationLogEntry> log;  // newest last
-  std::string message;                        // the last act's result
-  std::string error;                          // or why it was refused
+  std::vector<station::FormularyEntry> formulary;
+  std::string message;  // the last act's result
+  std::string error;    // or why it was refused
 };
 
 // What the QA screen shows beside the snapshot's link counters: the last fault injected.
@@ -159,7 +160,7 @@ struct ConsoleView {
   AuditView audit;
   QaView qa;
   AdminView admin;
-  std::string password_error;   // the change-password screen's refusal
+  std::string password_error;  // the change-password screen's refusal
 
   bool demo_hand = false;  // demo: the simulated hand pulls the trigger at each planned point
   Tool tool = Tool::none;  // the screen beside the session the user opened (the auditor's is always audit)

@@ -60,6 +60,13 @@ struct Forms {
   TextField reset_password{};
   int chosen_role = 0;  // station::Role, for set-role
   bool focus_admin = true;
+  // Admin, formulary: a file to import; the chosen product and lot; a new lot of the chosen product.
+  std::array<char, 512> formulary_file{};
+  int chosen_product = -1;
+  int chosen_lot = -1;
+  TextField new_lot{};
+  TextField new_lot_expiry{};  // YYYY-MM-DD
+  int new_lot_vials = 0;
   // Change password: the current one and the new one twice.
   TextField old_password{};
   TextField new_password{};
