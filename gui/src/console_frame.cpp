@@ -11,9 +11,12 @@ namespace {
 void on_enter(Screen screen, const ConsoleView& view, Forms& forms) {
   switch (screen) {
     case Screen::login:
-      // The next person starts from the profile's name (the demo's), not the last one's.
-      set(forms.user, view.defaults.user.c_str());
-      clear(forms.password);
+      // Back at the login after someone logged out: the next person starts from the profile's name (the
+      // demo's), not the last one's.
+      if (forms.last_screen >= 0) {
+        set(forms.user, view.defaults.user.c_str());
+        clear(forms.password);
+      }
       forms.focus_user = true;
       break;
     case Screen::change_password:

@@ -24,6 +24,11 @@ TEST(DevicePorts, TheConsoleConnectsThePenOnItsSerialPort) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
 
+  // A station opens a commissioned journal only: a test station's, for QA's simulator.
+  const auto db = dir / "station.db";
+  const auto commissioned =
+      station::StationApp::commission({db, {}, {}, station::Tag::test, "boss", "Admin-secret-1"});
+  ASSERT_TRUE(commissioned.ok()) << commissioned.message();
   hal::PtyPair pty = hal::create_pty(hal::PtyOptions{.hold_slave_open = true});
   asio::io_context sim_io;
   sim::SimulatedPen::Config config;
@@ -35,11 +40,7 @@ TEST(DevicePorts, TheConsoleConnectsThePenOnItsSerialPort) {
   std::thread sim_thread([&] { sim_io.run(); });
 
   ConsoleOptions options;
-  options.db = dir / "station.db";
-  // A station opens a commissioned journal only: a test station's, for QA's simulator.
-  ASSERT_TRUE(
-      station::StationApp::commission({options.db, {}, {}, station::Tag::test, "boss", "boss-secret-1"})
-          .ok());
+  options.db = db;
   options.pen_port = pty.slave_path;
   ConsoleView view;
   bool connected = false;

@@ -112,6 +112,11 @@ set -e
 step "the journal: what the auditor sees"
 "$mesostation" key export --db "$db" --out "$out/station.pub" | tee "$out/export.txt"
 grep -qF "$fingerprint" "$out/export.txt" || { step "key export's fingerprint is not init's"; exit 1; }
+"$mesoaudit" --db "$db" show 1 >"$out/test-session.txt"
+for kind in session.started shot.recorded lot.used; do
+  grep -q "$kind" "$out/test-session.txt" || { step "the test session lacks $kind"; exit 1; }
+done
+grep -q '"tag": *"test"\|tag test\|\btest\b' "$out/test-session.txt" || { step "session 1 is not test-tagged"; exit 1; }
 "$mesoaudit" --db "$db" show 2 >"$out/real-session.txt"
 grep -q "cannot treat a real patient" "$out/real-session.txt" ||
   { step "the real session's journal lacks the refusal"; exit 1; }

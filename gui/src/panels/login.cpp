@@ -32,8 +32,6 @@ void draw_login(const ConsoleView& view, Forms& forms, Actions& actions) {
     clear(forms.password);
   }
   if (!view.login_error.empty()) ui::coloured_text(ui::colour::red, view.login_error);
-  ImGui::Spacing();
-  ui::coloured_text(ui::colour::grey, "Station key " + view.key_fingerprint);
   ImGui::EndGroup();
 }
 
