@@ -114,8 +114,8 @@ TEST_F(AppStaff, ANewClinicianChoosesAPasswordBeforeAnythingElse) {
   EXPECT_NE(open.refusal().message.find("new password first"), std::string::npos);
   const auto staff = wait_for_reply<std::vector<StaffAccount>>([&](auto r) { app.list_staff(r); });
   EXPECT_FALSE(staff.ok()) << "a clinician does not administer";
-  const auto changed = wait_for_reply<Done>(
-      [&](auto r) { app.change_password("Welcome-2026a", "Sunny-river-42", r); });
+  const auto changed =
+      wait_for_reply<Done>([&](auto r) { app.change_password("Welcome-2026a", "Sunny-river-42", r); });
   ASSERT_TRUE(changed.ok()) << changed.message();
   EXPECT_TRUE(wait_for_reply<OpenedSession>([&](auto r) { app.open_session("P-1", r); }).ok());
 }
