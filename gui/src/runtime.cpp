@@ -268,7 +268,7 @@ void ConsoleRuntime::retire_lot(const std::string& product, const std::string& l
 }
 
 station::Reply<station::Done> ConsoleRuntime::administered() {
-  return [this](station::Result<station::Done> r) {
+  return [this](const station::Result<station::Done>& r) {
     notify([r](ConsoleView& v) { show_admin_act(v, r.ok() ? r.value().message : "", r.message()); });
     if (r.ok()) list_staff();
   };

@@ -3,6 +3,7 @@
 // act takes the reason typed here. Accounts are never deleted, so no button offers it. F1 to F4 choose the
 // new account's role, so adding an account works from the keyboard alone.
 #include <algorithm>
+#include <ranges>
 
 #include "meso/gui/keys.hpp"
 #include "meso/gui/panels.hpp"
@@ -205,9 +206,9 @@ void formulary_acts(const ConsoleView& view, Forms& forms, Actions& actions, flo
 void station_log(const ConsoleView& view) {
   ui::text("Station log (newest first): who did what, when and why");
   ImGui::BeginChild("station_log", ImVec2(0, 0), true);
-  for (auto it = view.admin.log.rbegin(); it != view.admin.log.rend(); ++it)
-    ui::text(std::to_string(it->seq) + "  " + it->utc.substr(0, 19) + "  " + it->who + "  " + it->kind +
-             (it->why.empty() ? "" : "  - " + it->why));
+  for (const auto& e : std::views::reverse(view.admin.log))
+    ui::text(std::to_string(e.seq) + "  " + e.utc.substr(0, 19) + "  " + e.who + "  " + e.kind +
+             (e.why.empty() ? "" : "  - " + e.why));
   ImGui::EndChild();
 }
 
