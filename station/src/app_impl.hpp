@@ -108,7 +108,6 @@ struct StationApp::Impl {
                      std::function<std::string()> said);
 
   AppConfig config;
-  Tag journal_kind = Tag::real;  // const after construction
   vision::HeadbandLayout layout;
   std::optional<LeftOpenSession> left_open_at_start;  // const after construction
 
@@ -131,17 +130,18 @@ struct StationApp::Impl {
 
   std::unique_ptr<JournalWorker> worker;
   std::unique_ptr<journal::JournalReader> reader_;  // worker thread only
-  bool photos_migrated = false;                     // worker thread only
   std::unique_ptr<CameraFeed> camera;
   std::string camera_warning;  // camera thread (the constructor before): the calibration's, as last told
   std::atomic<bool> demo_hand{false};
+  bool photos_migrated = false;            // worker thread only
   std::atomic<int> hand_fires_to_skip{0};  // the hand's lead-in stop is not a planned point
 
   std::optional<StaffMember> user;
-  bool locked = false;
   std::vector<vision::Zone> zones;
   std::optional<PlanPreview> preview;
   std::uint32_t course_session = 1;
+  bool locked = false;
+  Tag journal_kind = Tag::real;  // const after construction
 };
 
 }  // namespace meso::station

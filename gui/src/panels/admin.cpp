@@ -38,10 +38,10 @@ void role_radios(const char* id, int& chosen, bool with_keys) {
 
 void staff_table(const ConsoleView& view, Forms& forms) {
   if (!ImGui::BeginTable("staff", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) return;
-  ImGui::TableSetupColumn("Name");
-  ImGui::TableSetupColumn("Role");
-  ImGui::TableSetupColumn("State");
-  ImGui::TableSetupColumn("Created (UTC)");
+  ImGui::TableSetupColumn("Name", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("Role", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+  ImGui::TableSetupColumn("State", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+  ImGui::TableSetupColumn("Created (UTC)", ImGuiTableColumnFlags_WidthStretch, 1.7f);
   ImGui::TableHeadersRow();
   for (std::size_t i = 0; i < view.admin.staff.size(); ++i) {
     const auto& a = view.admin.staff[i];
@@ -122,11 +122,11 @@ void account_acts(const ConsoleView& view, Forms& forms, Actions& actions, float
 // Each product with its lots: what is left, and whether a plan may name it (the station refuses the rest).
 void formulary_table(const ConsoleView& view, Forms& forms) {
   if (!ImGui::BeginTable("formulary", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) return;
-  ImGui::TableSetupColumn("Product / lot");
-  ImGui::TableSetupColumn("Expiry");
-  ImGui::TableSetupColumn("Vials");
-  ImGui::TableSetupColumn("Left (ml)");
-  ImGui::TableSetupColumn("Status");
+  ImGui::TableSetupColumn("Product / lot", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+  ImGui::TableSetupColumn("Expiry", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+  ImGui::TableSetupColumn("Vials", ImGuiTableColumnFlags_WidthStretch, 0.6f);
+  ImGui::TableSetupColumn("Left (ml)", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+  ImGui::TableSetupColumn("Status", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableHeadersRow();
   for (std::size_t p = 0; p < view.admin.formulary.size(); ++p) {
     const auto& product = view.admin.formulary[p];
@@ -139,7 +139,9 @@ void formulary_table(const ConsoleView& view, Forms& forms) {
       forms.chosen_lot = -1;
     }
     ImGui::TableNextColumn();
-    ui::text(product.concentration);
+    ImGui::TableNextColumn();
+    ImGui::TableNextColumn();
+    ui::text(ui::millilitres(static_cast<std::uint64_t>(product.vial_ml * 1e6)) + "/vial");
     for (std::size_t l = 0; l < product.lots.size(); ++l) {
       const auto& lot = product.lots[l];
       ImGui::TableNextRow();
@@ -181,6 +183,7 @@ void formulary_acts(const ConsoleView& view, Forms& forms, Actions& actions, flo
     return;
   }
   const auto& product = f[static_cast<std::size_t>(forms.chosen_product)];
+  ui::text(product.name + ": " + product.concentration);
   if (forms.chosen_lot >= 0 && forms.chosen_lot < static_cast<int>(product.lots.size())) {
     const auto& lot = product.lots[static_cast<std::size_t>(forms.chosen_lot)];
     if (ui::big_button(("Retire lot " + lot.lot).c_str(), ImVec2(width * 0.3f, 0), ui::colour::red,
@@ -225,7 +228,7 @@ void draw_admin(const ConsoleView& view, Forms& forms, Actions& actions) {
   const float col = width * 0.53f;
   ui::text("Staff");
   add_form(view, forms, actions, col);
-  ImGui::Separator();
+  ImGui::Spacing();  // not a Separator: inside columns it would start a new row for both
   staff_table(view, forms);
   account_acts(view, forms, actions, col);
   if (ui::big_button("Back to patients (Esc)", ImVec2(col * 0.5f, 0), ui::colour::grey))
@@ -235,7 +238,7 @@ void draw_admin(const ConsoleView& view, Forms& forms, Actions& actions) {
   ui::text("Formulary and stock");
   formulary_table(view, forms);
   formulary_acts(view, forms, actions, right);
-  ImGui::Separator();
+  ImGui::Spacing();
   station_log(view);
   ImGui::Columns(1);
 }
