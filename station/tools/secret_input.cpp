@@ -41,7 +41,7 @@ std::string read_secret(const std::string& prompt) {
 }
 
 std::string read_new_secret(const std::string& prompt) {
-  const std::string first = read_secret(prompt);
+  std::string first = read_secret(prompt);
   if (!on_terminal()) return first;
   if (read_secret(prompt + " (again)") != first)
     throw std::runtime_error("the two passwords differ: nothing was changed, try again");

@@ -43,7 +43,9 @@ void add_reason(CLI::App& c, StaffOptions& o) {
   c.add_option("--reason", o.reason, "why, for the station log")->required();
 }
 
-const auto kRoles = CLI::IsMember({"clinician", "qa", "auditor", "admin"});
+CLI::IsMember roles() {
+  return CLI::IsMember({"clinician", "qa", "auditor", "admin"});
+}
 
 }  // namespace
 
@@ -55,7 +57,7 @@ void add_staff_command(CLI::App& cli) {
   CLI::App* add =
       subcommand(*staff, "add", "Add an account; its owner chooses a new password at the first login", o);
   add->add_option("name", o->name, "the new user's name")->required();
-  add->add_option("--role", o->role, "clinician, qa, auditor or admin")->required()->check(kRoles);
+  add->add_option("--role", o->role, "clinician, qa, auditor or admin")->required()->check(roles());
   add_reason(*add, *o);
   add->callback([o] {
     run_admin("staff add", [&] {
@@ -100,7 +102,7 @@ void add_staff_command(CLI::App& cli) {
 
   CLI::App* set_role = subcommand(*staff, "set-role", "Give an account another role", o);
   set_role->add_option("name", o->name, "the account")->required();
-  set_role->add_option("role", o->role, "clinician, qa, auditor or admin")->required()->check(kRoles);
+  set_role->add_option("role", o->role, "clinician, qa, auditor or admin")->required()->check(roles());
   add_reason(*set_role, *o);
   set_role->callback([o] {
     run_admin("staff set-role", [&] {

@@ -6,6 +6,6 @@
 
 namespace meso::station {
 
-void add_staff_command(CLI::App& app);
+void add_staff_command(CLI::App& cli);
 
 }  // namespace meso::station
