@@ -58,8 +58,8 @@ TEST_F(FormularyTest, AnImportAddsEveryProductAndLotWithOneLogEntryAndTheirStock
   EXPECT_EQ(f[0].concentration, "biotin 0.5 mg/ml; dexpanthenol 20 mg/ml");
   ASSERT_EQ(f[0].lots.size(), 2u);
   EXPECT_EQ(f[0].lots[0].lot, "HV-2604");
-  EXPECT_EQ(f[0].lots[0].remaining_nl, 10 * 5 * kNlPerMl);
-  EXPECT_EQ(f[0].lots[1].remaining_nl, 4 * 5 * kNlPerMl);
+  EXPECT_EQ(f[0].lots[0].remaining_nl, std::int64_t{10} * 5 * kNlPerMl);
+  EXPECT_EQ(f[0].lots[1].remaining_nl, std::int64_t{4} * 5 * kNlPerMl);
   EXPECT_EQ(f[1].lots.at(0).remaining_nl, 2 * 2'500'000);
 
   const auto log = JournalReader(db_path()).station_log();

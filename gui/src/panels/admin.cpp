@@ -3,7 +3,6 @@
 // act takes the reason typed here. Accounts are never deleted, so no button offers it. F1 to F4 choose the
 // new account's role, so adding an account works from the keyboard alone.
 #include <algorithm>
-#include <ranges>
 
 #include "meso/gui/keys.hpp"
 #include "meso/gui/panels.hpp"
@@ -209,9 +208,12 @@ void formulary_acts(const ConsoleView& view, Forms& forms, Actions& actions, flo
 void station_log(const ConsoleView& view) {
   ui::text("Station log (newest first): who did what, when and why");
   ImGui::BeginChild("station_log", ImVec2(0, 0), true);
-  for (const auto& e : std::views::reverse(view.admin.log))
+  const auto& log = view.admin.log;
+  for (std::size_t i = log.size(); i-- > 0;) {
+    const auto& e = log[i];
     ui::text(std::to_string(e.seq) + "  " + e.utc.substr(0, 19) + "  " + e.who + "  " + e.kind +
              (e.why.empty() ? "" : "  - " + e.why));
+  }
   ImGui::EndChild();
 }
 
