@@ -108,8 +108,8 @@ struct Arming {
 Arming arm_with(std::optional<hal::DeviceIdentity> identity, Tag tag, std::vector<std::string> paired) {
   asio::io_context io;
   KeptJournal journal(io);
+  StandInGun device(std::move(identity));  // outlives the station, which lets it go when destroyed
   Station station(io, journal, trust_config(std::move(paired)));
-  StandInGun device(std::move(identity));
   station.add_device(device);
   Arming out;
   const SessionStart start{42, "P-7F3A", tag, "dr.ines", 3, Role::clinician, 1};
