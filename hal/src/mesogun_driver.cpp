@@ -530,7 +530,11 @@ void MesogunDriver::release_paced_fire() {
   std::uint32_t rate_mhz = identity_->capabilities.max_shot_rate_mhz;
   if (options_.limits.max_rate_mhz != 0) rate_mhz = std::min(rate_mhz, options_.limits.max_rate_mhz);
   if (last_fire_ && rate_mhz != 0) {
-    const TimePoint allowed = *last_fire_ + std::chrono::microseconds(1'000'000'000ULL / rate_mhz);
+    // A twentieth over the device's interval: last_fire_ is stamped when the FIRE is queued, and its bytes
+    // leave and arrive a little later, by a latency that varies (ASan in .ci/run once wrote two FIREs 23 us
+    // closer than the interval); a FIRE the device finds too soon is refused busy.
+    const auto interval = std::chrono::microseconds(1'000'000'000ULL / rate_mhz);
+    const TimePoint allowed = *last_fire_ + interval + interval / 20;
     if (now < allowed) {
       pace_timer_.expires_at(allowed);
       pace_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
