@@ -106,8 +106,11 @@ const char* to_string(Errc code) {
 }
 
 std::string utc_now_iso8601() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  return utc_iso8601(std::chrono::system_clock::now());
+}
+
+std::string utc_iso8601(std::chrono::system_clock::time_point at) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
   const auto seconds = static_cast<std::time_t>(ms / 1000);
   std::tm parts{};
   gmtime_r(&seconds, &parts);

@@ -37,14 +37,20 @@ std::string name_of(sqlite::Connection& connection, UserId user) {
   return select.step() ? std::string(select.column_text(0)) : std::to_string(user);
 }
 
-std::string utc_in(std::chrono::seconds from_now) {
-  const auto at = std::chrono::system_clock::now() + from_now;
-  const auto t = std::chrono::system_clock::to_time_t(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::array<char, 32> text{};
-  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-  return text.data();
+// Refused when `account` is the station's last enabled admin, whom a disable or another role would remove.
+std::optional<Error> last_admin(sqlite::Connection& connection, const Account& account) {
+  if (account.role != Role::admin || account.disabled ||
+      connection.query_int("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0") > 1)
+    return std::nullopt;
+  return detail::refuse(
+      Errc::role_refused,
+      "the station would have no administrator left: give another account the admin role first");
+}
+
+void insert_station(sqlite::Connection& connection, Tag kind, const std::string& utc) {
+  sqlite::Statement station(connection, "INSERT INTO station(id, kind, commissioned_utc) VALUES(1, ?1, ?2)");
+  station.bind(1, to_string(kind)).bind(2, utc);
+  station.run();
 }
 
 Error needs_reason() {
@@ -111,10 +117,7 @@ Result<UserId> WriteStore::commission(Tag kind, const NewUser& admin, const std:
       return detail::refuse(Errc::role_refused, "the first user must be an admin");
     if (admin.name.empty()) return detail::refuse(Errc::bad_request, "the first administrator needs a name");
     const std::string utc = utc_now_iso8601();
-    sqlite::Statement station(connection_,
-                              "INSERT INTO station(id, kind, commissioned_utc) VALUES(1, ?1, ?2)");
-    station.bind(1, to_string(kind)).bind(2, utc);
-    station.run();
+    insert_station(connection_, kind, utc);
     sqlite::Statement insert(
         connection_, "INSERT INTO users(name, role, password_hash, created_utc) VALUES(?1, ?2, ?3, ?4)");
     insert.bind(1, admin.name).bind(2, to_string(Role::admin)).bind(3, password_hash).bind(4, utc);
@@ -146,10 +149,7 @@ Result<Seq> WriteStore::set_station_kind(Tag kind, std::optional<UserId> by) {
     if (const auto n = connection_.query_int(misfits); n != 0)
       return detail::refuse(Errc::tag_refused, "this journal holds " + std::to_string(n) + " session(s) a " +
                                                    std::string(to_string(kind)) + " station may not hold");
-    sqlite::Statement station(connection_,
-                              "INSERT INTO station(id, kind, commissioned_utc) VALUES(1, ?1, ?2)");
-    station.bind(1, to_string(kind)).bind(2, utc_now_iso8601());
-    station.run();
+    insert_station(connection_, kind, utc_now_iso8601());
     return log_station_event(by.value_or(0), by ? to_string(Role::admin) : "", "station.kind_set",
                              {{"kind", to_string(kind)},
                               {"reason", "first opened as a " + std::string(to_string(kind)) + " station"}});
@@ -164,12 +164,7 @@ Result<Seq> WriteStore::disable_user(UserId target, UserId by, const std::string
     if (!account) return detail::refuse(Errc::unknown_user, "no user " + std::to_string(target));
     if (account->disabled)
       return detail::refuse(Errc::bad_request, name_of(connection_, target) + " is disabled already");
-    if (account->role == Role::admin &&
-        connection_.query_int("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0") <= 1)
-      return detail::refuse(
-          Errc::role_refused,
-          "the station would have no administrator left: give another account the admin role "
-          "first");
+    if (auto refused = last_admin(connection_, *account)) return *refused;
     sqlite::Statement update(connection_, "UPDATE users SET disabled = 1 WHERE id = ?1");
     update.bind(1, target);
     update.run();
@@ -214,12 +209,7 @@ Result<Seq> WriteStore::set_role(UserId target, Role role, UserId by, const std:
     if (!account) return detail::refuse(Errc::unknown_user, "no user " + std::to_string(target));
     if (account->role == role)
       return detail::refuse(Errc::bad_request, name_of(connection_, target) + " has that role already");
-    if (account->role == Role::admin && !account->disabled &&
-        connection_.query_int("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0") <= 1)
-      return detail::refuse(
-          Errc::role_refused,
-          "the station would have no administrator left: give another account the admin role "
-          "first");
+    if (auto refused = last_admin(connection_, *account)) return *refused;
     sqlite::Statement update(connection_, "UPDATE users SET role = ?2 WHERE id = ?1");
     update.bind(1, target).bind(2, to_string(role));
     update.run();
@@ -278,7 +268,7 @@ Result<LoginRecord> WriteStore::record_login(const std::string& name, bool passw
                              "UPDATE users SET failed_logins = ?2, wait_until_utc = ?3 WHERE id = ?1");
     update.bind(1, account->id).bind(2, std::int64_t{record.failed_logins});
     if (record.wait.count() > 0)
-      update.bind(3, utc_in(record.wait));
+      update.bind(3, utc_iso8601(std::chrono::system_clock::now() + record.wait));
     else
       update.bind_null(3);
     update.run();

@@ -233,10 +233,7 @@ Result<UserId> WriteStore::add_user(const NewUser& user, const std::string& pass
     if (users == 0) {
       if (user.role != Role::admin) return refuse(Errc::role_refused, "the first user must be an admin");
     } else {
-      const auto role = by ? role_of(*by) : std::nullopt;
-      if (role != Role::admin) return refuse(Errc::role_refused, "only an admin may add users");
-    }
-    if (users != 0 && by) {
+      if (!by) return refuse(Errc::role_refused, "only an admin may add users");
       if (auto refused = admin_refused(*by)) return *refused;
     }
     sqlite::Statement insert(

@@ -10,13 +10,17 @@ void add_admin_options(CLI::App& command, AdminOptions& options) {
   command.add_option("--as", options.as, "who acts (an admin; their password is asked for)")->required();
 }
 
-std::unique_ptr<StationApp> open_as(const AdminOptions& options) {
+AppConfig admin_config(const AdminOptions& options) {
   AppConfig config;
   config.profile = "administration";
   config.db = options.db;
   config.key = options.key;
   config.journal_kinds = {Tag::real, Tag::test, Tag::demo};
-  auto app = std::make_unique<StationApp>(config);
+  return config;
+}
+
+std::unique_ptr<StationApp> open_as(const AdminOptions& options) {
+  auto app = std::make_unique<StationApp>(admin_config(options));
   app->start();
   const std::string password = read_secret(options.as + "'s password");
   const auto me = must<StaffMember>([&](auto r) { app->login(options.as, password, r); });

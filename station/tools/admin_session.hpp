@@ -19,6 +19,9 @@ struct AdminOptions {
 
 void add_admin_options(CLI::App& command, AdminOptions& options);
 
+// The layer's configuration for administration: the journal of any kind, no device, no camera.
+AppConfig admin_config(const AdminOptions& options);
+
 // Opens the layer on the journal and logs `options.as` in. Throws std::runtime_error saying what to do.
 std::unique_ptr<StationApp> open_as(const AdminOptions& options);
 

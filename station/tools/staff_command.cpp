@@ -117,12 +117,7 @@ void add_staff_command(CLI::App& cli) {
   add_admin_options(*passwd, o->admin);
   passwd->callback([o] {
     run_admin("staff passwd", [&] {
-      AppConfig config;
-      config.profile = "administration";
-      config.db = o->admin.db;
-      config.key = o->admin.key;
-      config.journal_kinds = {Tag::real, Tag::test, Tag::demo};
-      StationApp station(config);
+      StationApp station(admin_config(o->admin));
       station.start();
       const std::string old_password = read_secret(o->admin.as + "'s current password");
       must<StaffMember>([&](auto r) { station.login(o->admin.as, old_password, r); });

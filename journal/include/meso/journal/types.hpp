@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -122,7 +123,8 @@ struct UserInfo {
   Role role = Role::clinician;
 };
 
-// The current time as stored in the journal.
+// A time as stored in the journal (ISO-8601 UTC with milliseconds), and the current one.
+std::string utc_iso8601(std::chrono::system_clock::time_point at);
 std::string utc_now_iso8601();
 std::int64_t monotonic_now_ns();
 
