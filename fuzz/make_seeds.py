@@ -113,7 +113,9 @@ def pen_seeds() -> dict:
         "set_speed.txt": pen("SPD", "120"),
         "start.txt": start,
         "stop_query.txt": pen("STP") + pen("STQ"),
-        "identity.txt": pen("IDR", "MP-7 Pen", "2.1.0", "PX-0042", "1", "200", "2500", "50", "50", "150"),
+        "identity.txt": pen("IDR", "MP-7 Pen", "2.1.0", "PX-0042", "1", "200", "2500", "50", "50", "150", "1"),
+        # A pen that predates the simulated field sends nine fields, read as not simulated (protocol.md B.3).
+        "identity_legacy.txt": pen("IDR", "MP-7 Pen", "2.1.0", "PX-0042", "1", "200", "2500", "50", "50", "150"),
         "ack_nak.txt": pen("ACK", "DEP") + pen("NAK", "RUN", "LEASE"),
         "status.txt": status,
         "alarm.txt": pen("ALM", "MOTOR_STALL", "HIGH", "1"),

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 namespace meso::protocols::pen {
@@ -261,6 +262,16 @@ DecodeResult read_message(Fields fields, std::size_t bytes) {
   if (!read(fields, message))
     return DecodeFailure{DecodeError::bad_field, "a field is malformed or out of range", bytes};
   if (auto problem = check(message)) return DecodeFailure{DecodeError::bad_field, *problem, bytes};
+  if constexpr (std::is_same_v<T, Identity>) {
+    // A nine-field IDR is written back with its tenth field, two bytes longer: one that fits only without it
+    // is refused, so that every identity the host accepts is one it can write, journal and replay.
+    if (fields.size() < kIdentityFields && bytes + 2 > kMaxSentence)
+      return DecodeFailure{
+          DecodeError::bad_field,
+          "IDR: nine fields and too long to carry its simulated field within 82 bytes; shorten "
+          "the model, firmware or serial text",
+          bytes};
+  }
   return Message{std::move(message)};
 }
 

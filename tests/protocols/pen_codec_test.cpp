@@ -495,6 +495,29 @@ TEST(PenIdentity, ANineFieldIdrFromAnOlderPenReadsAsNotSimulated) {
   expect_failure(decode(sentence("PMSN,STA,IDLE,250,50,0,100,-45")), DecodeError::bad_field, "STA with 6");
 }
 
+// Found by fuzz_pen_decoder: a nine-field IDR of 81 or 82 bytes decoded to an identity whose ten-field form
+// is past NMEA's 82 bytes, so encode() threw on a message the decoder had accepted. The decoder refuses it.
+TEST(PenIdentity, ANineFieldIdrTooLongToCarryItsTenthFieldIsRefused) {
+  const auto legacy_of_size = [](std::size_t size) {
+    std::string serial = "S";
+    std::string text;
+    while ((text = sentence("PMSN,IDR,MP-7 Pen,2.1.0," + serial + ",1,200,2500,50,50,150")).size() < size)
+      serial += 'X';
+    return text;
+  };
+  for (const std::size_t size : {80U, 81U, 82U}) {
+    const std::string old = legacy_of_size(size);
+    ASSERT_EQ(old.size(), size);
+    const DecodeResult r = decode_both_ways(old);
+    if (size + 2 <= kMaxSentence) {
+      ASSERT_TRUE(is_message(r)) << show(r);
+      EXPECT_EQ(encode(std::get<Message>(r)).size(), size + 2);
+    } else {
+      expect_failure(r, DecodeError::bad_field, "legacy IDR of " + std::to_string(size) + " bytes");
+    }
+  }
+}
+
 TEST(PenIdentity, JsonWithoutSimulatedIsRefusedNamingIt) {
   auto j = to_json(Message{pen_identity("P", "1", "S")});
   j.erase("simulated");
