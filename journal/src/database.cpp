@@ -51,7 +51,7 @@ sqlite::Connection open_for_writing(const std::filesystem::path& path) {
   return connection;
 }
 
-void migrate_connection(sqlite::Connection& connection, int target_version) {
+void migrate_connection(sqlite::Connection& connection, int target_version, const MigrationStep& after) {
   const auto version = static_cast<int>(connection.query_int("PRAGMA user_version"));
   if (version > target_version) {
     throw JournalError(Errc::schema_too_new,
@@ -63,6 +63,7 @@ void migrate_connection(sqlite::Connection& connection, int target_version) {
     sqlite::Transaction transaction(connection);
     connection.exec(kMigrations.at(static_cast<std::size_t>(next - 1)));
     connection.exec(("PRAGMA user_version=" + std::to_string(next)).c_str());
+    if (after) after(connection, next);
     transaction.commit();
   }
 }

@@ -3,14 +3,17 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 
 #include "sqlite.hpp"
 
 namespace meso::journal {
 
 sqlite::Connection open_for_writing(const std::filesystem::path& path);
+// Runs inside a migration's transaction, after its SQL and before the commit; throwing rolls it back.
+using MigrationStep = std::function<void(sqlite::Connection& connection, int version)>;
 // Applies the migrations after the database's user_version up to `target_version`, each in one transaction.
-void migrate_connection(sqlite::Connection& connection, int target_version);
+void migrate_connection(sqlite::Connection& connection, int target_version, const MigrationStep& after = {});
 
 struct ReadOnlyConnection {
   sqlite::Connection connection;

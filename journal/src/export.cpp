@@ -15,6 +15,28 @@ nlohmann::json payload_json(const std::string& payload) {
   return parsed.is_discarded() ? nlohmann::json(payload) : parsed;  // a damaged row is shown as stored
 }
 
+// What a third party needs to check the session with the station's public key alone (docs/journal.md,
+// "Checking an export"): the signed checkpoint and each event's leaf index and inclusion path.
+nlohmann::json log_json(const SessionExport& data) {
+  if (!data.inclusion) return nullptr;
+  const SessionInclusion& proof = *data.inclusion;
+  nlohmann::json events = nlohmann::json::array();
+  for (const EventInclusion& event : proof.events) {
+    nlohmann::json path = nlohmann::json::array();
+    for (const Digest& node : event.path)
+      path.push_back(to_hex(node));
+    events.push_back(
+        {{"seq", event.seq}, {"index", event.index}, {"leaf", to_hex(event.leaf)}, {"path", path}});
+  }
+  return {{"checkpoint", proof.checkpoint.note},
+          {"public_key", to_hex(proof.checkpoint.public_key)},
+          {"key_fingerprint", key_fingerprint(proof.checkpoint.public_key)},
+          {"tree_size", proof.checkpoint.tree_size},
+          {"root", to_hex(proof.checkpoint.root)},
+          {"events", events},
+          {"unproven", proof.unproven}};
+}
+
 std::string export_json(const SessionExport& data) {
   const SessionInfo& s = data.session;
   nlohmann::json events = nlohmann::json::array();
@@ -29,6 +51,7 @@ std::string export_json(const SessionExport& data) {
                       {"kind", e.kind},
                       {"corrects", e.corrects ? nlohmann::json(*e.corrects) : nlohmann::json()},
                       {"payload", payload_json(e.payload)},
+                      {"payload_text", e.payload},  // the bytes hashed, for checking without the database
                       {"prev_hash", to_hex(e.prev_hash)},
                       {"hash", to_hex(e.hash)}});
   }
@@ -42,6 +65,7 @@ std::string export_json(const SessionExport& data) {
             {"signature", to_hex(data.seal->signature)}};
   }
   const nlohmann::json out = {
+      {"log", log_json(data)},
       {"session",
        {{"id", s.id},
         {"patient_id", s.patient},
@@ -108,7 +132,8 @@ SessionExport load_export(const JournalReader& reader, SessionId session) {
   if (!info) throw JournalError(Errc::unknown_session, "no session " + std::to_string(session));
   VerifyOptions options;
   options.session = session;
-  return SessionExport{*info, reader.timeline(session), reader.seal(session), reader.verify(options)};
+  return SessionExport{*info, reader.timeline(session), reader.seal(session), reader.verify(options),
+                       reader.prove_session(session)};
 }
 
 std::string integrity_text(const SessionExport& data) {

@@ -14,6 +14,8 @@ struct SessionExport {
   std::vector<Event> events;
   std::optional<SealInfo> seal;
   VerifyReport integrity;
+  std::optional<SessionInclusion>
+      inclusion;  // the events' proofs in the station's log, once a checkpoint exists
 };
 
 SessionExport load_export(const JournalReader& reader, SessionId session);

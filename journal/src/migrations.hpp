@@ -250,6 +250,78 @@ CREATE TRIGGER events_lot_used AFTER INSERT ON events WHEN NEW.kind = 'lot.used'
 END;
 )sql";
 
-inline constexpr std::array kMigrations{kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
+// Version 6: one append-only log per station (docs/journal.md, "The station's log"). Every event, a
+// session's or the station's own, takes the next leaf of one RFC 6962 Merkle tree, in the transaction that
+// writes it (the triggers, so no write path can leave one out); log_nodes keeps the hash of each aligned
+// complete subtree of 256 leaves and more, for proofs; log_checkpoints keeps the signed notes. The events
+// already written enter first: the station log's, then session by session, each in seq order. The writer
+// verifies them and signs the first checkpoint in the same transaction (journal/src/log_upgrade.cpp).
+inline constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE log_leaves(
+  idx INTEGER PRIMARY KEY CHECK(idx >= 0),
+  session_id INTEGER NOT NULL CHECK(session_id >= 0),
+  seq INTEGER NOT NULL CHECK(seq >= 1),
+  hash BLOB NOT NULL CHECK(length(hash) = 32),
+  UNIQUE(session_id, seq)
+);
+CREATE TRIGGER log_leaves_no_update BEFORE UPDATE ON log_leaves BEGIN
+  SELECT RAISE(ABORT, 'the station''s log is append-only');
+END;
+CREATE TRIGGER log_leaves_no_delete BEFORE DELETE ON log_leaves BEGIN
+  SELECT RAISE(ABORT, 'the station''s log is append-only and is never cut back');
+END;
+CREATE TRIGGER log_leaves_gapless BEFORE INSERT ON log_leaves
+WHEN NEW.idx IS NOT (SELECT coalesce(max(idx) + 1, 0) FROM log_leaves) BEGIN
+  SELECT RAISE(ABORT, 'a log leaf''s index must follow the last, without a gap');
+END;
+
+CREATE TABLE log_nodes(
+  level INTEGER NOT NULL CHECK(level >= 8 AND level < 64),
+  idx INTEGER NOT NULL CHECK(idx >= 0),
+  hash BLOB NOT NULL CHECK(length(hash) = 32),
+  PRIMARY KEY(level, idx)
+) WITHOUT ROWID;
+CREATE TRIGGER log_nodes_no_update BEFORE UPDATE ON log_nodes BEGIN
+  SELECT RAISE(ABORT, 'the station''s log is append-only');
+END;
+CREATE TRIGGER log_nodes_no_delete BEFORE DELETE ON log_nodes BEGIN
+  SELECT RAISE(ABORT, 'the station''s log is append-only');
+END;
+
+CREATE TABLE log_checkpoints(
+  id INTEGER PRIMARY KEY,
+  tree_size INTEGER NOT NULL CHECK(tree_size >= 0),
+  root BLOB NOT NULL CHECK(length(root) = 32),
+  utc TEXT NOT NULL,
+  public_key BLOB NOT NULL CHECK(length(public_key) = 32),
+  note TEXT NOT NULL
+);
+CREATE TRIGGER log_checkpoints_no_update BEFORE UPDATE ON log_checkpoints BEGIN
+  SELECT RAISE(ABORT, 'checkpoints are append-only');
+END;
+CREATE TRIGGER log_checkpoints_no_delete BEFORE DELETE ON log_checkpoints BEGIN
+  SELECT RAISE(ABORT, 'checkpoints are append-only and are never deleted');
+END;
+CREATE TRIGGER log_checkpoints_grow BEFORE INSERT ON log_checkpoints
+WHEN NEW.tree_size < (SELECT coalesce(max(tree_size), 0) FROM log_checkpoints)
+  OR NEW.tree_size > (SELECT count(*) FROM log_leaves) BEGIN
+  SELECT RAISE(ABORT, 'a checkpoint covers at least what the last one did, and no more than the log holds');
+END;
+
+INSERT INTO log_leaves(idx, session_id, seq, hash)
+SELECT row_number() OVER (ORDER BY session_id, seq) - 1, session_id, seq, hash
+FROM (SELECT 0 AS session_id, seq, hash FROM station_events UNION ALL SELECT session_id, seq, hash FROM events);
+
+CREATE TRIGGER events_enter_the_log AFTER INSERT ON events BEGIN
+  INSERT INTO log_leaves(idx, session_id, seq, hash)
+  VALUES((SELECT coalesce(max(idx) + 1, 0) FROM log_leaves), NEW.session_id, NEW.seq, NEW.hash);
+END;
+CREATE TRIGGER station_events_enter_the_log AFTER INSERT ON station_events BEGIN
+  INSERT INTO log_leaves(idx, session_id, seq, hash)
+  VALUES((SELECT coalesce(max(idx) + 1, 0) FROM log_leaves), 0, NEW.seq, NEW.hash);
+END;
+)sql";
+
+inline constexpr std::array kMigrations{kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6};
 
 }  // namespace meso::journal

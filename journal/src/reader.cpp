@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "logged_names.hpp"
 #include "meso/journal/passwords.hpp"
 #include "meso/journal/result.hpp"
 #include "reader_state.hpp"
@@ -11,15 +12,24 @@ namespace meso::journal {
 
 namespace {
 
-constexpr const char* kSessionColumns =
-    "SELECT s.id, s.patient_id, p.pseudonym, s.user_id, u.name, s.plan_id, s.tag, s.state, s.opened_utc, "
-    "s.closed_utc, (SELECT count(*) FROM events e WHERE e.session_id = s.id), "
-    "(SELECT coalesce(max(seq), 0) FROM events e WHERE e.session_id = s.id) "
-    "FROM sessions s LEFT JOIN patients p ON p.id = s.patient_id LEFT JOIN users u ON u.id = s.user_id ";
+using detail::kLoggedNamesCte;
+using detail::kShownName;
 
-constexpr const char* kEventColumns =
-    "SELECT e.session_id, e.seq, e.utc, e.mono_ns, e.user_id, u.name, e.role, e.tag, e.kind, e.corrects, "
-    "e.payload, e.prev_hash, e.hash FROM events e LEFT JOIN users u ON u.id = e.user_id ";
+std::string session_columns() {
+  return std::string(kLoggedNamesCte) + "SELECT s.id, s.patient_id, p.pseudonym, s.user_id, " + kShownName +
+         ", s.plan_id, s.tag, s.state, s.opened_utc, s.closed_utc, "
+         "(SELECT count(*) FROM events e WHERE e.session_id = s.id), "
+         "(SELECT coalesce(max(seq), 0) FROM events e WHERE e.session_id = s.id) "
+         "FROM sessions s LEFT JOIN patients p ON p.id = s.patient_id LEFT JOIN users u ON u.id = s.user_id "
+         "LEFT JOIN logged_names n ON n.id = s.user_id ";
+}
+
+std::string event_columns() {
+  return std::string(kLoggedNamesCte) + "SELECT e.session_id, e.seq, e.utc, e.mono_ns, e.user_id, " +
+         kShownName +
+         ", e.role, e.tag, e.kind, e.corrects, e.payload, e.prev_hash, e.hash FROM events e "
+         "LEFT JOIN users u ON u.id = e.user_id LEFT JOIN logged_names n ON n.id = e.user_id ";
+}
 
 SessionInfo session_from_row(const sqlite::Statement& row) {
   SessionInfo info;
@@ -96,11 +106,12 @@ bool JournalReader::wal_ignored() const {
 }
 
 std::vector<SessionInfo> JournalReader::list_sessions(const SessionFilter& filter) const {
-  const std::string sql = std::string(kSessionColumns) +
-                          "WHERE (?1 IS NULL OR p.pseudonym = ?1) AND (?2 IS NULL OR u.name = ?2) "
-                          "AND (?3 IS NULL OR s.opened_utc >= ?3) "
-                          "AND (?4 IS NULL OR substr(s.opened_utc, 1, length(?4)) <= ?4) "
-                          "AND (?5 IS NULL OR s.tag = ?5) AND (?6 IS NULL OR s.state = ?6) ORDER BY s.id";
+  const std::string sql =
+      session_columns() +
+      "WHERE (?1 IS NULL OR p.pseudonym = ?1) AND (?2 IS NULL OR coalesce(n.name, u.name) = ?2) "
+      "AND (?3 IS NULL OR s.opened_utc >= ?3) "
+      "AND (?4 IS NULL OR substr(s.opened_utc, 1, length(?4)) <= ?4) "
+      "AND (?5 IS NULL OR s.tag = ?5) AND (?6 IS NULL OR s.state = ?6) ORDER BY s.id";
   sqlite::Statement query(state_->db.connection, sql.c_str());
   bind_optional(query, 1, filter.patient);
   bind_optional(query, 2, filter.user);
@@ -116,7 +127,7 @@ std::vector<SessionInfo> JournalReader::list_sessions(const SessionFilter& filte
 }
 
 std::optional<SessionInfo> JournalReader::session(SessionId id) const {
-  const std::string sql = std::string(kSessionColumns) + "WHERE s.id = ?1";
+  const std::string sql = session_columns() + "WHERE s.id = ?1";
   sqlite::Statement query(state_->db.connection, sql.c_str());
   query.bind(1, id);
   if (!query.step()) return std::nullopt;
@@ -124,7 +135,7 @@ std::optional<SessionInfo> JournalReader::session(SessionId id) const {
 }
 
 std::vector<Event> JournalReader::timeline(SessionId id) const {
-  const std::string sql = std::string(kEventColumns) + "WHERE e.session_id = ?1 ORDER BY e.seq";
+  const std::string sql = event_columns() + "WHERE e.session_id = ?1 ORDER BY e.seq";
   sqlite::Statement query(state_->db.connection, sql.c_str());
   query.bind(1, id);
   std::vector<Event> events;
@@ -134,8 +145,7 @@ std::vector<Event> JournalReader::timeline(SessionId id) const {
 }
 
 std::vector<Event> JournalReader::events_of_kind(SessionId id, std::string_view kind) const {
-  const std::string sql =
-      std::string(kEventColumns) + "WHERE e.session_id = ?1 AND e.kind = ?2 ORDER BY e.seq";
+  const std::string sql = event_columns() + "WHERE e.session_id = ?1 AND e.kind = ?2 ORDER BY e.seq";
   sqlite::Statement query(state_->db.connection, sql.c_str());
   query.bind(1, id).bind(2, kind);
   std::vector<Event> events;

@@ -1,4 +1,5 @@
 // The reader's view of the station itself: its kind, its staff and its log.
+#include "logged_names.hpp"
 #include "meso/journal/reader.hpp"
 #include "reader_state.hpp"
 
@@ -47,10 +48,14 @@ std::optional<StaffAccount> JournalReader::staff_account(std::string_view name) 
 }
 
 std::vector<StationEvent> JournalReader::station_log() const {
-  sqlite::Statement query(state_->db.connection,
-                          "SELECT e.seq, e.utc, e.mono_ns, e.user_id, coalesce(u.name, ''), e.role, e.kind, "
-                          "e.payload, e.prev_hash, e.hash FROM station_events e LEFT JOIN users u ON "
-                          "u.id = e.user_id ORDER BY e.seq");
+  const std::string sql =
+      std::string(detail::kLoggedNamesCte) +
+      "SELECT e.seq, e.utc, e.mono_ns, e.user_id, CASE WHEN e.user_id = 0 THEN '' ELSE " +
+      detail::kShownName +
+      " END, e.role, e.kind, e.payload, e.prev_hash, e.hash FROM station_events e "
+      "LEFT JOIN users u ON u.id = e.user_id LEFT JOIN logged_names n ON n.id = e.user_id "
+      "ORDER BY e.seq";
+  sqlite::Statement query(state_->db.connection, sql.c_str());
   std::vector<StationEvent> out;
   while (query.step()) {
     StationEvent e;

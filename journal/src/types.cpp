@@ -101,6 +101,8 @@ const char* to_string(Errc code) {
       return "key_file";
     case Errc::writer_stopped:
       return "writer_stopped";
+    case Errc::log_altered:
+      return "log_altered";
   }
   return "?";
 }

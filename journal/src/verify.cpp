@@ -10,6 +10,7 @@
 #include "meso/journal/merkle.hpp"
 #include "meso/journal/reader.hpp"
 #include "reader_state.hpp"
+#include "verify_log.hpp"
 
 namespace meso::journal {
 
@@ -40,6 +41,7 @@ struct SessionRow {
   std::string tag;
   std::string state;
   std::string opened_utc;
+  std::optional<std::string> closed_utc;
   std::string pseudonym;
   std::string patient_tag;
   std::optional<std::string> plan_sha256;
@@ -55,7 +57,8 @@ class Verifier {
                 "FROM events WHERE session_id = ?1 ORDER BY seq"),
         seal_(connection,
               "SELECT event_count, merkle_root, leaf_hashes, sealed_utc, public_key, signature FROM seals "
-              "WHERE session_id = ?1") {}
+              "WHERE session_id = ?1"),
+        leaves_(connection, "SELECT seq, hash FROM log_leaves WHERE session_id = ?1 ORDER BY seq") {}
 
   VerifyReport run() {
     report_.expected_key = options_.expected_key;
@@ -64,6 +67,8 @@ class Verifier {
     if (!options_.session) {
       check_orphans();
       check_station_log();
+      check_staff();
+      detail::verify_log(connection_, options_, report_);
     }
     std::stable_sort(report_.findings.begin(), report_.findings.end(),
                      [](const Finding& a, const Finding& b) { return a.session < b.session; });
@@ -75,7 +80,7 @@ class Verifier {
     sqlite::Statement query(
         connection_,
         "SELECT s.id, s.patient_id, s.user_id, s.plan_id, s.tag, s.state, s.opened_utc, "
-        "p.pseudonym, p.tag, pl.plan FROM sessions s "
+        "p.pseudonym, p.tag, pl.plan, s.closed_utc FROM sessions s "
         "LEFT JOIN patients p ON p.id = s.patient_id LEFT JOIN plans pl ON pl.id = s.plan_id "
         "WHERE ?1 IS NULL OR s.id = ?1 ORDER BY s.id");
     query.bind(1, options_.session);
@@ -95,6 +100,7 @@ class Verifier {
         const auto plan = query.column_text(9);
         row.plan_sha256 = to_hex(sha256({reinterpret_cast<const std::uint8_t*>(plan.data()), plan.size()}));
       }
+      if (!query.column_is_null(10)) row.closed_utc = std::string(query.column_text(10));
     }
     return rows;
   }
@@ -154,6 +160,7 @@ class Verifier {
     const std::optional<StoredSeal> seal = load_seal(session.id);
     const std::int64_t events = check_events(session, seal);
     if (report_.findings.size() == findings_before) check_seal(session, seal, events);
+    if (report_.findings.size() == findings_before) check_no_leaf_after(session.id);
     report_.sessions.push_back(
         SessionVerdict{session.id, session.state == "sealed" ? SessionState::sealed : SessionState::open,
                        events, report_.findings.size() == findings_before});
@@ -165,6 +172,7 @@ class Verifier {
     Digest previous = genesis_hash(session.id);
     Seq expected = 1;
     events_.reset().bind(1, session.id);
+    leaves_.reset().bind(1, session.id);
     while (events_.step()) {
       ++report_.events_checked;
       const Seq seq = events_.column_int(0);
@@ -216,14 +224,39 @@ class Verifier {
           break;
         }
       }
+      if (auto problem = leaf_problem(seq, computed)) {
+        add(session.id, seq, Problem::log_mismatch, *problem);
+        break;
+      }
       previous = computed;
       ++expected;
     }
     events_.reset();
+    leaf_after_events_.reset();
+    if (report_.findings.size() == findings_before && leaves_.step())
+      leaf_after_events_ = leaves_.column_int(0);
+    leaves_.reset();
     if (expected == 1 && report_.findings.size() == findings_before) {
       add(session.id, 1, Problem::seq_gap, "the session has no events (its session.opened is missing)");
     }
     return expected - 1;
+  }
+
+  // An open session's tail cut off leaves its leaves behind in the station's log.
+  void check_no_leaf_after(SessionId session) {
+    if (!leaf_after_events_) return;
+    add(session, *leaf_after_events_, Problem::log_mismatch,
+        "the station's log holds seq " + std::to_string(*leaf_after_events_) +
+            " of this session, which is gone: its tail was cut (a sealed session reopened?)");
+  }
+
+  // The next leaf of this session in the station's log must be this event.
+  std::optional<std::string> leaf_problem(Seq seq, const Digest& hash) {
+    if (!leaves_.step() || leaves_.column_int(0) != seq)
+      return "the event is not in the station's log: it was inserted outside the journal";
+    if (!equal(leaves_.column_blob(1), hash))
+      return "the event differs from its leaf in the station's log: it was changed after it was written";
+    return std::nullopt;
   }
 
   static Digest stored_digest(std::span<const std::uint8_t> blob) {
@@ -237,6 +270,9 @@ class Verifier {
       if (session.state != "open") {
         add(session.id, std::nullopt, Problem::state_mismatch,
             "the session is marked sealed but has no seal");
+      } else if (session.closed_utc) {
+        add(session.id, std::nullopt, Problem::header_mismatch,
+            "sessions.closed_utc is set (" + *session.closed_utc + ") on a session that is not sealed");
       }
       return;
     }
@@ -273,6 +309,12 @@ class Verifier {
       return;
     }
     note_seal_key(session.id, seal->public_key);
+    // The close time shown is the signed seal time; the row's copy must not say otherwise.
+    if (session.closed_utc != seal->sealed_utc) {
+      add(session.id, std::nullopt, Problem::header_mismatch,
+          "sessions.closed_utc (" + session.closed_utc.value_or("none") + ") is not the signed seal time " +
+              seal->sealed_utc);
+    }
     if (options_.expected_key && *options_.expected_key != seal->public_key) {
       add(session.id, std::nullopt, Problem::unexpected_key,
           "this seal was signed by another key, " + key_fingerprint(seal->public_key) + " (" +
@@ -308,6 +350,7 @@ class Verifier {
                            "FROM station_events ORDER BY seq");
     Digest prev = genesis_hash(0);
     Seq expected = 1;
+    leaves_.reset().bind(1, SessionId{0});
     while (rows.step()) {
       const Seq seq = rows.column_int(0);
       if (seq != expected)
@@ -332,8 +375,59 @@ class Verifier {
       if (!equal(rows.column_blob(8), hash))
         return add(0, seq, Problem::hash_mismatch,
                    "station log: entry " + std::to_string(seq) + " was changed after it was written");
+      if (auto problem = leaf_problem(seq, hash))
+        return add(0, seq, Problem::log_mismatch, "station log: " + *problem);
       prev = hash;
       ++expected;
+    }
+    if (leaves_.step()) {
+      add(0, leaves_.column_int(0), Problem::log_mismatch,
+          "station log: the station's log holds entry " + std::to_string(leaves_.column_int(0)) +
+              ", which is gone: the station log's tail was cut");
+    }
+    leaves_.reset();
+  }
+
+  // Each account's name and role are what the station log gave it: the name when it was added (or
+  // commissioned), the role then or at its last "staff.role_changed". Findings name session 0 and the log
+  // entry that gave the name.
+  void check_staff() {
+    struct Logged {
+      std::string name;
+      std::string role;
+      Seq seq = 0;
+    };
+    std::map<UserId, Logged> logged;
+    sqlite::Statement entries(connection_,
+                              "SELECT seq, user_id, kind, payload FROM station_events WHERE kind IN "
+                              "('station.commissioned', 'staff.added', 'staff.role_changed') ORDER BY seq");
+    while (entries.step()) {
+      const auto payload = nlohmann::json::parse(entries.column_text(3), nullptr, false);
+      if (!payload.is_object()) continue;  // the chain check reports a changed entry
+      const std::string_view kind = entries.column_text(2);
+      const Seq seq = entries.column_int(0);
+      if (kind == "station.commissioned") {
+        logged[entries.column_int(1)] = {payload.value("admin", ""), "admin", seq};
+      } else if (kind == "staff.added") {
+        logged[payload.value("user_id", UserId{0})] = {payload.value("name", ""), payload.value("role", ""),
+                                                       seq};
+      } else if (auto found = logged.find(payload.value("user_id", UserId{0})); found != logged.end()) {
+        found->second.role = payload.value("to", "");
+      }
+    }
+    sqlite::Statement users(connection_, "SELECT id, name, role FROM users ORDER BY id");
+    while (users.step()) {
+      const UserId id = users.column_int(0);
+      const auto found = logged.find(id);
+      if (found == logged.end()) continue;  // added before the station log existed: shown marked as such
+      const std::string_view name = users.column_text(1);
+      const std::string_view role = users.column_text(2);
+      if (name != found->second.name || role != found->second.role) {
+        add(0, found->second.seq, Problem::staff_mismatch,
+            "user " + std::to_string(id) + " is \"" + std::string(name) + "\" (" + std::string(role) +
+                ") in the users table, but the station log gave it \"" + found->second.name + "\" (" +
+                found->second.role + "): the users table was edited");
+      }
     }
   }
 
@@ -341,15 +435,21 @@ class Verifier {
   const VerifyOptions& options_;
   sqlite::Statement events_;
   sqlite::Statement seal_;
+  sqlite::Statement leaves_;              // one session's leaves of the station's log, in seq order
+  std::optional<Seq> leaf_after_events_;  // the session's first leaf past its last event
   EventHasher hasher_;
   VerifyReport report_;
 };
 
 }  // namespace
 
-VerifyReport JournalReader::verify(const VerifyOptions& options) const {
-  Verifier verifier(state_->db.connection, options);
+VerifyReport detail::verify_connection(sqlite::Connection& connection, const VerifyOptions& options) {
+  Verifier verifier(connection, options);
   return verifier.run();
+}
+
+VerifyReport JournalReader::verify(const VerifyOptions& options) const {
+  return detail::verify_connection(state_->db.connection, options);
 }
 
 }  // namespace meso::journal

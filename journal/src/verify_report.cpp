@@ -9,7 +9,7 @@ namespace meso::journal {
 
 namespace {
 
-constexpr std::array<std::pair<Problem, std::string_view>, 13> kProblems{{
+constexpr std::array<std::pair<Problem, std::string_view>, 18> kProblems{{
     {Problem::seq_gap, "seq_gap"},
     {Problem::hash_mismatch, "hash_mismatch"},
     {Problem::chain_broken, "chain_broken"},
@@ -23,6 +23,11 @@ constexpr std::array<std::pair<Problem, std::string_view>, 13> kProblems{{
     {Problem::tag_mismatch, "tag_mismatch"},
     {Problem::state_mismatch, "state_mismatch"},
     {Problem::orphan_event, "orphan_event"},
+    {Problem::staff_mismatch, "staff_mismatch"},
+    {Problem::log_mismatch, "log_mismatch"},
+    {Problem::checkpoint_mismatch, "checkpoint_mismatch"},
+    {Problem::not_checkpointed, "not_checkpointed"},
+    {Problem::not_extended, "not_extended"},
 }};
 
 nlohmann::json finding_json(const Finding& finding) {
@@ -33,6 +38,7 @@ nlohmann::json finding_json(const Finding& finding) {
 }
 
 std::string session_list(const std::vector<SessionId>& sessions) {
+  if (sessions.empty()) return "checkpoints of the station's log";
   std::string text = sessions.size() == 1 ? "session " : "sessions ";
   for (std::size_t i = 0; i < sessions.size(); ++i)
     text += (i == 0 ? "" : ", ") + std::to_string(sessions[i]);
@@ -88,7 +94,13 @@ nlohmann::json to_json(const VerifyReport& report) {
           {"unsealed", report.unsealed()},
           {"first_problem", first != nullptr ? finding_json(*first) : nlohmann::json()},
           {"findings", findings},
-          {"sessions", sessions}};
+          {"sessions", sessions},
+          {"log",
+           {{"size", report.log.size},
+            {"root", to_hex(report.log.root)},
+            {"checkpoints", report.log.checkpoints},
+            {"checkpointed", report.log.checkpointed},
+            {"extends", report.log.extends ? nlohmann::json(*report.log.extends) : nlohmann::json()}}}};
 }
 
 std::string describe(const VerifyReport& report) {
@@ -101,6 +113,13 @@ std::string describe(const VerifyReport& report) {
   std::string text = "intact: " + std::to_string(report.sessions.size()) + " sessions, " +
                      std::to_string(report.events_checked) + " events";
   if (open > 0) text += "; " + std::to_string(open) + " open (not yet sealed: their tail is unprotected)";
+  if (report.log.size > 0) {
+    text += "; the station's log: " + std::to_string(report.log.size) + " entries, " +
+            std::to_string(report.log.checkpoints) + " checkpoints, the latest covering " +
+            std::to_string(report.log.checkpointed);
+  }
+  if (report.log.extends)
+    text += "; it extends the checkpoint you kept (" + std::to_string(*report.log.extends) + " entries)";
   return text;
 }
 
@@ -112,7 +131,7 @@ std::string describe_signer(const VerifyReport& report) {
            "once the sessions are sealed";
   }
   if (report.signer_established()) {
-    return "signer established: every seal was signed by the station's key " +
+    return "signer established: every seal and checkpoint was signed by the station's key " +
            key_fingerprint(*report.expected_key);
   }
   if (report.seal_keys.size() == 1) {

@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "log_writer.hpp"
 #include "meso/journal/merkle.hpp"
 #include "transaction.hpp"
 
@@ -27,9 +28,11 @@ Error write_refused(UserId user, Role role, Tag tag) {
 
 }  // namespace
 
-WriteStore::WriteStore(sqlite::Connection connection, StationKey key)
+WriteStore::WriteStore(sqlite::Connection connection, StationKey key, std::chrono::seconds checkpoint_interval)
     : connection_(std::move(connection)),
       key_(std::move(key)),
+      checkpoint_interval_(checkpoint_interval),
+      last_checkpoint_(std::chrono::steady_clock::now()),
       insert_event_(connection_,
                     "INSERT INTO events(session_id, seq, utc, mono_ns, user_id, role, tag, kind, corrects, "
                     "payload, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
@@ -219,8 +222,11 @@ Result<SealInfo> WriteStore::seal_session(SessionId session, UserId user, const 
                             "UPDATE sessions SET state = 'sealed', closed_utc = ?2 WHERE id = ?1");
     close.bind(1, session).bind(2, seal.sealed_utc);
     close.run();
+    // Sealing means a signed checkpoint of the station's log covers the session's last event.
+    sign_checkpoint();
     return seal;
   });
+  if (!result.ok()) checkpointed_size_.reset();  // rolled back: reread it
   heads_.erase(session);  // sealed now, or rolled back: reread either way
   return result;
 }
@@ -293,6 +299,32 @@ Result<PlanId> WriteStore::add_plan(PatientId patient, const std::string& plan_j
     insert.run();
     return connection_.last_insert_rowid();
   });
+}
+
+void WriteStore::sign_checkpoint() {
+  checkpointed_size_ = detail::sign_checkpoint(connection_, key_).tree_size;
+  last_checkpoint_ = std::chrono::steady_clock::now();
+}
+
+void WriteStore::checkpoint_if_grown() {
+  if (!checkpointed_size_) {
+    const auto last = detail::LogStore(connection_).latest_checkpoint();
+    checkpointed_size_ = last ? last->tree_size : 0;
+  }
+  if (detail::LogStore(connection_).size() == *checkpointed_size_) return;
+  try {
+    sqlite::Transaction transaction(connection_);
+    sign_checkpoint();
+    transaction.commit();
+  } catch (const sqlite::SqliteError&) {
+    checkpointed_size_.reset();
+    throw;
+  }
+}
+
+void WriteStore::checkpoint_if_due() {
+  if (std::chrono::steady_clock::now() - last_checkpoint_ < checkpoint_interval_) return;
+  checkpoint_if_grown();
 }
 
 DurabilitySettings WriteStore::durability() {

@@ -3,6 +3,8 @@
 // the whole-request operations (create_session, seal_session, add_*), which are atomic on their own.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -23,7 +25,7 @@ namespace meso::journal {
 
 class WriteStore {
  public:
-  WriteStore(sqlite::Connection connection, StationKey key);
+  WriteStore(sqlite::Connection connection, StationKey key, std::chrono::seconds checkpoint_interval);
 
   sqlite::Connection& connection() { return connection_; }
   const PublicKey& public_key() const { return key_.public_key(); }
@@ -41,6 +43,12 @@ class WriteStore {
   Result<PatientId> add_patient(const NewPatient& patient, UserId by);
   Result<PlanId> add_plan(PatientId patient, const std::string& plan_json, UserId by);
   DurabilitySettings durability();
+
+  // The station's log's checkpoints, each in its own transaction: when the log grew and the interval has
+  // passed since the last one, or whenever it grew (the writer idle or stopping). Sealing signs its own.
+  std::chrono::seconds checkpoint_interval() const { return checkpoint_interval_; }
+  void checkpoint_if_due();
+  void checkpoint_if_grown();
 
   // The station and its staff (write_staff.cpp), each in its own transaction and each an entry of the
   // station log.
@@ -85,8 +93,13 @@ class WriteStore {
   Head* head_of(SessionId session);
   std::optional<Tag> patient_tag(PatientId patient);
 
+  void sign_checkpoint();
+
   sqlite::Connection connection_;
   StationKey key_;
+  std::chrono::seconds checkpoint_interval_;
+  std::chrono::steady_clock::time_point last_checkpoint_{};  // when this writer last signed one
+  std::optional<std::uint64_t> checkpointed_size_;           // what the last checkpoint covers
   EventHasher hasher_;
   std::unordered_map<SessionId, Head> heads_;
   std::unordered_map<UserId, Role> roles_;

@@ -12,11 +12,14 @@
 
 #include "meso/journal/passwords.hpp"
 #include "meso/journal/schema.hpp"
+#include "log_writer.hpp"
 #include "write_store.hpp"
 
 namespace meso::journal {
 
 namespace {
+
+constexpr int kStationLogSchema = 6;  // the version that starts the station's log
 
 struct AppendJob {
   EventDraft draft;
@@ -40,8 +43,12 @@ void deliver(const Callback<T>& done, const Result<T>& result) noexcept {
 WriteStore open_store(const WriterOptions& options) {
   try {
     sqlite::Connection connection = open_for_writing(options.database);
-    migrate_connection(connection, kSchemaVersion);
-    return {std::move(connection), StationKey::load_or_create(options.key_file)};
+    StationKey key = StationKey::load_or_create(options.key_file);
+    migrate_connection(connection, kSchemaVersion, [&](sqlite::Connection& migrating, int version) {
+      if (version == kStationLogSchema) detail::start_station_log(migrating, key, options.database);
+    });
+    detail::require_log_extends_last_checkpoint(connection, key, options.database);
+    return {std::move(connection), std::move(key), options.checkpoint_interval};
   } catch (const sqlite::SqliteError& e) {
     throw JournalError(Errc::storage_failure, options.database.string() + ": " + e.what());
   }
@@ -78,8 +85,14 @@ struct JournalWriter::State {
     for (;;) {
       {
         std::unique_lock lock(mutex);
-        wake.wait(lock, [this] { return stopping || !queue.empty(); });
-        if (queue.empty()) return;  // stopping, and everything queued before is done
+        wake.wait_for(lock, store.checkpoint_interval(), [this] { return stopping || !queue.empty(); });
+        if (queue.empty()) {
+          lock.unlock();
+          // Idle, or stopping with everything queued before done: what was written is signed now.
+          run_task([](WriteStore& writer_store) { writer_store.checkpoint_if_grown(); });
+          if (stopping_now()) return;
+          continue;
+        }
         jobs.swap(queue);
       }
       while (!jobs.empty()) {
@@ -90,7 +103,14 @@ struct JournalWriter::State {
           run_append_batch(jobs);
         }
       }
+      // After the batch's callbacks: the signature is never on an append's path.
+      run_task([](WriteStore& writer_store) { writer_store.checkpoint_if_due(); });
     }
+  }
+
+  bool stopping_now() {
+    const std::lock_guard lock(mutex);
+    return stopping && queue.empty();
   }
 
   void run_task(const TaskJob& task) noexcept {

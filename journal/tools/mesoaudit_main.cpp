@@ -20,6 +20,8 @@ int main(int argc, char** argv) try {
   audit::add_show_command(app, db);
   audit::add_verify_command(app, db);
   audit::add_export_command(app, db);
+  audit::add_checkpoint_command(app, db);
+  audit::add_prove_command(app, db);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

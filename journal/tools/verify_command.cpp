@@ -1,8 +1,11 @@
+#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "audit_commands.hpp"
+#include "meso/journal/log_checkpoint.hpp"
 #include "meso/journal/reader.hpp"
 #include "meso/journal/result.hpp"
 #include "meso/journal/station_key.hpp"
@@ -14,8 +17,33 @@ namespace {
 struct VerifyCommandOptions {
   std::optional<SessionId> session;
   std::string public_key_file;
+  std::string since_file;
   bool json = false;
 };
+
+// The checkpoint the auditor kept: a signed note that must open with the station's key (the one given, or
+// else the key of the journal's own latest checkpoint, whose trust the signer report then settles).
+KeptCheckpoint read_kept_checkpoint(const std::string& file, const std::optional<PublicKey>& given,
+                                    const JournalReader& reader) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream note;
+  note << in.rdbuf();
+  if (!in.good() && !in.eof()) throw JournalError(Errc::storage_failure, file + ": cannot be read");
+  std::optional<PublicKey> key = given;
+  if (!key) {
+    if (const auto latest = reader.latest_checkpoint()) key = latest->public_key;
+  }
+  if (!key) {
+    throw JournalError(Errc::key_file,
+                       file +
+                           ": the journal holds no checkpoint and no --public-key was given, so "
+                           "the kept checkpoint's signature cannot be checked");
+  }
+  std::string why;
+  const auto opened = open_log_checkpoint(note.str(), *key, &why);
+  if (!opened) throw JournalError(Errc::key_file, file + ": " + why);
+  return KeptCheckpoint{opened->tree_size, opened->root};
+}
 
 int run_verify(const std::string& db, const VerifyCommandOptions& options) {
   const JournalReader reader(db);
@@ -29,6 +57,8 @@ int run_verify(const std::string& db, const VerifyCommandOptions& options) {
   verify_options.session = options.session;
   if (!options.public_key_file.empty())
     verify_options.expected_key = read_public_key_file(options.public_key_file);
+  if (!options.since_file.empty())
+    verify_options.since = read_kept_checkpoint(options.since_file, verify_options.expected_key, reader);
   const VerifyReport report = reader.verify(verify_options);
   if (options.json) {
     std::cout << to_json(report).dump(2) << '\n';
@@ -55,6 +85,12 @@ void add_verify_command(CLI::App& app, const DbPath& db) {
   command
       ->add_option("--public-key", options->public_key_file,
                    "file with the station's public key (64 hex digits): refuse seals by any other key")
+      ->check(CLI::ExistingFile);
+  command
+      ->add_option(
+          "--since", options->since_file,
+          "a checkpoint kept earlier (`mesoaudit checkpoint`): prove, by a consistency proof, that the "
+          "log extends it; exit 1 when it does not (rolled back, rewritten, or two histories signed)")
       ->check(CLI::ExistingFile);
   command->add_flag("--json", options->json, "print the report as JSON");
   command->callback([db, options] {

@@ -6,10 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+
+#include "meso/journal/hashing.hpp"
 
 extern char** environ;  // NOLINT: POSIX declares it nowhere else
 
@@ -24,22 +27,56 @@ std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
-void seed_users(const std::filesystem::path& db) {
-  sqlite3* raw = nullptr;
-  if (sqlite3_open(db.c_str(), &raw) != SQLITE_OK) throw std::runtime_error("cannot open the test journal");
-  const std::string sql =
-      std::string("INSERT INTO users(id, name, role, password_hash, created_utc) VALUES ") +
-      "(1, 'root', 'admin', '" + kSeedPasswordHash +
-      "', '2025-01-01T00:00:00.000Z'), (2, 'dr.ana', 'clinician', '" + kSeedPasswordHash +
-      "', '2025-01-01T00:00:00.000Z'), (3, 'qa.bob', 'qa', '" + kSeedPasswordHash +
-      "', '2025-01-01T00:00:00.000Z'), (4, 'aud.cy', 'auditor', '" + kSeedPasswordHash +
-      "', '2025-01-01T00:00:00.000Z');";
+void exec_or_throw(sqlite3* raw, const std::string& sql, const char* what) {
   char* error = nullptr;
   const int rc = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &error);
   const std::string message = error != nullptr ? error : "";
   sqlite3_free(error);
+  if (rc != SQLITE_OK) throw std::runtime_error(std::string(what) + ": " + message);
+}
+
+// The staff, as a station's admin adds them: each a users row and its "staff.added" entry in the station
+// log (whose name is the one the journal shows), chained from the log's genesis.
+void seed_users(const std::filesystem::path& db) {
+  struct Seeded {
+    UserId id;
+    const char* name;
+    const char* role;
+  };
+  constexpr std::array kStaff{Seeded{1, "root", "admin"}, Seeded{2, "dr.ana", "clinician"},
+                              Seeded{3, "qa.bob", "qa"}, Seeded{4, "aud.cy", "auditor"}};
+  constexpr const char* kUtc = "2025-01-01T00:00:00.000Z";
+  sqlite3* raw = nullptr;
+  if (sqlite3_open(db.c_str(), &raw) != SQLITE_OK) throw std::runtime_error("cannot open the test journal");
+  std::string sql = "BEGIN; ";
+  Digest previous = genesis_hash(0);
+  for (const Seeded& user : kStaff) {
+    const std::string payload = nlohmann::json{
+        {"user_id", user.id},
+        {"name", user.name},
+        {"role", user.role},
+        {"reason", "seeded"}}.dump();
+    const Seq seq = user.id;
+    const Digest hash =
+        event_hash({0, seq, kUtc, 0, 1, "admin", "", "staff.added", std::nullopt, payload, previous});
+    sql += "INSERT INTO users(id, name, role, password_hash, created_utc) VALUES (" +
+           std::to_string(user.id) + ", '" + user.name + "', '" + user.role + "', '" + kSeedPasswordHash +
+           "', '" + kUtc + "'); ";
+    sql +=
+        "INSERT INTO station_events(seq, utc, mono_ns, user_id, role, kind, payload, prev_hash, hash) "
+        "VALUES (" +
+        std::to_string(seq) + ", '" + kUtc + "', 0, 1, 'admin', 'staff.added', '" + payload + "', X'" +
+        to_hex(previous) + "', X'" + to_hex(hash) + "'); ";
+    previous = hash;
+  }
+  sql += "COMMIT;";
+  try {
+    exec_or_throw(raw, sql, "cannot seed users");
+  } catch (...) {
+    sqlite3_close(raw);
+    throw;
+  }
   sqlite3_close(raw);
-  if (rc != SQLITE_OK) throw std::runtime_error("cannot seed users: " + message);
 }
 
 }  // namespace

@@ -95,7 +95,7 @@ TEST_F(MesoauditTest, VerifyExitsZeroWhenIntactAndOneNamingTheFirstBadEvent) {
   EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
   EXPECT_NE(good.out.find("OK: intact: 2 sessions"), std::string::npos) << good.out;
   EXPECT_NE(good.out.find("1 open"), std::string::npos) << good.out;
-  EXPECT_NE(good.out.find("signer established: every seal was signed by the station's key " +
+  EXPECT_NE(good.out.find("signer established: every seal and checkpoint was signed by the station's key " +
                           key_fingerprint(key_)),
             std::string::npos)
       << good.out;

@@ -205,18 +205,52 @@ TEST_F(TamperTest, RemovedSealIsNamed) {
   EXPECT_EQ(finding.problem, Problem::state_mismatch);
 }
 
-TEST_F(TamperTest, TruncatedTailOfAnOpenSessionIsOnlyReportedUnsealed) {
+// An outside verifier found these two gaps (issue 18): the users table and sessions.closed_utc were covered
+// by no hash, so a rename changed "who" on every line shown and a close time could move unseen.
+TEST_F(TamperTest, RenamedUserIsCaughtAndTheLoggedNameIsStillShown) {
+  const auto shown_before = JournalReader(db_path()).timeline(session_).front().user_name;
+  ASSERT_EQ(shown_before, "dr.ana");
+  attack("DROP TRIGGER users_keep_name; UPDATE users SET name = 'dr.mallory' WHERE id = " +
+         std::to_string(staff_.clinician) + ";");
+  const VerifyReport report = JournalReader(db_path()).verify();
+  ASSERT_EQ(report.findings.size(), 1U) << describe(report);
+  EXPECT_EQ(report.findings[0].problem, Problem::staff_mismatch);
+  EXPECT_EQ(report.findings[0].session, 0);
+  EXPECT_NE(report.findings[0].detail.find("dr.mallory"), std::string::npos) << report.findings[0].detail;
+  const JournalReader reader(db_path());
+  EXPECT_EQ(reader.timeline(session_).front().user_name, "dr.ana");
+  EXPECT_EQ(reader.session(session_)->user_name, "dr.ana");
+}
+
+TEST_F(TamperTest, PromotedUserIsCaught) {
+  attack("UPDATE users SET role = 'admin' WHERE id = " + std::to_string(staff_.qa) + ";");
+  const VerifyReport report = JournalReader(db_path()).verify();
+  ASSERT_EQ(report.findings.size(), 1U) << describe(report);
+  EXPECT_EQ(report.findings[0].problem, Problem::staff_mismatch);
+}
+
+TEST_F(TamperTest, ChangedCloseTimeIsCaught) {
+  attack("UPDATE sessions SET closed_utc = '2020-01-01T00:00:00.000Z' WHERE id = " +
+         std::to_string(session_) + ";");
+  const Finding finding = first_problem();
+  EXPECT_EQ(finding.session, session_);
+  EXPECT_EQ(finding.problem, Problem::header_mismatch);
+  EXPECT_NE(finding.detail.find("closed_utc"), std::string::npos) << finding.detail;
+}
+
+TEST_F(TamperTest, TruncatedTailOfAnOpenSessionIsCaughtByItsLeafInTheStationsLog) {
   open_writer();
   const SessionId open = open_session(staff_.clinician, patients_.real, Tag::real);
   append(open, staff_.clinician, "fire.intent", {{"command_id", 1}});
   append(open, staff_.clinician, "fire.intent", {{"command_id", 2}});
   close_writer();
   attack("DELETE FROM events WHERE session_id = " + std::to_string(open) + " AND seq = 3;");
-  // Nothing signed covers an open tail: verification can only say the session is not sealed.
+  // No seal covers an open tail yet, but the event's leaf in the station's log outlives it.
   const VerifyReport report = JournalReader(db_path()).verify();
-  EXPECT_TRUE(report.ok()) << describe(report);
-  EXPECT_EQ(report.unsealed(), std::vector<SessionId>{open});
-  EXPECT_NE(describe(report).find("not yet sealed"), std::string::npos);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.first_problem()->session, open);
+  EXPECT_EQ(report.first_problem()->seq, 3);
+  EXPECT_EQ(report.first_problem()->problem, Problem::log_mismatch);
 }
 
 }  // namespace

@@ -17,6 +17,32 @@
 
 namespace meso::journal {
 
+// A checkpoint of the station's log as stored: the signed note and what it says.
+struct SignedCheckpoint {
+  std::int64_t id = 0;
+  std::uint64_t tree_size = 0;
+  Digest root{};
+  std::string utc;
+  PublicKey public_key{};
+  std::string note;  // C2SP signed note (docs/journal.md, "The station's log")
+};
+
+// An event's place in the station's log and its RFC 6962 inclusion proof against a checkpoint.
+struct EventInclusion {
+  Seq seq = 0;
+  std::uint64_t index = 0;  // the leaf's index, from 0
+  Digest leaf{};            // the event's hash
+  std::vector<Digest> path;
+};
+
+// A session's events, each proven in the log that `checkpoint` signs; an open session's events written
+// after the latest checkpoint are not in it (`unproven` counts them).
+struct SessionInclusion {
+  SignedCheckpoint checkpoint;
+  std::vector<EventInclusion> events;
+  std::int64_t unproven = 0;
+};
+
 struct SessionFilter {
   std::optional<std::string> patient;  // pseudonym
   std::optional<std::string> user;     // the name of who opened it
@@ -65,6 +91,15 @@ class JournalReader {
   // The formulary (reader_formulary.cpp): every product by name, each lot with its stock (received less
   // what the sessions used), retired ones too.
   std::vector<FormularyProduct> formulary() const;
+
+  // The station's log (reader_log.cpp): its latest signed checkpoint, and a session's inclusion proofs
+  // against it (std::nullopt when no checkpoint exists yet). Proofs come from stored nodes; whoever checks
+  // them against the signed root needs to trust neither this program nor the database.
+  std::optional<SignedCheckpoint> latest_checkpoint() const;
+  std::optional<SessionInclusion> prove_session(SessionId id) const;
+  // The RFC 6962 consistency proof from the log's first `old_size` leaves to its first `new_size`
+  // (0 < old_size <= new_size <= the log's size; std::invalid_argument otherwise).
+  std::vector<Digest> prove_consistency(std::uint64_t old_size, std::uint64_t new_size) const;
 
   // Chain, seq, hashes, seals, signatures and counts (verify.cpp).
   VerifyReport verify(const VerifyOptions& options = {}) const;

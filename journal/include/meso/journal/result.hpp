@@ -25,6 +25,7 @@ enum class Errc {
   schema_too_new,   // the database was written by a newer program
   key_file,         // the station key could not be read, created or trusted
   writer_stopped,   // the writer was being destroyed
+  log_altered,      // the station's log does not extend its last signed checkpoint: nothing is written
 };
 
 const char* to_string(Errc code);

@@ -6,7 +6,7 @@
 
 namespace meso::journal {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // Brings the database at `path` (created when missing) to `target_version`; tests build the older schemas
 // with it. Throws JournalError (Errc::schema_too_new) when the database is newer than `target_version`.

@@ -28,6 +28,12 @@ enum class Problem : std::uint8_t {
   tag_mismatch,        // an event's tag is not its session's
   state_mismatch,      // "sealed" without a seal, or a seal on an "open" session
   orphan_event,        // an event whose session does not exist
+  staff_mismatch,      // a users row's name or role is not what the station log says it was given
+  log_mismatch,        // an event and the station's log disagree: missing from it, different, or gone from it
+  checkpoint_mismatch,  // a stored checkpoint does not match the log (a rewritten or cut-back log) or is
+                        // malformed
+  not_checkpointed,     // a sealed session's last event is covered by no checkpoint
+  not_extended,         // the log does not extend the checkpoint the auditor kept (rolled back or rewritten)
 };
 
 std::string_view to_string(Problem problem);
@@ -52,14 +58,24 @@ struct SealKey {
   std::vector<SessionId> sessions;
 };
 
+// The station's log as verification recomputed it from the events.
+struct LogState {
+  std::uint64_t size = 0;
+  Digest root{};                         // of all `size` leaves (RFC 6962)
+  std::int64_t checkpoints = 0;          // stored checkpoints that verified
+  std::uint64_t checkpointed = 0;        // the tree size the latest of them signs
+  std::optional<std::uint64_t> extends;  // the tree size of the kept checkpoint (--since) the log extends
+};
+
 struct VerifyReport {
   std::vector<Finding> findings;  // at most one per session (its first), ordered by session
   std::vector<SessionVerdict> sessions;
   std::int64_t events_checked = 0;
   // A seal only proves that it matches the key stored beside it: who signed is known only when the auditor
   // names the station's key (VerifyOptions::expected_key) and every seal verified against it.
-  std::vector<SealKey> seal_keys;
+  std::vector<SealKey> seal_keys;  // the keys of seals and checkpoints that verified
   std::optional<PublicKey> expected_key;
+  LogState log;
 
   bool ok() const { return findings.empty(); }
   // Intact, at least one seal, and every seal signed by the expected key.
@@ -68,9 +84,16 @@ struct VerifyReport {
   std::vector<SessionId> unsealed() const;
 };
 
+// A checkpoint an auditor kept from an earlier look at the journal: the log must extend it.
+struct KeptCheckpoint {
+  std::uint64_t tree_size = 0;
+  Digest root{};
+};
+
 struct VerifyOptions {
   std::optional<SessionId> session;       // only this one; all sessions otherwise
-  std::optional<PublicKey> expected_key;  // refuse seals signed by any other key
+  std::optional<PublicKey> expected_key;  // refuse seals and checkpoints signed by any other key
+  std::optional<KeptCheckpoint> since;    // prove that the log extends this one (a consistency proof)
 };
 
 nlohmann::json to_json(const VerifyReport& report);

@@ -4,6 +4,7 @@
 // transaction; a refused append is rolled back alone (a savepoint) and never holds up the others.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -25,6 +26,9 @@ struct WriterOptions {
   std::filesystem::path database;
   std::filesystem::path key_file;  // the station's signing key, outside the database; created if missing
   std::size_t max_batch = 256;     // appends per transaction at most
+  // While events are written, a signed checkpoint of the station's log at least this often (and after
+  // every sealed session, and when the writer stops).
+  std::chrono::seconds checkpoint_interval{300};
 };
 
 // The connection's settings as SQLite reports them, read on the writer's own connection.

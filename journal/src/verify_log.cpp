@@ -1,0 +1,259 @@
+#include "verify_log.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "log_store.hpp"
+#include "meso/journal/hashing.hpp"
+#include "meso/journal/log_checkpoint.hpp"
+#include "meso/journal/merkle.hpp"
+#include "meso/journal/merkle_proof.hpp"
+
+namespace meso::journal::detail {
+
+namespace {
+
+// The right edge of a tree built leaf by leaf: the roots of its complete subtrees, largest first. The tree's
+// root is theirs folded from the right, since RFC 6962 splits at the largest power of two.
+class Frontier {
+ public:
+  void push(const Digest& leaf) {
+    Digest hash = leaf;
+    int level = 0;
+    while (!subtrees_.empty() && subtrees_.back().first == level) {
+      hash = merkle_node_hash(subtrees_.back().second, hash);
+      subtrees_.pop_back();
+      ++level;
+    }
+    subtrees_.emplace_back(level, hash);
+    ++size_;
+  }
+  std::uint64_t size() const { return size_; }
+  Digest root() const {
+    if (subtrees_.empty()) return merkle_root({});
+    Digest hash = subtrees_.back().second;
+    for (auto it = subtrees_.rbegin() + 1; it != subtrees_.rend(); ++it)
+      hash = merkle_node_hash(it->second, hash);
+    return hash;
+  }
+
+ private:
+  std::vector<std::pair<int, Digest>> subtrees_;
+  std::uint64_t size_ = 0;
+};
+
+bool equal(std::span<const std::uint8_t> blob, const Digest& digest) {
+  return blob.size() == digest.size() && std::memcmp(blob.data(), digest.data(), digest.size()) == 0;
+}
+
+class LogVerifier {
+ public:
+  LogVerifier(sqlite::Connection& connection, const VerifyOptions& options, VerifyReport& report)
+      : connection_(connection), options_(options), report_(report), store_(connection) {}
+
+  void run() {
+    const std::vector<StoredCheckpoint> signed_checkpoints = checked_checkpoints();
+    std::vector<std::uint64_t> sizes;
+    for (const StoredCheckpoint& checkpoint : signed_checkpoints)
+      sizes.push_back(checkpoint.tree_size);
+    if (options_.since) sizes.push_back(options_.since->tree_size);
+    if (!scan_leaves(sizes)) return;
+    if (!leaves_have_events()) return;
+    check_against_checkpoints(signed_checkpoints);
+    if (options_.since) check_extends(*options_.since, signed_checkpoints);
+    check_sealed_sessions_are_covered();
+  }
+
+ private:
+  void add(SessionId session, std::optional<Seq> seq, Problem problem, std::string detail) {
+    report_.findings.push_back(Finding{session, seq, problem, std::move(detail)});
+  }
+
+  // One finding per session: its first, which the sessions' checks may have found already.
+  bool has_finding(SessionId session) const {
+    return std::any_of(report_.findings.begin(), report_.findings.end(),
+                       [session](const Finding& finding) { return finding.session == session; });
+  }
+
+  void note_key(const PublicKey& key) {
+    auto found = std::find_if(report_.seal_keys.begin(), report_.seal_keys.end(),
+                              [&key](const SealKey& seen) { return seen.key == key; });
+    if (found == report_.seal_keys.end()) report_.seal_keys.push_back(SealKey{key, {}});
+  }
+
+  // The stored checkpoints whose signature verifies and whose row says what its note says; a finding for
+  // the first that does not.
+  std::vector<StoredCheckpoint> checked_checkpoints() {
+    std::vector<StoredCheckpoint> good;
+    for (StoredCheckpoint& checkpoint : store_.checkpoints()) {
+      const std::string which = "checkpoint " + std::to_string(checkpoint.id);
+      std::string why;
+      const auto opened = open_log_checkpoint(checkpoint.note, checkpoint.public_key, &why);
+      if (!opened) {
+        add(0, std::nullopt, Problem::bad_signature, which + ": " + why + ": it was forged or altered");
+        break;
+      }
+      if (opened->tree_size != checkpoint.tree_size || opened->root != checkpoint.root) {
+        add(0, std::nullopt, Problem::checkpoint_mismatch,
+            which + ": its row does not say what its signed note says");
+        break;
+      }
+      if (options_.expected_key && *options_.expected_key != checkpoint.public_key) {
+        add(0, std::nullopt, Problem::unexpected_key,
+            which + " was signed by another key, " + key_fingerprint(checkpoint.public_key) +
+                ", not the station's " + key_fingerprint(*options_.expected_key));
+        break;
+      }
+      note_key(checkpoint.public_key);
+      good.push_back(std::move(checkpoint));
+    }
+    return good;
+  }
+
+  // Reads every leaf in order, gapless from 0, and keeps the root at each of `sizes`.
+  bool scan_leaves(std::vector<std::uint64_t> sizes) {
+    std::sort(sizes.begin(), sizes.end());
+    auto next = sizes.begin();
+    Frontier tree;
+    const auto keep_roots = [&] {
+      for (; next != sizes.end() && *next == tree.size(); ++next)
+        roots_[*next] = tree.root();
+    };
+    keep_roots();
+    sqlite::Statement leaves(connection_, "SELECT idx, hash FROM log_leaves ORDER BY idx");
+    while (leaves.step()) {
+      const auto index = static_cast<std::uint64_t>(leaves.column_int(0));
+      if (index != tree.size()) {
+        add(0, std::nullopt, Problem::log_mismatch,
+            "the station's log lacks leaf " + std::to_string(tree.size()) + " (the next is " +
+                std::to_string(index) + "): leaves were removed");
+        return false;
+      }
+      const auto blob = leaves.column_blob(1);
+      Digest leaf{};
+      if (blob.size() == leaf.size()) std::memcpy(leaf.data(), blob.data(), leaf.size());
+      tree.push(leaf);
+      keep_roots();
+    }
+    report_.log.size = tree.size();
+    report_.log.root = tree.root();
+    return true;
+  }
+
+  // Each event is compared with its own leaf by the sessions' checks; here, no leaf may lack its event.
+  bool leaves_have_events() {
+    const auto events = static_cast<std::uint64_t>(connection_.query_int(
+        "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM station_events)"));
+    if (events >= report_.log.size) return true;
+    sqlite::Statement gone(
+        connection_,
+        "SELECT l.idx, l.session_id, l.seq FROM log_leaves l WHERE CASE WHEN l.session_id = 0 "
+        "THEN NOT EXISTS (SELECT 1 FROM station_events s WHERE s.seq = l.seq) ELSE NOT EXISTS "
+        "(SELECT 1 FROM events e WHERE e.session_id = l.session_id AND e.seq = l.seq) END "
+        "ORDER BY l.idx LIMIT 1");
+    if (gone.step()) {
+      const SessionId session = gone.column_int(1);
+      if (has_finding(session)) return false;
+      add(session, gone.column_int(2), Problem::log_mismatch,
+          "leaf " + std::to_string(gone.column_int(0)) + " of the station's log is seq " +
+              std::to_string(gone.column_int(2)) + " of " +
+              (session == 0 ? std::string("the station's own events")
+                            : "session " + std::to_string(session)) +
+              ", which is gone: the event, or its whole session, was deleted");
+    } else {
+      add(0, std::nullopt, Problem::log_mismatch,
+          "the station's log holds more leaves than there are events");
+    }
+    return false;
+  }
+
+  void check_against_checkpoints(const std::vector<StoredCheckpoint>& checkpoints) {
+    for (const StoredCheckpoint& checkpoint : checkpoints) {
+      const std::string which = "checkpoint " + std::to_string(checkpoint.id) + " (" + checkpoint.utc + ")";
+      if (checkpoint.tree_size > report_.log.size) {
+        add(0, std::nullopt, Problem::checkpoint_mismatch,
+            which + " signed " + std::to_string(checkpoint.tree_size) + " leaves, the log holds " +
+                std::to_string(report_.log.size) + ": the log was cut back");
+        return;
+      }
+      if (roots_.at(checkpoint.tree_size) != checkpoint.root) {
+        add(0, std::nullopt, Problem::checkpoint_mismatch,
+            "the log's first " + std::to_string(checkpoint.tree_size) + " leaves are not those " + which +
+                " signed: events were changed, removed, inserted or reordered since");
+        return;
+      }
+      ++report_.log.checkpoints;
+      report_.log.checkpointed = checkpoint.tree_size;
+    }
+  }
+
+  void check_extends(const KeptCheckpoint& kept, const std::vector<StoredCheckpoint>& checkpoints) {
+    const std::string kept_text = "the checkpoint you kept (" + std::to_string(kept.tree_size) +
+                                  " leaves, root " + to_hex(kept.root) + ")";
+    if (kept.tree_size == 0) {  // every log extends the empty one
+      report_.log.extends = 0;
+      return;
+    }
+    if (kept.tree_size > report_.log.size) {
+      add(0, std::nullopt, Problem::not_extended,
+          "the log holds " + std::to_string(report_.log.size) + " leaves, fewer than " + kept_text +
+              ": it was rolled back to an older copy or cut back");
+      return;
+    }
+    const SubtreeHash mth = [this](std::uint64_t begin, std::uint64_t end) {
+      return store_.subtree_hash(begin, end);
+    };
+    const auto proof = consistency_proof(kept.tree_size, report_.log.size, mth);
+    // A checkpoint here that verified against this log and covers the kept one's size, when the log's
+    // prefix is not the kept one: the key signed two histories that cannot both be true.
+    std::string equivocation;
+    for (const StoredCheckpoint& checkpoint : checkpoints) {
+      if (checkpoint.tree_size >= kept.tree_size && roots_.at(kept.tree_size) != kept.root)
+        equivocation = "; checkpoint " + std::to_string(checkpoint.id) + " here (" +
+                       std::to_string(checkpoint.tree_size) +
+                       " entries), signed by the same key, covers another history: the key signed two forks "
+                       "(equivocation)";
+    }
+    const bool consistent =
+        roots_.at(kept.tree_size) == kept.root &&
+        verify_consistency(kept.tree_size, report_.log.size, kept.root, report_.log.root, proof);
+    if (!consistent) {
+      add(0, std::nullopt, Problem::not_extended,
+          "the log does not extend " + kept_text + ": its first " + std::to_string(kept.tree_size) +
+              " leaves are another history (rewritten, or an older copy)" + equivocation);
+      return;
+    }
+    report_.log.extends = kept.tree_size;
+  }
+
+  void check_sealed_sessions_are_covered() {
+    sqlite::Statement sealed(connection_,
+                             "SELECT x.session_id, x.event_count, l.idx FROM seals x JOIN log_leaves l ON "
+                             "l.session_id = x.session_id AND l.seq = x.event_count WHERE l.idx >= ?1 "
+                             "ORDER BY x.session_id LIMIT 1");
+    sealed.bind(1, static_cast<std::int64_t>(report_.log.checkpointed));
+    if (!sealed.step() || has_finding(sealed.column_int(0))) return;
+    add(sealed.column_int(0), sealed.column_int(1), Problem::not_checkpointed,
+        "the session's last event is leaf " + std::to_string(sealed.column_int(2)) +
+            " of the station's log, and no checkpoint covers it (the latest covers " +
+            std::to_string(report_.log.checkpointed) +
+            " leaves): a sealed session is always followed by a signed checkpoint; checkpoints were removed");
+  }
+
+  sqlite::Connection& connection_;
+  const VerifyOptions& options_;
+  VerifyReport& report_;
+  LogStore store_;
+  std::map<std::uint64_t, Digest> roots_;  // the log's root at each size a checkpoint names
+};
+
+}  // namespace
+
+void verify_log(sqlite::Connection& connection, const VerifyOptions& options, VerifyReport& report) {
+  LogVerifier(connection, options, report).run();
+}
+
+}  // namespace meso::journal::detail
