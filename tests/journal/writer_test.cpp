@@ -7,8 +7,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <set>
 
@@ -225,6 +228,47 @@ TEST_F(WriterTest, KeyFileIsCreatedPrivateAndAnExposedOneIsRefused) {
   }
   write_public_key_file(dir() / "station.pub", key);
   EXPECT_EQ(read_public_key_file(dir() / "station.pub"), key);
+}
+
+// Public key files are 64 hex digits; the whitespace editors and `echo` add around them is tolerated, and
+// anything else refused, since a second key or a comment after the first would be silently ignored.
+TEST_F(WriterTest, PublicKeyFilesTolerateSurroundingWhitespaceOnly) {
+  PublicKey key{};
+  for (std::size_t i = 0; i < key.size(); ++i)
+    key[i] = static_cast<std::uint8_t>(0xA0 + i);
+  const std::string hex = to_hex(key);
+  std::string upper = hex;
+  for (char& c : upper)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const auto file = dir() / "station.pub";
+  const auto read_back = [&file](const std::string& text) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+    return read_public_key_file(file);
+  };
+  write_public_key_file(file, key);
+  std::ifstream written(file, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(written), {}), hex + "\n");
+  for (const std::string& tolerated :
+       {hex, hex + "\n", hex + "\r\n", "  " + hex + " \t\n\n", "\n" + hex, upper}) {
+    EXPECT_EQ(read_back(tolerated), key) << tolerated;
+  }
+  const std::string bom = "\xEF\xBB\xBF";
+  for (const std::string& refused :
+       {std::string(), std::string("\n"), hex.substr(1), hex + "0", hex + "\n" + hex + "\n",
+        hex + " # station A\n", "0x" + hex, hex.substr(0, 32) + " " + hex.substr(32), bom + hex,
+        hex.substr(0, 63) + "g"}) {
+    EXPECT_THROW(
+        {
+          try {
+            read_back(refused);
+          } catch (const JournalError& e) {
+            EXPECT_EQ(e.code(), Errc::key_file);
+            throw;
+          }
+        },
+        JournalError)
+        << refused;
+  }
 }
 
 // A child process appends as fast as it can and reports each seq once its callback says it is durable; the
