@@ -271,6 +271,34 @@ TEST_F(WriterTest, PublicKeyFilesTolerateSurroundingWhitespaceOnly) {
   }
 }
 
+// Hashes, roots, keys and signatures are raw bytes in the database, not hex text (docs/journal.md).
+TEST_F(WriterTest, DigestsKeysAndSignaturesAreStoredAsRawBlobs) {
+  open_writer();
+  const SessionId session = make_sealed_session();
+  ASSERT_TRUE(writer().record_login("dr.ana", true).ok());  // one station log entry
+  const PublicKey key = writer().public_key();
+  close_writer();
+  const auto query = [this](const std::string& sql) {
+    const auto result = run_sqlite3(db_path(), sql);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return result.out;
+  };
+  EXPECT_EQ(
+      query("SELECT typeof(merkle_root), length(merkle_root), typeof(leaf_hashes), length(leaf_hashes), "
+            "typeof(public_key), length(public_key), typeof(signature), length(signature) FROM seals "
+            "WHERE session_id = " +
+            std::to_string(session)),
+      "blob|32|blob|224|blob|32|blob|64\n");
+  const std::string key_hex = query("SELECT lower(hex(public_key)) FROM seals");
+  EXPECT_EQ(key_hex, to_hex(key) + "\n");
+  EXPECT_EQ(
+      query("SELECT DISTINCT typeof(prev_hash), length(prev_hash), typeof(hash), length(hash) FROM events"),
+      "blob|32|blob|32\n");
+  EXPECT_EQ(query("SELECT DISTINCT typeof(prev_hash), length(prev_hash), typeof(hash), length(hash) "
+                  "FROM station_events"),
+            "blob|32|blob|32\n");
+}
+
 // A child process appends as fast as it can and reports each seq once its callback says it is durable; the
 // parent kills it with SIGKILL mid-stream. Every seq reported must be in the database afterwards.
 TEST_F(WriterTest, EventsReportedDurableSurviveSigkill) {
