@@ -91,13 +91,24 @@ ReadOnlyConnection open_read_only(const std::filesystem::path& path) {
   return {std::move(connection), true, wal_ignored};
 }
 
-void require_current_schema(sqlite::Connection& connection, const std::filesystem::path& path) {
-  const auto version = static_cast<int>(connection.query_int("PRAGMA user_version"));
+void require_current_schema(ReadOnlyConnection& opened, const std::filesystem::path& path) {
+  const auto version = static_cast<int>(opened.connection.query_int("PRAGMA user_version"));
   if (version == kSchemaVersion) return;
   if (version > kSchemaVersion) {
     throw JournalError(Errc::schema_too_new, path.string() + ": journal schema version " +
                                                  std::to_string(version) + " is newer than this program's (" +
                                                  std::to_string(kSchemaVersion) + ")");
+  }
+  // An old or missing schema says nothing about the journal while the -wal file may hold its migrations:
+  // a journal copied while the station had it open is whole only with its -wal.
+  if (opened.wal_ignored) {
+    const std::string wal = path.string() + "-wal";
+    throw JournalError(Errc::wal_unread, path.string() + ": the write-ahead log " + wal +
+                                             " could not be read (SQLite must create " + path.string() +
+                                             "-shm beside it and this folder cannot be written), and the "
+                                             "journal is not whole without it: copy the folder, the database "
+                                             "with its -wal file, to a writable place, or open it where it "
+                                             "can be written; nothing was changed");
   }
   if (version == 0) throw JournalError(Errc::storage_failure, path.string() + ": not a MesoStation journal");
   throw JournalError(Errc::storage_failure, path.string() + ": journal schema version " +

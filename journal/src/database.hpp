@@ -21,7 +21,8 @@ struct ReadOnlyConnection {
   bool wal_ignored = false;  // immutable, and a non-empty "-wal" file lies beside the database
 };
 ReadOnlyConnection open_read_only(const std::filesystem::path& path);
-// Throws JournalError unless the schema is exactly this program's.
-void require_current_schema(sqlite::Connection& connection, const std::filesystem::path& path);
+// Throws JournalError unless the schema is exactly this program's; Errc::wal_unread when it may be only
+// because the -wal file was not read.
+void require_current_schema(ReadOnlyConnection& opened, const std::filesystem::path& path);
 
 }  // namespace meso::journal

@@ -88,7 +88,7 @@ std::optional<std::string> optional_name(std::optional<std::string_view> name) {
 JournalReader::JournalReader(const std::filesystem::path& database) {
   try {
     state_ = std::make_unique<State>(State{database, open_read_only(database)});
-    require_current_schema(state_->db.connection, database);
+    require_current_schema(state_->db, database);
   } catch (const sqlite::SqliteError& e) {
     throw JournalError(Errc::storage_failure, database.string() + ": " + e.what());
   }

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 #include "meso/journal/hashing.hpp"
 #include "meso/journal/result.hpp"
@@ -149,11 +150,28 @@ void write_public_key_file(const std::filesystem::path& path, const PublicKey& k
 }
 
 PublicKey read_public_key_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::string hex;
-  if (!(in >> hex)) key_error(path, "cannot read a public key (64 hex digits)");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) key_error(path, "cannot open the public key file");
+  // A key file is tiny; reading a bounded amount keeps `--public-key /dev/zero` from eating the memory.
+  constexpr std::size_t kLongest = 4096;
+  std::string text(kLongest + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) key_error(path, "cannot read the public key file");
+  if (text.size() > kLongest)
+    key_error(path, "not a public key: expected 64 hex digits, found a longer file");
+  // The whitespace editors and `echo` add around the digits (a newline, CRLF) is harmless; anything else,
+  // such as a second key or a comment, would be ignored without a word, so it is refused.
+  constexpr std::string_view kSpace = " \t\r\n";
+  const std::size_t first = text.find_first_not_of(kSpace);
+  const std::string_view hex =
+      first == std::string::npos
+          ? std::string_view()
+          : std::string_view(text).substr(first, text.find_last_not_of(kSpace) - first + 1);
   PublicKey key{};
-  if (!from_hex(hex, key)) key_error(path, "not a public key: expected 64 hex digits");
+  if (!from_hex(hex, key)) {
+    key_error(path, "not a public key: expected 64 hex digits and nothing else but whitespace around them");
+  }
   return key;
 }
 

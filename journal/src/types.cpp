@@ -97,6 +97,8 @@ const char* to_string(Errc code) {
       return "storage_failure";
     case Errc::schema_too_new:
       return "schema_too_new";
+    case Errc::wal_unread:
+      return "wal_unread";
     case Errc::key_file:
       return "key_file";
     case Errc::writer_stopped:

@@ -68,6 +68,11 @@ TEST(EventHashTest, MatchesTheIndependentReference) {
                     genesis_hash(7)};
   const Digest e1 = event_hash(first);
   EXPECT_EQ(to_hex(e1), "6155b70e40c855e0b40f9b7b8998b7ebd4049e610eddc5374939942df98d860d");
+  // A NULL corrects is hashed as u64be(0): the same bytes as 0, which no stored event holds (seqs start at
+  // 1).
+  EventFields first_with_zero = first;
+  first_with_zero.corrects = 0;
+  EXPECT_EQ(event_hash(first_with_zero), e1);
   EventFields second{7,    2,      "2025-11-26T10:14:39.001Z", -5, 3,
                      "qa", "real", "dose.corrected",           1,  R"({"reason":"typo","dose_nl":20})",
                      e1};

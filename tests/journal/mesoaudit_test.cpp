@@ -1,7 +1,9 @@
 // Runs the built mesoaudit binary: its exit codes and outputs, the exports' escaping, and a journal on a
-// read-only file and in a read-only directory.
+// read-only file and in a read-only directory, also one whose transactions are all still in its -wal file.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -57,6 +59,24 @@ class MesoauditTest : public JournalTest {
                      "' WHERE session_id = " + std::to_string(sealed_) + ";";
     EXPECT_EQ(run_sqlite3(db_path(), sql).exit_code, 0);
     return attacker.public_key();
+  }
+
+  // A journal copied while the station still had it open, into a folder nobody may write (the files
+  // read-only too): everything since the writer created it, the schema included, is still in the -wal
+  // file, and the database file alone holds no schema at all. Returns the copy.
+  std::filesystem::path read_only_copy_still_in_its_wal() {
+    const auto live = dir() / "live.db";
+    const auto folder = dir() / "handed-over";
+    std::filesystem::create_directories(folder);
+    {
+      const JournalWriter writer(WriterOptions{live, key_path()});
+      std::filesystem::copy_file(live, folder / "journal.db");
+      std::filesystem::copy_file(live.string() + "-wal", folder / "journal.db-wal");
+    }
+    EXPECT_EQ(::chmod((folder / "journal.db").c_str(), 0444), 0);
+    EXPECT_EQ(::chmod((folder / "journal.db-wal").c_str(), 0444), 0);
+    EXPECT_EQ(::chmod(folder.c_str(), 0555), 0);
+    return folder / "journal.db";
   }
 
   SessionId sealed_ = 0;
@@ -281,6 +301,62 @@ TEST_F(MesoauditTest, VerifiesAReadOnlyFileInAReadOnlyDirectory) {
   EXPECT_FALSE(std::filesystem::exists(db_path().string() + "-shm"));
   // The check is real: an unprivileged write here is refused.
   EXPECT_NE(run_command({"/usr/bin/touch", (dir() / "x").string()}, true).exit_code, 0);
+}
+
+// SQLite cannot create the WAL index in a read-only folder, so the reader falls back to an immutable open,
+// which does not see the -wal file; a journal whose schema is still in it must not pass for "not a
+// MesoStation journal".
+TEST_F(MesoauditTest, AJournalStillInItsWalInAReadOnlyFolderSaysTheWalWasNotRead) {
+  const auto db = read_only_copy_still_in_its_wal();
+  const std::vector<std::vector<std::string>> commands = {{"list"}, {"verify"}, {"show", "1"}};
+  for (const auto& args : commands) {
+    std::vector<std::string> argv = {MESOAUDIT_PATH, "--db", db.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto result = run_command(argv, true);
+    EXPECT_EQ(result.exit_code, 2) << args[0] << ": " << result.out << result.err;
+    EXPECT_EQ(result.err.find("not a MesoStation journal"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("journal.db-wal could not be read"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("copy the folder"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("open it where it can be written"), std::string::npos) << result.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(db.string() + "-shm"));
+  EXPECT_NE(run_command({"/usr/bin/touch", (db.parent_path() / "x").string()}, true).exit_code, 0);
+
+  // What the message advises works: the same two files in a writable folder are an intact journal.
+  const auto copy = dir() / "copied";
+  std::filesystem::create_directories(copy);
+  std::filesystem::copy_file(db, copy / "journal.db");
+  std::filesystem::copy_file(db.string() + "-wal", copy / "journal.db-wal");
+  const auto copied = run_command({MESOAUDIT_PATH, "--db", (copy / "journal.db").string(), "verify"}, true);
+  EXPECT_EQ(copied.exit_code, 3) << copied.out << copied.err;  // intact, nothing sealed
+  EXPECT_EQ(copied.out.rfind("intact: 0 sessions", 0), 0U) << copied.out;
+}
+
+// The same through the library, in a child that gives up root so the folder's mode applies to it.
+TEST_F(MesoauditTest, AReaderOfAJournalStillInItsWalInAReadOnlyFolderThrowsWalUnread) {
+  const auto db = read_only_copy_still_in_its_wal();
+  constexpr int kWalUnread = 0;
+  constexpr int kOtherError = 1;
+  constexpr int kOpened = 2;
+  constexpr int kCannotDropRoot = 3;
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(kCannotDropRoot);
+    try {
+      const JournalReader reader(db);
+      ::_exit(kOpened);
+    } catch (const JournalError& e) {
+      ::_exit(e.code() == Errc::wal_unread ? kWalUnread : kOtherError);
+    } catch (...) {
+      ::_exit(kOtherError);
+    }
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  if (WEXITSTATUS(status) == kCannotDropRoot) GTEST_SKIP() << "cannot give up root here";
+  EXPECT_EQ(WEXITSTATUS(status), kWalUnread);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Independent reference for the journal's hashes, written from docs/journal.md alone (hashlib, no MesoStation
-code). Prints the vectors pinned in merkle_test.cpp and hashing_test.cpp; rerun it after changing the spec.
+code). Prints the vectors pinned in merkle_test.cpp (MerkleTest, EventHashTest); rerun it after changing the
+spec.
 
 RFC 6962 section 2.1: MTH({}) = SHA-256(), MTH({d0}) = SHA-256(0x00 || d0), and for n > 1, with k the largest
 power of two smaller than n, MTH(D[n]) = SHA-256(0x01 || MTH(D[0:k]) || MTH(D[k:n])).
@@ -35,7 +36,8 @@ def text(s: str) -> bytes:
 
 def event_record(session, seq, utc, mono_ns, user, role, tag, kind, corrects, payload, prev):
     return (b"\x00" + b"MJE1" + struct.pack(">QQ", session, seq) + text(utc) + struct.pack(">q", mono_ns)
-            + struct.pack(">Q", user) + text(role) + text(tag) + text(kind) + struct.pack(">Q", corrects or 0)
+            + struct.pack(">Q", user) + text(role) + text(tag) + text(kind)
+            + struct.pack(">Q", corrects or 0)  # a NULL corrects (None) is hashed as 0
             + text(payload) + prev)
 
 def genesis(session):

@@ -199,6 +199,62 @@ TEST_F(TamperTest, SessionMovedToAnotherPatientIsNamed) {
   EXPECT_EQ(finding.problem, Problem::header_mismatch);
 }
 
+// Each field of the signed session.opened that verification holds the session's rows to (docs/journal.md,
+// "Verification"), changed alone in a copy of the journal, on a sealed session with a plan and a patient of
+// its own.
+TEST_F(TamperTest, EachHeaderFieldOfTheOpeningIsChecked) {
+  open_writer();
+  const PatientId patient = writer().add_patient({"P-0100", Tag::real}, staff_.clinician).value();
+  const PatientId other_patient = writer().add_patient({"P-0101", Tag::real}, staff_.clinician).value();
+  const PlanId plan = writer().add_plan(patient, {{"zones", 3}}, staff_.clinician).value();
+  const PlanId other_plan = writer().add_plan(patient, {{"zones", 4}}, staff_.clinician).value();
+  const auto target = writer().create_session_sync(SessionDraft{patient, staff_.clinician, Tag::real, plan});
+  ASSERT_TRUE(target.ok()) << target.error().message;
+  const SessionId id = target.value();
+  ASSERT_TRUE(writer().seal_session_sync(id, staff_.clinician, "done").ok());
+  close_writer();
+  ASSERT_TRUE(JournalReader(db_path()).verify().ok());
+  const std::string session = " WHERE id = " + std::to_string(id) + ";";
+  const std::string the_patient = " WHERE id = " + std::to_string(patient) + ";";
+  struct Case {
+    std::string sql;
+    Problem problem;
+    std::string detail;
+  };
+  const std::vector<Case> cases = {
+      {"UPDATE sessions SET patient_id = " + std::to_string(other_patient) + session,
+       Problem::header_mismatch, "sessions.patient_id"},
+      {"UPDATE patients SET pseudonym = 'P-0999'" + the_patient, Problem::header_mismatch, "pseudonym"},
+      {"DROP TRIGGER patients_keep_tag; UPDATE patients SET tag = 'test'" + the_patient,
+       Problem::header_mismatch, "tag"},
+      {"UPDATE sessions SET user_id = " + std::to_string(staff_.admin) + session, Problem::header_mismatch,
+       "sessions.user_id"},
+      {"UPDATE sessions SET plan_id = " + std::to_string(other_plan) + session, Problem::header_mismatch,
+       "sessions.plan_id"},
+      {"UPDATE sessions SET plan_id = NULL" + session, Problem::header_mismatch, "sessions.plan_id"},
+      {"UPDATE plans SET plan = '{\"zones\":5}' WHERE id = " + std::to_string(plan) + ";",
+       Problem::header_mismatch, "the plan differs"},
+      {"UPDATE sessions SET opened_utc = '2000-01-01T00:00:00.000Z'" + session, Problem::header_mismatch,
+       "sessions.opened_utc"},
+      // The session's own tag is held to every event's tag column before the header is read.
+      {"UPDATE sessions SET tag = 'test'" + session, Problem::tag_mismatch, "tagged real"},
+  };
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const auto copy = dir() / ("header-" + std::to_string(i) + ".db");
+    std::filesystem::copy_file(db_path(), copy);
+    const auto result = run_sqlite3(copy, kDropTriggers + cases[i].sql);
+    ASSERT_EQ(result.exit_code, 0) << cases[i].sql << ": " << result.err;
+    const VerifyReport report = JournalReader(copy).verify();
+    ASSERT_EQ(report.findings.size(), 1U) << cases[i].sql << ": " << describe(report);
+    const Finding& finding = report.findings.front();
+    EXPECT_EQ(finding.session, id) << cases[i].sql;
+    EXPECT_EQ(finding.seq, 1) << cases[i].sql;
+    EXPECT_EQ(finding.problem, cases[i].problem) << cases[i].sql << ": " << finding.detail;
+    EXPECT_NE(finding.detail.find(cases[i].detail), std::string::npos)
+        << cases[i].sql << ": " << finding.detail;
+  }
+}
+
 TEST_F(TamperTest, RemovedSealIsNamed) {
   attack("DELETE FROM seals WHERE session_id = " + std::to_string(session_) + ";");
   const Finding finding = first_problem();

@@ -7,8 +7,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <set>
 
@@ -225,6 +228,75 @@ TEST_F(WriterTest, KeyFileIsCreatedPrivateAndAnExposedOneIsRefused) {
   }
   write_public_key_file(dir() / "station.pub", key);
   EXPECT_EQ(read_public_key_file(dir() / "station.pub"), key);
+}
+
+// Public key files are 64 hex digits; the whitespace editors and `echo` add around them is tolerated, and
+// anything else refused, since a second key or a comment after the first would be silently ignored.
+TEST_F(WriterTest, PublicKeyFilesTolerateSurroundingWhitespaceOnly) {
+  PublicKey key{};
+  for (std::size_t i = 0; i < key.size(); ++i)
+    key[i] = static_cast<std::uint8_t>(0xA0 + i);
+  const std::string hex = to_hex(key);
+  std::string upper = hex;
+  for (char& c : upper)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const auto file = dir() / "station.pub";
+  const auto read_back = [&file](const std::string& text) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+    return read_public_key_file(file);
+  };
+  write_public_key_file(file, key);
+  std::ifstream written(file, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(written), {}), hex + "\n");
+  for (const std::string& tolerated :
+       {hex, hex + "\n", hex + "\r\n", "  " + hex + " \t\n\n", "\n" + hex, upper}) {
+    EXPECT_EQ(read_back(tolerated), key) << tolerated;
+  }
+  const std::string bom = "\xEF\xBB\xBF";
+  for (const std::string& refused :
+       {std::string(), std::string("\n"), hex.substr(1), hex + "0", hex + "\n" + hex + "\n",
+        hex + " # station A\n", "0x" + hex, hex.substr(0, 32) + " " + hex.substr(32), bom + hex,
+        hex.substr(0, 63) + "g"}) {
+    EXPECT_THROW(
+        {
+          try {
+            read_back(refused);
+          } catch (const JournalError& e) {
+            EXPECT_EQ(e.code(), Errc::key_file);
+            throw;
+          }
+        },
+        JournalError)
+        << refused;
+  }
+}
+
+// Hashes, roots, keys and signatures are raw bytes in the database, not hex text (docs/journal.md).
+TEST_F(WriterTest, DigestsKeysAndSignaturesAreStoredAsRawBlobs) {
+  open_writer();
+  const SessionId session = make_sealed_session();
+  ASSERT_TRUE(writer().record_login("dr.ana", true).ok());  // one station log entry
+  const PublicKey key = writer().public_key();
+  close_writer();
+  const auto query = [this](const std::string& sql) {
+    const auto result = run_sqlite3(db_path(), sql);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return result.out;
+  };
+  EXPECT_EQ(
+      query("SELECT typeof(merkle_root), length(merkle_root), typeof(leaf_hashes), length(leaf_hashes), "
+            "typeof(public_key), length(public_key), typeof(signature), length(signature) FROM seals "
+            "WHERE session_id = " +
+            std::to_string(session)),
+      "blob|32|blob|224|blob|32|blob|64\n");
+  const std::string key_hex = query("SELECT lower(hex(public_key)) FROM seals");
+  EXPECT_EQ(key_hex, to_hex(key) + "\n");
+  EXPECT_EQ(
+      query("SELECT DISTINCT typeof(prev_hash), length(prev_hash), typeof(hash), length(hash) FROM events"),
+      "blob|32|blob|32\n");
+  EXPECT_EQ(query("SELECT DISTINCT typeof(prev_hash), length(prev_hash), typeof(hash), length(hash) "
+                  "FROM station_events"),
+            "blob|32|blob|32\n");
 }
 
 // A child process appends as fast as it can and reports each seq once its callback says it is durable; the

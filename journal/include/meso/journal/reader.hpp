@@ -54,7 +54,8 @@ struct SessionFilter {
 
 class JournalReader {
  public:
-  // Throws JournalError when the file is missing, is no journal, or has a schema other than this program's.
+  // Throws JournalError when the file is missing, is no journal, or has a schema other than this program's;
+  // Errc::wal_unread when it was opened immutable and the schema it lacks may be in the unread "-wal" file.
   explicit JournalReader(const std::filesystem::path& database);
   ~JournalReader();
   JournalReader(const JournalReader&) = delete;

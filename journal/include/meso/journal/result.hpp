@@ -23,6 +23,7 @@ enum class Errc {
   duplicate,        // a user name or patient pseudonym already taken
   storage_failure,  // SQLite failed (disk full, I/O error): nothing of this request was committed
   schema_too_new,   // the database was written by a newer program
+  wal_unread,       // committed transactions in the "-wal" file could not be read (a read-only folder)
   key_file,         // the station key could not be read, created or trusted
   writer_stopped,   // the writer was being destroyed
   log_altered,      // the station's log does not extend its last signed checkpoint: nothing is written

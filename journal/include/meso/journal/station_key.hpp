@@ -50,7 +50,8 @@ bool verify_signature(const PublicKey& key, std::span<const std::uint8_t> messag
 std::vector<std::uint8_t> seal_message(SessionId session, std::int64_t event_count, const Digest& merkle_root,
                                        std::string_view sealed_utc);
 
-// Public key files hold 64 hex digits (and an optional newline), for `mesoaudit verify --public-key`.
+// Public key files hold 64 hex digits, for `mesoaudit verify --public-key`: written lowercase with a newline;
+// read in either case with spaces, tabs and line ends around them, anything else refused (Errc::key_file).
 void write_public_key_file(const std::filesystem::path& path, const PublicKey& key);
 PublicKey read_public_key_file(const std::filesystem::path& path);
 
