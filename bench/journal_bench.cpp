@@ -6,23 +6,29 @@
 //  - a login under an unknown name against one under a known name with a wrong password: the ratio near 1
 //    is what keeps the time taken from saying which names exist;
 //  - verification throughput (events/s) of JournalReader::verify over sealed sessions, next to its two
-//    unavoidable parts measured alone: SHA-256 of each event's record and the SQLite scan of the rows.
-// Usage: journal_bench [--events-per-session N] [--sessions N] [--appends N] [Google Benchmark flags]
+//    unavoidable parts measured alone: SHA-256 of each event's record and the SQLite scan of the rows;
+//  - inclusion and consistency proofs, made and verified, in a MemoryTree of --merkle-leaves leaves (ten
+//    million: years of a station's events), against the Merkle root of 64 leaves (63 node hashes).
+// Usage: journal_bench [--events-per-session N] [--sessions N] [--appends N] [--merkle-leaves N]
+//                      [Google Benchmark flags]
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "meso/journal/hashing.hpp"
 #include "meso/journal/merkle.hpp"
+#include "meso/journal/merkle_proof.hpp"
 #include "meso/journal/reader.hpp"
 #include "meso/journal/writer.hpp"
 #include "percentile.hpp"
@@ -46,6 +52,8 @@ struct Setup {
   SessionId append_session = 0;
   std::size_t record_bytes = 0;
   int append_runs = 0;  // each run (repetition) of the append benchmark starts from fresh files
+  std::uint64_t merkle_leaves = 10'000'000;
+  std::unique_ptr<MemoryTree> merkle_tree;  // built by the first Merkle benchmark that runs
 };
 
 void check(int rc, sqlite3* db, const char* what) {
@@ -218,6 +226,105 @@ void BM_Baseline_JournalScan(benchmark::State& state, const Setup& setup) {
   state.SetItemsProcessed(rows);
 }
 
+// The log the proofs are made in, built once: leaf i is the leaf hash of i's 8 bytes.
+const MemoryTree& merkle_tree(Setup& setup) {
+  if (!setup.merkle_tree) {
+    std::cerr << "building a Merkle tree of " << setup.merkle_leaves << " leaves ...\n";
+    auto tree = std::make_unique<MemoryTree>();
+    tree->reserve(setup.merkle_leaves);
+    for (std::uint64_t i = 0; i < setup.merkle_leaves; ++i) {
+      std::array<std::uint8_t, 8> data{};
+      std::memcpy(data.data(), &i, sizeof i);
+      tree->append(merkle_leaf_hash(data));
+    }
+    setup.merkle_tree = std::move(tree);
+  }
+  return *setup.merkle_tree;
+}
+
+// Leaf indices and old sizes spread over the whole log, the same in every run.
+std::uint64_t spread(std::uint64_t i, std::uint64_t below) {
+  return (i * 0x9E3779B97F4A7C15ULL >> 11U) % below;
+}
+
+constexpr std::uint64_t kMerkleSamples = 256;
+
+void BM_MerkleInclusionProof(benchmark::State& state, Setup& setup) {
+  const MemoryTree& tree = merkle_tree(setup);
+  const SubtreeHash mth = tree.subtree_hash();
+  std::uint64_t i = 0;
+  for ([[maybe_unused]] auto _ : state)
+    benchmark::DoNotOptimize(inclusion_proof(spread(++i, tree.size()), tree.size(), mth));
+  state.SetItemsProcessed(state.iterations());
+  state.counters["leaves"] = static_cast<double>(tree.size());
+}
+
+void BM_MerkleInclusionVerify(benchmark::State& state, Setup& setup) {
+  const MemoryTree& tree = merkle_tree(setup);
+  const Digest root = tree.root();
+  std::vector<std::uint64_t> indices;
+  std::vector<std::vector<Digest>> proofs;
+  for (std::uint64_t i = 1; i <= kMerkleSamples; ++i) {
+    indices.push_back(spread(i, tree.size()));
+    proofs.push_back(inclusion_proof(indices.back(), tree.size(), tree.subtree_hash()));
+  }
+  std::size_t k = 0;
+  for ([[maybe_unused]] auto _ : state) {
+    k = (k + 1) % indices.size();
+    if (!verify_inclusion(tree.leaf_hash(indices[k]), indices[k], tree.size(), proofs[k], root)) {
+      state.SkipWithError("an inclusion proof did not verify");
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_MerkleConsistencyProof(benchmark::State& state, Setup& setup) {
+  const MemoryTree& tree = merkle_tree(setup);
+  const SubtreeHash mth = tree.subtree_hash();
+  std::uint64_t i = 0;
+  for ([[maybe_unused]] auto _ : state)
+    benchmark::DoNotOptimize(consistency_proof(1 + spread(++i, tree.size() - 1), tree.size(), mth));
+  state.SetItemsProcessed(state.iterations());
+  state.counters["leaves"] = static_cast<double>(tree.size());
+}
+
+void BM_MerkleConsistencyVerify(benchmark::State& state, Setup& setup) {
+  const MemoryTree& tree = merkle_tree(setup);
+  const Digest root = tree.root();
+  std::vector<std::uint64_t> sizes;
+  std::vector<Digest> old_roots;
+  std::vector<std::vector<Digest>> proofs;
+  for (std::uint64_t i = 1; i <= kMerkleSamples; ++i) {
+    sizes.push_back(1 + spread(i, tree.size() - 1));
+    old_roots.push_back(tree.root_at(sizes.back()));
+    proofs.push_back(consistency_proof(sizes.back(), tree.size(), tree.subtree_hash()));
+  }
+  std::size_t k = 0;
+  for ([[maybe_unused]] auto _ : state) {
+    k = (k + 1) % sizes.size();
+    if (!verify_consistency(sizes[k], tree.size(), old_roots[k], root, proofs[k])) {
+      state.SkipWithError("a consistency proof did not verify");
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// The unit the proofs are measured in: 63 node hashes, about what a proof hashes below the stored subtrees.
+void BM_Baseline_MerkleRoot64(benchmark::State& state, Setup& setup) {
+  const MemoryTree& tree = merkle_tree(setup);
+  std::vector<Digest> leaves;
+  for (std::uint64_t i = 0; i < 64; ++i)
+    leaves.push_back(tree.leaf_hash(spread(i, tree.size())));
+  for ([[maybe_unused]] auto _ : state) {
+    const Digest root = merkle_root(leaves);
+    leaves[0] = root;
+    benchmark::DoNotOptimize(root);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 // A failed login: the Argon2id check of a known name, or of the stand-in hash for an unknown one.
 void BM_LoginUnknownName(benchmark::State& state, const Setup& setup) {
   const JournalReader reader(setup.dir / "verify.db");
@@ -261,6 +368,8 @@ int main(int argc, char** argv) try {
   setup.events_per_session = take_option(argc, argv, "--events-per-session", setup.events_per_session);
   setup.sessions = take_option(argc, argv, "--sessions", setup.sessions);
   setup.appends = take_option(argc, argv, "--appends", setup.appends);
+  setup.merkle_leaves = static_cast<std::uint64_t>(
+      take_option(argc, argv, "--merkle-leaves", static_cast<std::int64_t>(setup.merkle_leaves)));
   benchmark::Initialize(&argc, argv);
   setup.dir = std::filesystem::temp_directory_path() / ("meso_journal_bench_" + std::to_string(::getpid()));
   std::filesystem::create_directories(setup.dir);
@@ -292,6 +401,20 @@ int main(int argc, char** argv) try {
   benchmark::RegisterBenchmark("BM_Baseline_JournalScan/sealed", [&setup](benchmark::State& state) {
     BM_Baseline_JournalScan(state, setup);
   })->Unit(benchmark::kMillisecond);
+  // One case name, so that scripts/bench_table.py sets each proof against the baseline beside it.
+  const std::string merkle_case = "/" + std::to_string(setup.merkle_leaves) + "_leaves";
+  benchmark::RegisterBenchmark(("BM_MerkleInclusionProof" + merkle_case).c_str(),
+                               [&setup](benchmark::State& state) { BM_MerkleInclusionProof(state, setup); });
+  benchmark::RegisterBenchmark(("BM_MerkleInclusionVerify" + merkle_case).c_str(),
+                               [&setup](benchmark::State& state) { BM_MerkleInclusionVerify(state, setup); });
+  benchmark::RegisterBenchmark(
+      ("BM_MerkleConsistencyProof" + merkle_case).c_str(),
+      [&setup](benchmark::State& state) { BM_MerkleConsistencyProof(state, setup); });
+  benchmark::RegisterBenchmark(
+      ("BM_MerkleConsistencyVerify" + merkle_case).c_str(),
+      [&setup](benchmark::State& state) { BM_MerkleConsistencyVerify(state, setup); });
+  benchmark::RegisterBenchmark(("BM_Baseline_MerkleRoot64" + merkle_case).c_str(),
+                               [&setup](benchmark::State& state) { BM_Baseline_MerkleRoot64(state, setup); });
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   std::filesystem::remove_all(setup.dir);

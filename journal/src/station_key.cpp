@@ -100,6 +100,11 @@ StationKey StationKey::load(const std::filesystem::path& path) {
   return from_seed(seed);
 }
 
+StationKey StationKey::from_seed_for_test(std::array<std::uint8_t, 32> seed) {
+  if (sodium_init() < 0) throw JournalError(Errc::key_file, "libsodium failed to initialise");
+  return from_seed(seed);
+}
+
 StationKey StationKey::from_seed(std::array<std::uint8_t, 32>& seed) {
   StationKey key;
   crypto_sign_seed_keypair(key.public_key_.data(), key.secret_key_.data(), seed.data());

@@ -25,6 +25,9 @@ class StationKey {
   // Never creates: a missing file is refused like a bad one (JournalError, Errc::key_file). For tools that
   // must not make a new station identity by accident, e.g. exporting the public key.
   static StationKey load(const std::filesystem::path& path);
+  // Only for tests that sign published vectors again (Ed25519 is deterministic) and compare the bytes. A
+  // station's key is random and lives in its file; one built from a known seed is no secret.
+  static StationKey from_seed_for_test(std::array<std::uint8_t, 32> seed);
 
   StationKey(const StationKey&) = delete;
   StationKey& operator=(const StationKey&) = delete;
