@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdint>
 #include <random>
@@ -498,12 +499,15 @@ TEST(PenIdentity, ANineFieldIdrFromAnOlderPenReadsAsNotSimulated) {
 // Found by fuzz_pen_decoder: a nine-field IDR of 81 or 82 bytes decoded to an identity whose ten-field form
 // is past NMEA's 82 bytes, so encode() threw on a message the decoder had accepted. The decoder refuses it.
 TEST(PenIdentity, ANineFieldIdrTooLongToCarryItsTenthFieldIsRefused) {
+  // Model, firmware and serial grown in turn (each at most 16 characters) to the size asked for.
   const auto legacy_of_size = [](std::size_t size) {
-    std::string serial = "S";
-    std::string text;
-    while ((text = sentence("PMSN,IDR,MP-7 Pen,2.1.0," + serial + ",1,200,2500,50,50,150")).size() < size)
-      serial += 'X';
-    return text;
+    std::array<std::string, 3> text{"M", "F", "S"};
+    const auto make = [&text] {
+      return sentence("PMSN,IDR," + text[0] + "," + text[1] + "," + text[2] + ",1,200,2500,50,50,150");
+    };
+    for (std::size_t i = 0; make().size() < size; i = (i + 1) % text.size())
+      text[i] += 'X';
+    return make();
   };
   for (const std::size_t size : {80U, 81U, 82U}) {
     const std::string old = legacy_of_size(size);
