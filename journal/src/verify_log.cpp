@@ -45,10 +45,6 @@ class Frontier {
   std::uint64_t size_ = 0;
 };
 
-bool equal(std::span<const std::uint8_t> blob, const Digest& digest) {
-  return blob.size() == digest.size() && std::memcmp(blob.data(), digest.data(), digest.size()) == 0;
-}
-
 class LogVerifier {
  public:
   LogVerifier(sqlite::Connection& connection, const VerifyOptions& options, VerifyReport& report)

@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 
 #include "meso/journal/hashing.hpp"
+#include "meso/journal/log_checkpoint.hpp"
 
 extern char** environ;  // NOLINT: POSIX declares it nowhere else
 
@@ -80,6 +82,41 @@ void seed_users(const std::filesystem::path& db) {
 }
 
 }  // namespace
+
+void resign_checkpoints(const std::filesystem::path& db, const StationKey& key) {
+  sqlite3* raw = nullptr;
+  if (sqlite3_open(db.c_str(), &raw) != SQLITE_OK) throw std::runtime_error("cannot open the test journal");
+  struct Row {
+    std::int64_t id;
+    LogCheckpoint checkpoint;
+  };
+  std::vector<Row> rows;
+  sqlite3_stmt* select = nullptr;
+  sqlite3_prepare_v2(raw, "SELECT id, tree_size, root, utc FROM log_checkpoints ORDER BY id", -1, &select,
+                     nullptr);
+  while (sqlite3_step(select) == SQLITE_ROW) {
+    Row row{sqlite3_column_int64(select, 0), {log_origin(key.public_key()), 0, {}, {}}};
+    row.checkpoint.tree_size = static_cast<std::uint64_t>(sqlite3_column_int64(select, 1));
+    std::memcpy(row.checkpoint.root.data(), sqlite3_column_blob(select, 2), row.checkpoint.root.size());
+    row.checkpoint.utc = reinterpret_cast<const char*>(sqlite3_column_text(select, 3));
+    rows.push_back(row);
+  }
+  sqlite3_finalize(select);
+  exec_or_throw(raw, "DROP TRIGGER IF EXISTS log_checkpoints_no_update;", "cannot drop the trigger");
+  sqlite3_stmt* update = nullptr;
+  sqlite3_prepare_v2(raw, "UPDATE log_checkpoints SET public_key = ?1, note = ?2 WHERE id = ?3", -1, &update,
+                     nullptr);
+  for (const Row& row : rows) {
+    const std::string note = sign_log_checkpoint(row.checkpoint, key);
+    sqlite3_reset(update);
+    sqlite3_bind_blob(update, 1, key.public_key().data(), 32, SQLITE_TRANSIENT);
+    sqlite3_bind_text(update, 2, note.c_str(), static_cast<int>(note.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(update, 3, row.id);
+    if (sqlite3_step(update) != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(raw));
+  }
+  sqlite3_finalize(update);
+  sqlite3_close(raw);
+}
 
 CommandResult run_command(const std::vector<std::string>& argv, bool drop_file_privileges) {
   std::vector<std::string> full;

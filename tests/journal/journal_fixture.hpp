@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "meso/journal/station_key.hpp"
 #include "meso/journal/writer.hpp"
 
 namespace meso::journal::testing {
@@ -43,6 +44,10 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv, bool drop_file_privileges = false);
 // Runs SQL through the sqlite3 command-line tool, as someone with the file (and no key) would.
 CommandResult run_sqlite3(const std::filesystem::path& db, const std::string& sql);
+
+// Re-signs every checkpoint of the station's log with `key` (same sizes and roots), as whoever holds the file
+// and a key of their own would: through a raw connection, past the triggers.
+void resign_checkpoints(const std::filesystem::path& db, const StationKey& key);
 
 class JournalTest : public ::testing::Test {
  protected:

@@ -43,8 +43,9 @@ class MesoauditTest : public JournalTest {
     return path.string();
   }
 
-  // What someone with the file and a key of their own does: re-signs the sealed session's seal with that
-  // key (its root and leaves unchanged, so it verifies against the key stored beside it). Returns the key.
+  // What someone with the file and a key of their own does: re-signs the sealed session's seal and the
+  // station log's checkpoints with that key (roots and leaves unchanged, so each verifies against the key
+  // stored beside it). Returns the key.
   PublicKey resign_with_another_key() {
     SealInfo seal;
     {
@@ -58,6 +59,7 @@ class MesoauditTest : public JournalTest {
                      to_hex(attacker.public_key()) + "', signature = X'" + to_hex(signature) +
                      "' WHERE session_id = " + std::to_string(sealed_) + ";";
     EXPECT_EQ(run_sqlite3(db_path(), sql).exit_code, 0);
+    resign_checkpoints(db_path(), attacker);
     return attacker.public_key();
   }
 
@@ -189,12 +191,15 @@ TEST_F(MesoauditTest, AJournalReSignedWithAnotherKeyIsNotOkWithoutTheKeyAndFails
 
   const auto anchored = audit({"verify", "--public-key", station_pub()});
   EXPECT_EQ(anchored.exit_code, 1) << anchored.out;
-  EXPECT_NE(anchored.out.find("FAILED: session " + std::to_string(sealed_) +
-                              ": unexpected_key: this seal was "
-                              "signed by another key, " +
+  // The first finding is the log's first checkpoint (session 0); the seal's is among the findings.
+  EXPECT_NE(anchored.out.find("FAILED: session 0: unexpected_key: checkpoint 1 was signed by another key, " +
                               key_fingerprint(attacker)),
             std::string::npos)
       << anchored.out;
+  const auto json = audit({"verify", "--public-key", station_pub(), "--json"});
+  EXPECT_NE(json.out.find("this seal was signed by another key, " + key_fingerprint(attacker)),
+            std::string::npos)
+      << json.out;
   EXPECT_NE(anchored.out.find("not the station's " + key_fingerprint(key_)), std::string::npos)
       << anchored.out;
 }
@@ -205,8 +210,10 @@ TEST_F(MesoauditTest, VerifyRefusesSealsByAnotherKey) {
   write_public_key_file(dir() / "other.pub", other);
   const auto result = audit({"verify", "--public-key", (dir() / "other.pub").string()});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.out.find("session " + std::to_string(sealed_) + ": unexpected_key"), std::string::npos)
+  EXPECT_NE(result.out.find(": unexpected_key: checkpoint 1 was signed by another key"), std::string::npos)
       << result.out;
+  const auto json = audit({"verify", "--public-key", (dir() / "other.pub").string(), "--json"});
+  EXPECT_NE(json.out.find("this seal was signed by another key"), std::string::npos) << json.out;
 }
 
 TEST_F(MesoauditTest, HelpListsTheExitCodes) {
