@@ -37,6 +37,13 @@ nlohmann::json log_json(const SessionExport& data) {
           {"unproven", proof.unproven}};
 }
 
+// A session's verification checks its own chain and seal, not the whole station's log: no log figures.
+nlohmann::json session_integrity_json(const VerifyReport& report) {
+  nlohmann::json out = to_json(report);
+  out["log"] = nullptr;
+  return out;
+}
+
 std::string export_json(const SessionExport& data) {
   const SessionInfo& s = data.session;
   nlohmann::json events = nlohmann::json::array();
@@ -76,7 +83,7 @@ std::string export_json(const SessionExport& data) {
         {"state", to_string(s.state)},
         {"opened_utc", s.opened_utc},
         {"closed_utc", s.closed_utc ? nlohmann::json(*s.closed_utc) : nlohmann::json()}}},
-      {"integrity", to_json(data.integrity)},
+      {"integrity", session_integrity_json(data.integrity)},
       {"seal_key_fingerprint", seal_key_text(data)},
       {"seal", seal},
       {"events", events}};
