@@ -53,6 +53,7 @@ class LogVerifier {
   void run() {
     const std::vector<StoredCheckpoint> signed_checkpoints = checked_checkpoints();
     std::vector<std::uint64_t> sizes;
+    sizes.reserve(signed_checkpoints.size() + 1);
     for (const StoredCheckpoint& checkpoint : signed_checkpoints)
       sizes.push_back(checkpoint.tree_size);
     if (options_.since) sizes.push_back(options_.since->tree_size);
@@ -89,7 +90,9 @@ class LogVerifier {
       std::string why;
       const auto opened = open_log_checkpoint(checkpoint.note, checkpoint.public_key, &why);
       if (!opened) {
-        add(0, std::nullopt, Problem::bad_signature, which + ": " + why + ": it was forged or altered");
+        std::string detail = which;
+        detail.append(": ").append(why).append(": it was forged or altered");
+        add(0, std::nullopt, Problem::bad_signature, std::move(detail));
         break;
       }
       if (opened->tree_size != checkpoint.tree_size || opened->root != checkpoint.root) {
