@@ -57,8 +57,7 @@ class Verifier {
                 "FROM events WHERE session_id = ?1 ORDER BY seq"),
         seal_(connection,
               "SELECT event_count, merkle_root, leaf_hashes, sealed_utc, public_key, signature FROM seals "
-              "WHERE session_id = ?1"),
-        leaves_(connection, "SELECT seq, hash FROM log_leaves WHERE session_id = ?1 ORDER BY seq") {}
+              "WHERE session_id = ?1") {}
 
   VerifyReport run() {
     report_.expected_key = options_.expected_key;
@@ -68,7 +67,7 @@ class Verifier {
       check_orphans();
       check_station_log();
       check_staff();
-      detail::verify_log(connection_, options_, report_);
+      detail::verify_log(connection_, options_, event_hashes_, report_);
     }
     std::stable_sort(report_.findings.begin(), report_.findings.end(),
                      [](const Finding& a, const Finding& b) { return a.session < b.session; });
@@ -160,7 +159,6 @@ class Verifier {
     const std::optional<StoredSeal> seal = load_seal(session.id);
     const std::int64_t events = check_events(session, seal);
     if (report_.findings.size() == findings_before) check_seal(session, seal, events);
-    if (report_.findings.size() == findings_before) check_no_leaf_after(session.id);
     report_.sessions.push_back(
         SessionVerdict{session.id, session.state == "sealed" ? SessionState::sealed : SessionState::open,
                        events, report_.findings.size() == findings_before});
@@ -172,7 +170,6 @@ class Verifier {
     Digest previous = genesis_hash(session.id);
     Seq expected = 1;
     events_.reset().bind(1, session.id);
-    leaves_.reset().bind(1, session.id);
     while (events_.step()) {
       ++report_.events_checked;
       const Seq seq = events_.column_int(0);
@@ -224,39 +221,15 @@ class Verifier {
           break;
         }
       }
-      if (auto problem = leaf_problem(seq, computed)) {
-        add(session.id, seq, Problem::log_mismatch, *problem);
-        break;
-      }
+      if (!options_.session) event_hashes_[session.id].push_back(computed);
       previous = computed;
       ++expected;
     }
     events_.reset();
-    leaf_after_events_.reset();
-    if (report_.findings.size() == findings_before && leaves_.step())
-      leaf_after_events_ = leaves_.column_int(0);
-    leaves_.reset();
     if (expected == 1 && report_.findings.size() == findings_before) {
       add(session.id, 1, Problem::seq_gap, "the session has no events (its session.opened is missing)");
     }
     return expected - 1;
-  }
-
-  // An open session's tail cut off leaves its leaves behind in the station's log.
-  void check_no_leaf_after(SessionId session) {
-    if (!leaf_after_events_) return;
-    add(session, *leaf_after_events_, Problem::log_mismatch,
-        "the station's log holds seq " + std::to_string(*leaf_after_events_) +
-            " of this session, which is gone: its tail was cut (a sealed session reopened?)");
-  }
-
-  // The next leaf of this session in the station's log must be this event.
-  std::optional<std::string> leaf_problem(Seq seq, const Digest& hash) {
-    if (!leaves_.step() || leaves_.column_int(0) != seq)
-      return "the event is not in the station's log: it was inserted outside the journal";
-    if (!equal(leaves_.column_blob(1), hash))
-      return "the event differs from its leaf in the station's log: it was changed after it was written";
-    return std::nullopt;
   }
 
   static Digest stored_digest(std::span<const std::uint8_t> blob) {
@@ -350,7 +323,6 @@ class Verifier {
                            "FROM station_events ORDER BY seq");
     Digest prev = genesis_hash(0);
     Seq expected = 1;
-    leaves_.reset().bind(1, SessionId{0});
     while (rows.step()) {
       const Seq seq = rows.column_int(0);
       if (seq != expected)
@@ -375,17 +347,10 @@ class Verifier {
       if (!equal(rows.column_blob(8), hash))
         return add(0, seq, Problem::hash_mismatch,
                    "station log: entry " + std::to_string(seq) + " was changed after it was written");
-      if (auto problem = leaf_problem(seq, hash))
-        return add(0, seq, Problem::log_mismatch, "station log: " + *problem);
+      event_hashes_[0].push_back(hash);
       prev = hash;
       ++expected;
     }
-    if (leaves_.step()) {
-      add(0, leaves_.column_int(0), Problem::log_mismatch,
-          "station log: the station's log holds entry " + std::to_string(leaves_.column_int(0)) +
-              ", which is gone: the station log's tail was cut");
-    }
-    leaves_.reset();
   }
 
   // Each account's name and role are what the station log gave it: the name when it was added (or
@@ -435,8 +400,7 @@ class Verifier {
   const VerifyOptions& options_;
   sqlite::Statement events_;
   sqlite::Statement seal_;
-  sqlite::Statement leaves_;              // one session's leaves of the station's log, in seq order
-  std::optional<Seq> leaf_after_events_;  // the session's first leaf past its last event
+  detail::EventHashes event_hashes_;  // each session's verified event hashes, for the station's log
   EventHasher hasher_;
   VerifyReport report_;
 };

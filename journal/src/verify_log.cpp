@@ -47,8 +47,9 @@ class Frontier {
 
 class LogVerifier {
  public:
-  LogVerifier(sqlite::Connection& connection, const VerifyOptions& options, VerifyReport& report)
-      : connection_(connection), options_(options), report_(report), store_(connection) {}
+  LogVerifier(sqlite::Connection& connection, const VerifyOptions& options, const EventHashes& events,
+              VerifyReport& report)
+      : connection_(connection), options_(options), events_(events), report_(report), store_(connection) {}
 
   void run() {
     const std::vector<StoredCheckpoint> signed_checkpoints = checked_checkpoints();
@@ -58,7 +59,7 @@ class LogVerifier {
       sizes.push_back(checkpoint.tree_size);
     if (options_.since) sizes.push_back(options_.since->tree_size);
     if (!scan_leaves(sizes)) return;
-    if (!leaves_have_events()) return;
+    check_every_event_is_a_leaf();
     check_against_checkpoints(signed_checkpoints);
     if (options_.since) check_extends(*options_.since, signed_checkpoints);
     check_sealed_sessions_are_covered();
@@ -122,7 +123,7 @@ class LogVerifier {
         roots_[*next] = tree.root();
     };
     keep_roots();
-    sqlite::Statement leaves(connection_, "SELECT idx, hash FROM log_leaves ORDER BY idx");
+    sqlite::Statement leaves(connection_, "SELECT idx, session_id, seq, hash FROM log_leaves ORDER BY idx");
     while (leaves.step()) {
       const auto index = static_cast<std::uint64_t>(leaves.column_int(0));
       if (index != tree.size()) {
@@ -131,9 +132,10 @@ class LogVerifier {
                 std::to_string(index) + "): leaves were removed");
         return false;
       }
-      const auto blob = leaves.column_blob(1);
+      const auto blob = leaves.column_blob(3);
       Digest leaf{};
       if (blob.size() == leaf.size()) std::memcpy(leaf.data(), blob.data(), leaf.size());
+      compare_with_event(index, leaves.column_int(1), leaves.column_int(2), leaf);
       tree.push(leaf);
       keep_roots();
     }
@@ -142,31 +144,58 @@ class LogVerifier {
     return true;
   }
 
-  // Each event is compared with its own leaf by the sessions' checks; here, no leaf may lack its event.
-  bool leaves_have_events() {
-    const auto events = static_cast<std::uint64_t>(connection_.query_int(
-        "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM station_events)"));
-    if (events >= report_.log.size) return true;
-    sqlite::Statement gone(
-        connection_,
-        "SELECT l.idx, l.session_id, l.seq FROM log_leaves l WHERE CASE WHEN l.session_id = 0 "
-        "THEN NOT EXISTS (SELECT 1 FROM station_events s WHERE s.seq = l.seq) ELSE NOT EXISTS "
-        "(SELECT 1 FROM events e WHERE e.session_id = l.session_id AND e.seq = l.seq) END "
-        "ORDER BY l.idx LIMIT 1");
-    if (gone.step()) {
-      const SessionId session = gone.column_int(1);
-      if (has_finding(session)) return false;
-      add(session, gone.column_int(2), Problem::log_mismatch,
-          "leaf " + std::to_string(gone.column_int(0)) + " of the station's log is seq " +
-              std::to_string(gone.column_int(2)) + " of " +
-              (session == 0 ? std::string("the station's own events")
-                            : "session " + std::to_string(session)) +
-              ", which is gone: the event, or its whole session, was deleted");
-    } else {
-      add(0, std::nullopt, Problem::log_mismatch,
-          "the station's log holds more leaves than there are events");
+  struct SessionLeaves {
+    const std::vector<Digest>* events = nullptr;  // none: the session has no event left
+    Seq next = 1;                                 // the seq its next leaf must be
+  };
+
+  SessionLeaves& leaves_of(SessionId session) {
+    if (last_ != nullptr && last_session_ == session) return *last_;
+    auto [entry, added] = leaves_.try_emplace(session);
+    if (added) {
+      const auto found = events_.find(session);
+      if (found != events_.end()) entry->second.events = &found->second;
     }
-    return false;
+    last_session_ = session;
+    last_ = &entry->second;
+    return *last_;
+  }
+
+  // Leaf `index` must be the next event of its session, with that event's hash.
+  void compare_with_event(std::uint64_t index, SessionId session, Seq seq, const Digest& leaf) {
+    SessionLeaves& leaves = leaves_of(session);
+    const Seq expected = leaves.next++;
+    const auto held = leaves.events == nullptr ? Seq{0} : static_cast<Seq>(leaves.events->size());
+    if (seq == expected && seq <= held && (*leaves.events)[static_cast<std::size_t>(seq - 1)] == leaf) return;
+    if (has_finding(session)) return;
+    const std::string where =
+        session == 0 ? std::string("the station's own events") : "session " + std::to_string(session);
+    const std::string which = "leaf " + std::to_string(index) + " of the station's log";
+    if (seq != expected) {
+      add(session, std::min(seq, expected), Problem::log_mismatch,
+          which + " is seq " + std::to_string(seq) + " of " + where + " where seq " +
+              std::to_string(expected) +
+              " was due: an event was inserted outside the journal, or the log reordered");
+    } else if (seq > held) {
+      add(session, seq, Problem::log_mismatch,
+          which + " is seq " + std::to_string(seq) + " of " + where + ", which is gone: " +
+              (held == 0 ? std::string("the event, or its whole session, was deleted")
+                         : std::string("its tail was cut (a sealed session reopened?)")));
+    } else {
+      add(session, seq, Problem::log_mismatch,
+          "the event differs from " + which + ": it was changed after it was written");
+    }
+  }
+
+  // An event that verified but has no leaf was written outside the journal.
+  void check_every_event_is_a_leaf() {
+    for (const auto& [session, hashes] : events_) {
+      const auto found = leaves_.find(session);
+      const Seq next = found == leaves_.end() ? 1 : found->second.next;
+      if (next > static_cast<Seq>(hashes.size()) || has_finding(session)) continue;
+      add(session, next, Problem::log_mismatch,
+          "the event is not in the station's log: it was inserted outside the journal");
+    }
   }
 
   void check_against_checkpoints(const std::vector<StoredCheckpoint>& checkpoints) {
@@ -244,15 +273,20 @@ class LogVerifier {
 
   sqlite::Connection& connection_;
   const VerifyOptions& options_;
+  const EventHashes& events_;
   VerifyReport& report_;
   LogStore store_;
+  std::unordered_map<SessionId, SessionLeaves> leaves_;
+  SessionId last_session_ = -1;
+  SessionLeaves* last_ = nullptr;
   std::map<std::uint64_t, Digest> roots_;  // the log's root at each size a checkpoint names
 };
 
 }  // namespace
 
-void verify_log(sqlite::Connection& connection, const VerifyOptions& options, VerifyReport& report) {
-  LogVerifier(connection, options, report).run();
+void verify_log(sqlite::Connection& connection, const VerifyOptions& options, const EventHashes& events,
+                VerifyReport& report) {
+  LogVerifier(connection, options, events, report).run();
 }
 
 }  // namespace meso::journal::detail
