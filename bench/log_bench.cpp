@@ -71,6 +71,41 @@ MemoryTree memory_copy(const std::filesystem::path& db_path) {
   return tree;
 }
 
+// What every benchmark here reads: the log in SQLite and the same leaves in memory.
+struct Fixture {
+  const JournalReader* reader = nullptr;
+  const MemoryTree* memory = nullptr;
+  std::uint64_t size = 0;
+  std::uint64_t old_size = 0;  // a ragged edge: no shortcut for either side
+};
+
+void BM_LogProveSession(benchmark::State& state, const Fixture& f) {
+  for ([[maybe_unused]] auto _ : state) {
+    const auto proof = f.reader->prove_session(1);
+    if (!proof || proof->events.size() != kSessionEvents) state.SkipWithError("no proof");
+    benchmark::DoNotOptimize(proof);
+  }
+}
+
+void BM_Baseline_LogProveSession(benchmark::State& state, const Fixture& f) {
+  const SubtreeHash mth = f.memory->subtree_hash();
+  for ([[maybe_unused]] auto _ : state) {
+    for (std::uint64_t index = f.size - kSessionEvents; index < f.size; ++index)
+      benchmark::DoNotOptimize(inclusion_proof(index, f.size, mth));
+  }
+}
+
+void BM_LogProveConsistency(benchmark::State& state, const Fixture& f) {
+  for ([[maybe_unused]] auto _ : state)
+    benchmark::DoNotOptimize(f.reader->prove_consistency(f.old_size, f.size));
+}
+
+void BM_Baseline_LogProveConsistency(benchmark::State& state, const Fixture& f) {
+  const SubtreeHash mth = f.memory->subtree_hash();
+  for ([[maybe_unused]] auto _ : state)
+    benchmark::DoNotOptimize(consistency_proof(f.old_size, f.size, mth));
+}
+
 std::int64_t take_option(int& argc, char** argv, const std::string& name, std::int64_t fallback) {
   for (int i = 1; i + 1 < argc; ++i) {
     if (argv[i] == name) {
@@ -95,30 +130,19 @@ int main(int argc, char** argv) try {
   const JournalReader reader(dir / "log.db");
   const MemoryTree memory = memory_copy(dir / "log.db");
   const auto size = static_cast<std::uint64_t>(leaves);
-  const std::uint64_t old_size = size / 2 + 12'345;  // a ragged edge: no shortcut for either side
+  Fixture fixture{&reader, &memory, size, size / 2 + 12'345};
 
-  benchmark::RegisterBenchmark("BM_LogProveSession/sqlite", [&](benchmark::State& state) {
-    for ([[maybe_unused]] auto _ : state) {
-      const auto proof = reader.prove_session(1);
-      if (!proof || proof->events.size() != kSessionEvents) state.SkipWithError("no proof");
-      benchmark::DoNotOptimize(proof);
-    }
+  benchmark::RegisterBenchmark("BM_LogProveSession/sqlite", [&fixture](benchmark::State& state) {
+    BM_LogProveSession(state, fixture);
   })->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_Baseline_LogProveSession/memory", [&](benchmark::State& state) {
-    const SubtreeHash mth = memory.subtree_hash();
-    for ([[maybe_unused]] auto _ : state) {
-      for (std::uint64_t index = size - kSessionEvents; index < size; ++index)
-        benchmark::DoNotOptimize(inclusion_proof(index, size, mth));
-    }
+  benchmark::RegisterBenchmark("BM_Baseline_LogProveSession/memory", [&fixture](benchmark::State& state) {
+    BM_Baseline_LogProveSession(state, fixture);
   })->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_LogProveConsistency/sqlite", [&](benchmark::State& state) {
-    for ([[maybe_unused]] auto _ : state)
-      benchmark::DoNotOptimize(reader.prove_consistency(old_size, size));
+  benchmark::RegisterBenchmark("BM_LogProveConsistency/sqlite", [&fixture](benchmark::State& state) {
+    BM_LogProveConsistency(state, fixture);
   })->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_Baseline_LogProveConsistency/memory", [&](benchmark::State& state) {
-    const SubtreeHash mth = memory.subtree_hash();
-    for ([[maybe_unused]] auto _ : state)
-      benchmark::DoNotOptimize(consistency_proof(old_size, size, mth));
+  benchmark::RegisterBenchmark("BM_Baseline_LogProveConsistency/memory", [&fixture](benchmark::State& state) {
+    BM_Baseline_LogProveConsistency(state, fixture);
   })->Unit(benchmark::kMillisecond);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
