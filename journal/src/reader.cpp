@@ -17,7 +17,10 @@ using detail::kShownName;
 
 std::string session_columns() {
   return std::string(kLoggedNamesCte) + "SELECT s.id, s.patient_id, p.pseudonym, s.user_id, " + kShownName +
-         ", s.plan_id, s.tag, s.state, s.opened_utc, s.closed_utc, "
+         // The times shown are the signed ones: the opening event's and the seal's, not the row's copies.
+         ", s.plan_id, s.tag, s.state, "
+         "coalesce((SELECT e.utc FROM events e WHERE e.session_id = s.id AND e.seq = 1), s.opened_utc), "
+         "(SELECT x.sealed_utc FROM seals x WHERE x.session_id = s.id), "
          "(SELECT count(*) FROM events e WHERE e.session_id = s.id), "
          "(SELECT coalesce(max(seq), 0) FROM events e WHERE e.session_id = s.id) "
          "FROM sessions s LEFT JOIN patients p ON p.id = s.patient_id LEFT JOIN users u ON u.id = s.user_id "

@@ -216,6 +216,49 @@ TEST_F(MesoauditTest, VerifyRefusesSealsByAnotherKey) {
   EXPECT_NE(json.out.find("this seal was signed by another key"), std::string::npos) << json.out;
 }
 
+// The station's log for an auditor who keeps a checkpoint (issue 18): print it, prove a session against it,
+// and later prove the journal still extends it, or see that it does not.
+TEST_F(MesoauditTest, AKeptCheckpointProvesTheLogExtendsItAndCatchesARollback) {
+  const auto older = dir() / "older.db";
+  std::filesystem::copy_file(db_path(), older);
+  {
+    JournalWriter writer(WriterOptions{db_path(), key_path()});
+    ASSERT_TRUE(writer.seal_session_sync(test_session_, staff_.qa, "done").ok());
+  }
+  const auto checkpoint = audit({"checkpoint"});
+  ASSERT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
+  EXPECT_EQ(checkpoint.out.rfind("mesostation.local/", 0), 0U) << checkpoint.out;
+  EXPECT_NE(checkpoint.out.find("\n\n\xE2\x80\x94 mesostation.local/"), std::string::npos) << checkpoint.out;
+  const auto kept = dir() / "kept.checkpoint";
+  std::ofstream(kept) << checkpoint.out;
+
+  const auto extends = audit({"verify", "--since", kept.string(), "--public-key", station_pub()});
+  EXPECT_EQ(extends.exit_code, 0) << extends.out << extends.err;
+  EXPECT_NE(extends.out.find("it extends the checkpoint you kept"), std::string::npos) << extends.out;
+
+  const auto proof = audit({"prove", std::to_string(sealed_)});
+  ASSERT_EQ(proof.exit_code, 0) << proof.err;
+  const auto json = nlohmann::json::parse(proof.out);
+  EXPECT_EQ(json["checkpoint"], checkpoint.out);
+  EXPECT_EQ(json["events"].size(), 7U);
+  EXPECT_FALSE(json["events"][0]["path"].empty());
+
+  // The journal put back to the copy taken before the last seal: intact alone, caught with --since.
+  std::filesystem::copy_file(older, db_path(), std::filesystem::copy_options::overwrite_existing);
+  EXPECT_EQ(audit({"verify", "--public-key", station_pub()}).exit_code, 0);
+  const auto rolled_back = audit({"verify", "--since", kept.string(), "--public-key", station_pub()});
+  EXPECT_EQ(rolled_back.exit_code, 1) << rolled_back.out;
+  EXPECT_NE(rolled_back.out.find("not_extended"), std::string::npos) << rolled_back.out;
+  EXPECT_NE(rolled_back.out.find("rolled back"), std::string::npos) << rolled_back.out;
+
+  // A checkpoint file the station's key did not sign is refused before anything is verified.
+  std::ofstream(dir() / "forged.checkpoint") << checkpoint.out.substr(0, checkpoint.out.find("\n\n") + 2)
+                                             << "\xE2\x80\x94 mesostation.local/x AAAA\n";
+  const auto forged =
+      audit({"verify", "--since", (dir() / "forged.checkpoint").string(), "--public-key", station_pub()});
+  EXPECT_EQ(forged.exit_code, 2) << forged.out << forged.err;
+}
+
 TEST_F(MesoauditTest, HelpListsTheExitCodes) {
   const auto help = audit({"--help"});
   EXPECT_EQ(help.exit_code, 0);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include "journal_fixture.hpp"
 #include "meso/journal/hashing.hpp"
@@ -198,6 +199,29 @@ TEST_F(StationLogTest, AJournalResignedWithAnotherKeyIsCaught) {
 TEST_F(StationLogTest, AnEditIsCaught) {
   attack("UPDATE events SET payload = '{\"dose_nl\":2000}'" + session_is(first_) + " AND seq = 3;");
   expect_caught(Problem::hash_mismatch, Problem::hash_mismatch);
+}
+
+TEST_F(StationLogTest, ADeletedEventIsCaught) {
+  attack("DELETE FROM events" + session_is(second_) + " AND seq = 4;");
+  expect_caught(Problem::seq_gap, Problem::seq_gap);
+}
+
+// While events are written, a checkpoint at least every checkpoint_interval, not only at a seal.
+TEST_F(StationLogTest, AnOpenSessionIsCheckpointedWithinTheInterval) {
+  WriterOptions options{db_path(), key_path()};
+  options.checkpoint_interval = std::chrono::seconds(1);
+  JournalWriter writer(options);
+  const auto session = writer.create_session_sync({patients_.test, staff_.qa, Tag::test, std::nullopt});
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE(
+      writer.append_sync({session.value(), staff_.qa, "note", {{"text", "before"}}, {}, {}, {}}).ok());
+  const auto covered = [&] { return JournalReader(db_path()).latest_checkpoint()->tree_size; };
+  const std::uint64_t before = covered();
+  EXPECT_EQ(before, kept_.tree_size + 7U) << "only the seals have signed so far";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (covered() == before && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(covered(), before + 2U) << "the open session's two events are signed without a seal";
 }
 
 TEST_F(StationLogTest, AnInsertedEventIsCaught) {

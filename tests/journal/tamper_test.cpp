@@ -293,6 +293,9 @@ TEST_F(TamperTest, ChangedCloseTimeIsCaught) {
   EXPECT_EQ(finding.session, session_);
   EXPECT_EQ(finding.problem, Problem::header_mismatch);
   EXPECT_NE(finding.detail.find("closed_utc"), std::string::npos) << finding.detail;
+  // What is shown is the signed seal time, not the row's copy.
+  const JournalReader reader(db_path());
+  EXPECT_EQ(reader.session(session_)->closed_utc, reader.seal(session_)->sealed_utc);
 }
 
 TEST_F(TamperTest, TruncatedTailOfAnOpenSessionIsCaughtByItsLeafInTheStationsLog) {
