@@ -28,7 +28,8 @@ Error write_refused(UserId user, Role role, Tag tag) {
 
 }  // namespace
 
-WriteStore::WriteStore(sqlite::Connection connection, StationKey key, std::chrono::seconds checkpoint_interval)
+WriteStore::WriteStore(sqlite::Connection connection, StationKey key,
+                       std::chrono::seconds checkpoint_interval)
     : connection_(std::move(connection)),
       key_(std::move(key)),
       checkpoint_interval_(checkpoint_interval),
@@ -227,7 +228,7 @@ Result<SealInfo> WriteStore::seal_session(SessionId session, UserId user, const 
     return seal;
   });
   if (!result.ok()) checkpointed_size_.reset();  // rolled back: reread it
-  heads_.erase(session);  // sealed now, or rolled back: reread either way
+  heads_.erase(session);                         // sealed now, or rolled back: reread either way
   return result;
 }
 

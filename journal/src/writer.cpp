@@ -10,9 +10,9 @@
 #include <variant>
 #include <vector>
 
+#include "log_writer.hpp"
 #include "meso/journal/passwords.hpp"
 #include "meso/journal/schema.hpp"
-#include "log_writer.hpp"
 #include "write_store.hpp"
 
 namespace meso::journal {
