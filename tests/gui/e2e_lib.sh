@@ -6,11 +6,13 @@ for tool in Xvfb xdotool import; do
   command -v $tool >/dev/null || { echo "e2e: missing $tool (scripts/setup-debian.sh installs it)" >&2; exit 1; }
 done
 app= xvfb= e2e_pids=
+# Every kill may find its process gone already (the console that died is why we are here): under set -e a
+# failed kill would end this trap early and leave Xvfb running, holding its display for the next run.
 e2e_cleanup() {
-  [ -n "$app" ] && kill "$app" 2>/dev/null
+  if [ -n "$app" ]; then kill "$app" 2>/dev/null || true; fi
   for pid in $e2e_pids; do kill "$pid" 2>/dev/null || true; done
   sleep 0.5
-  [ -n "$xvfb" ] && kill "$xvfb" 2>/dev/null || true
+  if [ -n "$xvfb" ]; then kill "$xvfb" 2>/dev/null || true; fi
 }
 trap e2e_cleanup EXIT
 
@@ -27,6 +29,11 @@ e2e_start_display() {
   done
   [ -s "$out/display" ] || { echo "e2e: Xvfb gave no display in 60 s" >&2; exit 1; }
   export DISPLAY=:$(head -1 "$out/display")
+  # A client must get in before the console tries: a stray X server left on the same number by an earlier
+  # run is named here, not as the console's "no display".
+  for _ in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "e2e: Xvfb announced $DISPLAY but it takes no client; a stray X server? (pgrep -a Xvfb)" >&2
+  exit 1
 }
 
 title=
