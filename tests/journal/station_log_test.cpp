@@ -18,7 +18,7 @@
 namespace meso::journal::testing {
 namespace {
 
-constexpr const char* kDropTriggers =
+constexpr const char* kDropEveryTrigger =
     "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; DROP TRIGGER "
     "events_only_in_open_sessions; "
     "DROP TRIGGER events_seq_gapless; DROP TRIGGER seals_no_update; DROP TRIGGER seals_no_delete; "
@@ -47,7 +47,7 @@ class StationLogTest : public JournalTest {
   }
 
   void attack(const std::string& sql) {
-    const auto result = run_sqlite3(db_path(), kDropTriggers + sql);
+    const auto result = run_sqlite3(db_path(), kDropEveryTrigger + sql);
     ASSERT_EQ(result.exit_code, 0) << result.err;
   }
 
