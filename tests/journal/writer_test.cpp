@@ -14,6 +14,7 @@
 #include <iterator>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "journal_fixture.hpp"
 #include "meso/journal/hashing.hpp"
@@ -253,10 +254,17 @@ TEST_F(WriterTest, PublicKeyFilesTolerateSurroundingWhitespaceOnly) {
     EXPECT_EQ(read_back(tolerated), key) << tolerated;
   }
   const std::string bom = "\xEF\xBB\xBF";
-  for (const std::string& refused :
-       {std::string(), std::string("\n"), hex.substr(1), hex + "0", hex + "\n" + hex + "\n",
-        hex + " # station A\n", "0x" + hex, hex.substr(0, 32) + " " + hex.substr(32), bom + hex,
-        hex.substr(0, 63) + "g"}) {
+  const std::vector<std::string> refused_texts{std::string(),
+                                               std::string("\n"),
+                                               hex.substr(1),
+                                               hex + "0",
+                                               hex + "\n" + hex + "\n",
+                                               hex + " # station A\n",
+                                               "0x" + hex,
+                                               hex.substr(0, 32) + " " + hex.substr(32),
+                                               bom + hex,
+                                               hex.substr(0, 63) + "g"};
+  for (const std::string& refused : refused_texts) {
     EXPECT_THROW(
         {
           try {
