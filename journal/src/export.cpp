@@ -18,23 +18,7 @@ nlohmann::json payload_json(const std::string& payload) {
 // What a third party needs to check the session with the station's public key alone (docs/journal.md,
 // "Checking an export"): the signed checkpoint and each event's leaf index and inclusion path.
 nlohmann::json log_json(const SessionExport& data) {
-  if (!data.inclusion) return nullptr;
-  const SessionInclusion& proof = *data.inclusion;
-  nlohmann::json events = nlohmann::json::array();
-  for (const EventInclusion& event : proof.events) {
-    nlohmann::json path = nlohmann::json::array();
-    for (const Digest& node : event.path)
-      path.push_back(to_hex(node));
-    events.push_back(
-        {{"seq", event.seq}, {"index", event.index}, {"leaf", to_hex(event.leaf)}, {"path", path}});
-  }
-  return {{"checkpoint", proof.checkpoint.note},
-          {"public_key", to_hex(proof.checkpoint.public_key)},
-          {"key_fingerprint", key_fingerprint(proof.checkpoint.public_key)},
-          {"tree_size", proof.checkpoint.tree_size},
-          {"root", to_hex(proof.checkpoint.root)},
-          {"events", events},
-          {"unproven", proof.unproven}};
+  return data.inclusion ? inclusion_json(*data.inclusion) : nlohmann::json();
 }
 
 // A session's verification checks its own chain and seal, not the whole station's log: no log figures.
@@ -161,6 +145,24 @@ std::optional<ExportFormat> parse_export_format(std::string_view text) {
   if (text == "csv") return ExportFormat::csv;
   if (text == "html") return ExportFormat::html;
   return std::nullopt;
+}
+
+nlohmann::json inclusion_json(const SessionInclusion& proof) {
+  nlohmann::json events = nlohmann::json::array();
+  for (const EventInclusion& event : proof.events) {
+    nlohmann::json path = nlohmann::json::array();
+    for (const Digest& node : event.path)
+      path.push_back(to_hex(node));
+    events.push_back(
+        {{"seq", event.seq}, {"index", event.index}, {"leaf", to_hex(event.leaf)}, {"path", path}});
+  }
+  return {{"checkpoint", proof.checkpoint.note},
+          {"public_key", to_hex(proof.checkpoint.public_key)},
+          {"key_fingerprint", key_fingerprint(proof.checkpoint.public_key)},
+          {"tree_size", proof.checkpoint.tree_size},
+          {"root", to_hex(proof.checkpoint.root)},
+          {"events", events},
+          {"unproven", proof.unproven}};
 }
 
 std::string export_session(const JournalReader& reader, SessionId session, ExportFormat format) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "meso/journal/reader.hpp"
 #include "meso/journal/station_key.hpp"
 #include "meso/journal/types.hpp"
 #include "sqlite.hpp"
@@ -17,14 +18,8 @@ namespace meso::journal::detail {
 
 inline constexpr int kStoredNodeLevel = 8;  // subtrees of 256 leaves and more are kept in log_nodes
 
-struct StoredCheckpoint {
-  std::int64_t id = 0;
-  std::uint64_t tree_size = 0;
-  Digest root{};
-  std::string utc;
-  PublicKey public_key{};
-  std::string note;  // the signed note, as signed
-};
+// A checkpoint row is what the reader hands out: SignedCheckpoint (reader.hpp).
+using StoredCheckpoint = SignedCheckpoint;
 
 class LogStore {
  public:

@@ -9,18 +9,8 @@
 
 namespace meso::journal {
 
-namespace {
-
-SignedCheckpoint signed_checkpoint(const detail::StoredCheckpoint& stored) {
-  return {stored.id, stored.tree_size, stored.root, stored.utc, stored.public_key, stored.note};
-}
-
-}  // namespace
-
 std::optional<SignedCheckpoint> JournalReader::latest_checkpoint() const {
-  const auto latest = detail::LogStore(state_->db.connection).latest_checkpoint();
-  if (!latest) return std::nullopt;
-  return signed_checkpoint(*latest);
+  return detail::LogStore(state_->db.connection).latest_checkpoint();
 }
 
 std::optional<SessionInclusion> JournalReader::prove_session(SessionId id) const {
@@ -29,7 +19,7 @@ std::optional<SessionInclusion> JournalReader::prove_session(SessionId id) const
   const auto latest = log.latest_checkpoint();
   if (!latest) return std::nullopt;
   SessionInclusion out;
-  out.checkpoint = signed_checkpoint(*latest);
+  out.checkpoint = *latest;
   const SubtreeHash mth = [&log](std::uint64_t begin, std::uint64_t end) {
     return log.subtree_hash(begin, end);
   };

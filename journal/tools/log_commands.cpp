@@ -6,7 +6,7 @@
 #include <string>
 
 #include "audit_commands.hpp"
-#include "meso/journal/hashing.hpp"
+#include "meso/journal/export.hpp"
 #include "meso/journal/reader.hpp"
 #include "meso/journal/result.hpp"
 
@@ -26,21 +26,9 @@ int run_checkpoint(const std::string& db) {
 }
 
 nlohmann::json proof_json(SessionId session, const SessionInclusion& proof) {
-  nlohmann::json events = nlohmann::json::array();
-  for (const EventInclusion& event : proof.events) {
-    nlohmann::json path = nlohmann::json::array();
-    for (const Digest& node : event.path)
-      path.push_back(to_hex(node));
-    events.push_back(
-        {{"seq", event.seq}, {"index", event.index}, {"leaf", to_hex(event.leaf)}, {"path", path}});
-  }
-  return {{"session", session},
-          {"checkpoint", proof.checkpoint.note},
-          {"public_key", to_hex(proof.checkpoint.public_key)},
-          {"tree_size", proof.checkpoint.tree_size},
-          {"root", to_hex(proof.checkpoint.root)},
-          {"events", events},
-          {"unproven", proof.unproven}};
+  nlohmann::json out = inclusion_json(proof);
+  out["session"] = session;
+  return out;
 }
 
 int run_prove(const std::string& db, SessionId session, const std::string& out) {
