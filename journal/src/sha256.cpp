@@ -43,7 +43,7 @@ EVP_MD_CTX* thread_context() {
 
 Digest sha256_of(std::initializer_list<std::span<const std::uint8_t>> parts) {
   EVP_MD_CTX* context = thread_context();
-  if (EVP_DigestInit_ex2(context, sha256_algorithm(), nullptr) != 1) fail("EVP_DigestInit_ex2");
+  if (EVP_DigestInit_ex(context, sha256_algorithm(), nullptr) != 1) fail("EVP_DigestInit_ex");
   for (const auto part : parts) {
     if (!part.empty() && EVP_DigestUpdate(context, part.data(), part.size()) != 1) fail("EVP_DigestUpdate");
   }

@@ -169,6 +169,8 @@ class Verifier {
     const std::size_t findings_before = report_.findings.size();
     Digest previous = genesis_hash(session.id);
     Seq expected = 1;
+    std::vector<Digest>* verified = options_.session ? nullptr : &event_hashes_[session.id];
+    if (verified != nullptr && seal) verified->reserve(seal->leaves.size());
     events_.reset().bind(1, session.id);
     while (events_.step()) {
       ++report_.events_checked;
@@ -221,7 +223,7 @@ class Verifier {
           break;
         }
       }
-      if (!options_.session) event_hashes_[session.id].push_back(computed);
+      if (verified != nullptr) verified->push_back(computed);
       previous = computed;
       ++expected;
     }
