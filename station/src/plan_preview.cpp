@@ -77,7 +77,7 @@ PlanPreview make_preview(const std::vector<vision::Zone>& zones, const PlanChoic
       step.points.push_back({p.mm.x, p.mm.y, p.zone});
     const double goal = vision::coverage_goal_mm(grid.spacing_mm);
     for (const auto& z : grid.zones)
-      step.coverage.push_back({z.name, z.coverage_mm, goal});
+      step.coverage.push_back({z.name, z.coverage_mm, goal, z.border_fills, z.border_fill_gap_mm});
   }
   TreatmentPlan plan;
   if (!catalog.products.empty()) {

@@ -101,6 +101,10 @@ PlanStep step_from_json(const nlohmann::json& j, const std::string& where) {
         c.zone = cf.get<std::string>("zone");
         c.within_mm = cf.get<double>("within_mm");
         c.goal_mm = cf.get<double>("goal_mm");
+        if (cf.has("border_fills")) {
+          c.border_fills = cf.get<int>("border_fills");
+          c.border_fill_gap_mm = cf.get<double>("border_fill_gap_mm");
+        }
         cf.finish();
         s.coverage.push_back(std::move(c));
       }
@@ -196,8 +200,14 @@ nlohmann::json to_json(const TreatmentPlan& plan) {
       j["points"] = std::move(points);
       if (!s.coverage.empty()) {
         auto coverage = nlohmann::json::array();
-        for (const auto& c : s.coverage)
-          coverage.push_back({{"zone", c.zone}, {"within_mm", c.within_mm}, {"goal_mm", c.goal_mm}});
+        for (const auto& c : s.coverage) {
+          nlohmann::json zone{{"zone", c.zone}, {"within_mm", c.within_mm}, {"goal_mm", c.goal_mm}};
+          if (c.border_fills > 0) {
+            zone["border_fills"] = c.border_fills;
+            zone["border_fill_gap_mm"] = c.border_fill_gap_mm;
+          }
+          coverage.push_back(std::move(zone));
+        }
         j["coverage"] = std::move(coverage);
       }
     }

@@ -73,6 +73,10 @@ void print_text(const vision::Registration& registration, const std::vector<visi
       std::cout << std::fixed << std::setprecision(2) << ", every point within " << z.coverage_mm
                 << " mm of a planned point (goal " << vision::coverage_goal_mm(plan.spacing_mm) << " mm)"
                 << std::defaultfloat << std::setprecision(6);
+    if (z.border_fills > 0)
+      std::cout << std::fixed << std::setprecision(2) << "; " << z.border_fills
+                << " added along the border nearer than 0.9 x spacing to cover it (nearest "
+                << z.border_fill_gap_mm << " mm)" << std::defaultfloat << std::setprecision(6);
     std::cout << '\n';
   }
   std::cout << "total: " << plan.points.size() << " points, " << static_cast<double>(plan.volume_nl) / 1e6

@@ -20,12 +20,13 @@ bool looser(const Square& a, const Square& b) {
 
 }  // namespace
 
-double farthest_from_points(const TreatableArea& area, const std::function<double(PointMm)>& nearest,
-                            double start_cell, double tolerance) {
+Farthest farthest_point(const TreatableArea& area, const std::function<double(PointMm)>& nearest,
+                        double start_cell, double tolerance) {
   // Below this a square is not halved again: only a square whose centre stays outside the area, at a corner
   // of it, gets there, and its bound is already within the tolerance of its inside neighbours'.
   const double smallest_half_side = tolerance / 8;
-  double found = 0;     // the farthest centre inside the area: a point that far away exists
+  double found = 0;  // the farthest centre inside the area: a point that far away exists
+  PointMm where{};
   double smallest = 0;  // the worst bound among squares too small to halve
   std::priority_queue<Square, std::vector<Square>, decltype(&looser)> open(&looser);
   auto visit = [&](PointMm centre, double half_side) {
@@ -33,7 +34,7 @@ double farthest_from_points(const TreatableArea& area, const std::function<doubl
     const double phi = area.phi(centre);
     if (phi > half_diagonal) return;  // phi never exceeds the distance to the area: none of it in the square
     const double d = nearest(centre);
-    if (phi <= 0) found = std::max(found, d);
+    if (phi <= 0 && d > found) found = d, where = centre;
     const double bound = d + half_diagonal;
     if (bound <= found + tolerance) return;
     if (half_side < smallest_half_side) {
@@ -60,7 +61,12 @@ double farthest_from_points(const TreatableArea& area, const std::function<doubl
       for (const double dx : {-q, q})
         visit({s.centre.x + dx, s.centre.y + dy}, q);
   }
-  return std::max(smallest, found + tolerance);
+  return {std::max(smallest, found + tolerance), found, where};
+}
+
+double farthest_from_points(const TreatableArea& area, const std::function<double(PointMm)>& nearest,
+                            double start_cell, double tolerance) {
+  return farthest_point(area, nearest, start_cell, tolerance).bound;
 }
 
 }  // namespace meso::vision::planning

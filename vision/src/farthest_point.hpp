@@ -18,4 +18,12 @@ namespace meso::vision::planning {
 double farthest_from_points(const TreatableArea& area, const std::function<double(PointMm)>& nearest,
                             double start_cell, double tolerance);
 
+struct Farthest {
+  double bound = 0;  // as farthest_from_points
+  double found = 0;  // a point of the area lies this far from the planned points ...
+  PointMm where;     // ... here (meaningful when found > 0)
+};
+Farthest farthest_point(const TreatableArea& area, const std::function<double(PointMm)>& nearest,
+                        double start_cell, double tolerance);
+
 }  // namespace meso::vision::planning

@@ -46,7 +46,8 @@ nlohmann::json plan_report_json(const Registration& registration, const std::vec
                       {"v_px", round_to(px.y, 0.01)},
                       {"zone", p.zone},
                       {"depth_um", p.depth_um},
-                      {"dose_nl", p.dose_nl}});
+                      {"dose_nl", p.dose_nl},
+                      {"border_fill", p.border_fill}});
   }
   nlohmann::json per_zone = nlohmann::json::array();
   for (const auto& z : plan.zones) {
@@ -54,6 +55,8 @@ nlohmann::json plan_report_json(const Registration& registration, const std::vec
     if (plan.technique != Technique::pen) {
       zone["coverage_mm"] = round_to(z.coverage_mm, 0.01);
       zone["coverage_goal_mm"] = round_to(coverage_goal_mm(plan.spacing_mm), 0.01);
+      zone["border_fills"] = z.border_fills;
+      zone["border_fill_gap_mm"] = round_to(z.border_fill_gap_mm, 0.01);
     }
     per_zone.push_back(zone);
   }

@@ -124,6 +124,10 @@ void preview_summary(const ConsoleView& view) {
     // A plan short of the coverage goal is refused (the error above), so a preview always meets it.
     if (z.coverage_mm > 0)
       ui::text("    every point within " + one_decimal(z.coverage_mm) + " mm of a point");
+    if (z.border_fills > 0)
+      ui::coloured_text(ui::colour::amber, "    " + std::to_string(z.border_fills) +
+                                               " along the border nearer than 0.9 x spacing (nearest " +
+                                               one_decimal(z.border_fill_gap_mm) + " mm), to cover it");
   }
 }
 

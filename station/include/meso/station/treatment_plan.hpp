@@ -27,6 +27,10 @@ struct ZoneCoverage {
   std::string zone;
   double within_mm = 0;
   double goal_mm = 0;
+  // Points the planner added along the border, nearer than 0.9 x spacing to others, to meet the goal; and
+  // the nearest any comes to another point (0 when none).
+  int border_fills = 0;
+  double border_fill_gap_mm = 0;
 };
 
 struct PlanStep {

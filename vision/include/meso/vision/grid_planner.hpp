@@ -32,6 +32,9 @@ struct PlanRequest {
   // which every zone is covered: finding it plans the zones up to four times more. Off: the refusal only
   // says to plan a smaller spacing.
   bool name_covering_spacing = true;
+  // Where the lattice and the relaxation leave a zone's border short of coverage, add points nearer than
+  // 0.9 x spacing there (PlannedPoint::border_fill). Off: such a plan is refused (PlanShortOfCoverage).
+  bool border_fills = true;
 };
 
 struct PlannedPoint {
@@ -40,6 +43,9 @@ struct PlannedPoint {
   std::string zone;
   int depth_um = 0;
   int dose_nl = 0;
+  // Placed last, where the zone's border was still short of coverage: it may lie nearer than 0.9 x spacing
+  // to another point (never nearer than the coverage goal).
+  bool border_fill = false;
 };
 
 // Microneedling: a serpentine path over one zone's treatable area, rows at most the spacing apart (pen
@@ -60,6 +66,10 @@ struct ZoneTotals {
   // upper bound: the worst sample of a grid plus its half-diagonal, or within 0.0001 mm of the truth for a
   // zone the samples put past the goal); the goal is spacing/sqrt(3) + 0.5 mm. Pen: 0.
   double coverage_mm = 0;
+  // Points placed to close the border's last gaps (PlannedPoint::border_fill), and the nearest any of them
+  // comes to another point (0 when none).
+  int border_fills = 0;
+  double border_fill_gap_mm = 0;
 };
 
 struct GridPlan {
@@ -80,6 +90,13 @@ struct PlanRefused : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// Refused because the points at their dose need more than the session cap: not a placement the planner
+// missed, but a limit on the dose (a lower dose or a wider spacing serves).
+struct PlanOverVolumeCap : PlanRefused {
+  PlanOverVolumeCap(const std::string& what, std::int64_t needed) : PlanRefused(what), volume_nl(needed) {}
+  std::int64_t volume_nl = 0;
+};
+
 // Refused because some zone's points would leave part of it farther than spacing/sqrt(3) + 0.5 mm from
 // every planned point. No plan can cover some zones at their spacing (a thin arc at wide spacing, where only
 // one point fits); the planner also misses some that could be (a few small zones, and some rectangles at
@@ -93,16 +110,19 @@ struct PlanShortOfCoverage : PlanRefused {
 
 // Points: one hexagonal lattice shared by all zones, cropped to each zone's treatable area (the zone less
 // its margin), then holes along the margin filled greedily; a zone of at most 2000 points that still has a
-// hole is relaxed as a whole (its points moved, added or removed) and kept if it then covers better.
-// Zones are planned in the given order and may
-// touch or overlap: a later zone adds no point closer than 0.9 x spacing to an earlier zone's points, so an
-// area two zones share belongs to the first, and each point is counted (and dosed) once.
+// hole is relaxed as a whole (its points moved, added or removed) and kept if it then covers better. A zone
+// still short of coverage after all that is short by a hair's breadth along its border: points are added
+// where its area lies farthest from every planned point until it is covered (border fills, said in the plan:
+// PlannedPoint::border_fill, ZoneTotals::border_fills).
+// Zones are planned in the given order and may touch or overlap: a later zone adds no point closer than
+// 0.9 x spacing to an earlier zone's points, so an area two zones share belongs to the first, and each point
+// is counted (and dosed) once.
 // Guaranteed (tests/vision/grid_planner_test.cpp): every planned point lies in its zone's treatable area; no
-// two planned points (across zones too) are closer than 0.9 x spacing; every point of each zone's treatable
-// area lies within spacing/sqrt(3) + 0.5 mm of a planned point (ZoneTotals::coverage_mm states how near),
-// or the plan is refused with PlanShortOfCoverage. Smooth zones of clinical sizes, 193 of 197 random ones and
-// zones over 2000 points, whose holes are mended window by window, are covered (docs/vision.md). Relaxing
-// costs time: up to a few seconds for one zone.
+// two planned points (across zones too) are closer than 0.9 x spacing, unless one is a border fill, which
+// comes no closer to any point than the coverage goal; every point of each zone's treatable area lies within
+// spacing/sqrt(3) + 0.5 mm of a planned point (ZoneTotals::coverage_mm states how near), or the plan is
+// refused with PlanShortOfCoverage (only where 64 fills a zone do not cover it). Relaxing costs time: up to
+// a few seconds for one zone.
 // Zones farther apart (their boxes) than a window's reach, 6.16 x spacing + 1.39 mm (19.9 mm at 3 mm
 // nappage), are planned at once (PlanRequest::threads); a zone nearer an earlier one is planned after it.
 GridPlan plan_grid(const std::vector<Zone>& zones, const PlanRequest& request);
