@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -175,6 +176,22 @@ class Reader {
         throw std::invalid_argument(std::string("camera.headband: ") + c.headband_file.string() + ": " +
                                     e.what());
       }
+    }
+    if (f.has("tip")) {
+      c.tip_file = resolve(folder_, non_empty(f, "tip"));
+      try {
+        c.tip = vision::load_tip_calibration(c.tip_file);
+      } catch (const std::exception& e) {
+        throw std::invalid_argument(std::string("camera.tip: ") + e.what() +
+                                    " (make one with `mesostation pivot`)");
+      }
+      const auto& layout = c.headband ? *c.headband : vision::default_layout();
+      if (!layout.handpiece || layout.handpiece->id != c.tip->marker_id ||
+          std::abs(layout.handpiece->size_mm - c.tip->marker_size_mm) > 1e-9)
+        throw std::invalid_argument(
+            "camera.tip: " + c.tip_file.string() + " was calibrated with handpiece marker " +
+            std::to_string(c.tip->marker_id) + " of " + std::to_string(c.tip->marker_size_mm) +
+            " mm, not the headband layout's: pivot again with this headband");
     }
     f.finish();
   }

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "calibrate_command.hpp"
+#include "pivot_command.hpp"
 #include "console_command.hpp"
 #include "formulary_command.hpp"
 #include "init_command.hpp"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) try {
   meso::station::add_probe_command(app);
   meso::station::add_run_command(app);
   meso::station::add_calibrate_command(app);
+  meso::station::add_pivot_command(app);
   meso::station::add_markers_command(app);
   meso::station::add_plan_command(app);
   meso::station::add_init_command(app);

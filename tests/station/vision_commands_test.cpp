@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/aruco.hpp>
@@ -12,7 +13,11 @@
 #include <set>
 #include <string>
 
+#include "meso/sim/handpiece_views.hpp"
 #include "meso/sim/synthetic_camera.hpp"
+#include "meso/station/station_file.hpp"
+#include "meso/vision/calibration.hpp"
+#include "meso/vision/pivot.hpp"
 
 namespace {
 
@@ -150,6 +155,74 @@ TEST_F(PlanCommand, UnreadableInputsAreNamed) {
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find("cannot open zones file /nonexistent/zones.json"), std::string::npos)
       << run.output;
+}
+
+}  // namespace
+
+namespace {
+
+using PivotCommand = CommandOnFiles;
+
+const cv::Matx33d kCamera(1400, 0, 640, 0, 1400, 360, 0, 0, 1);
+
+// A folder of views of the default handpiece pivoting about its tip, and the camera's calibration file.
+struct PivotScene {
+  fs::path images;
+  fs::path calibration;
+};
+
+PivotScene write_pivot_scene(const fs::path& folder, double tilt_deg) {
+  const auto layout = vision::default_layout();
+  fs::create_directories(folder / "views");
+  const auto poses = sim::pivot_poses({0.5, 22, 60}, {-15, 10, 290}, 30, tilt_deg, 21);
+  for (std::size_t i = 0; i < poses.size(); ++i) {
+    std::array<char, 32> name{};
+    std::snprintf(name.data(), name.size(), "view_%03zu.png", i);
+    cv::imwrite((folder / "views" / name.data()).string(),
+                sim::render_handpiece_view(poses[i], *layout.handpiece, kCamera, {1280, 720}, 200 + i));
+  }
+  vision::CameraCalibration calibration;
+  calibration.camera_matrix = cv::Mat(kCamera).clone();
+  calibration.dist_coeffs = cv::Mat::zeros(1, 5, CV_64F);
+  calibration.image_size = {1280, 720};
+  calibration.rms_px = 0.2;
+  calibration.views = 12;
+  vision::save_calibration(calibration, folder / "camera.json");
+  return {folder / "views", folder / "camera.json"};
+}
+
+TEST_F(PivotCommand, WritesTheTipItFindsAndTheStationFileTakesIt) {
+  const PivotScene scene = write_pivot_scene(scratch("scene"), 30);
+  const fs::path tip = scratch("tip.json");
+  const CommandRun run = mesostation("pivot --images " + scene.images.string() + " --calibration " +
+                                     scene.calibration.string() + " --out " + tip.string());
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("was found in 30 of 30 views"), std::string::npos) << run.output;
+  const vision::TipCalibration found = vision::load_tip_calibration(tip);
+  EXPECT_EQ(found.marker_id, 40);
+  EXPECT_LT(cv::norm(found.tip_mm - cv::Vec3d(0.5, 22, 60)), 1.0) << found.tip_mm;
+  EXPECT_LE(found.rms_mm, 0.5);
+
+  std::ofstream(scratch("station.json")) << R"({"journal": {"db": "s.db"},
+    "camera": {"source": "0", "calibration": "scene/camera.json", "tip": "tip.json"}})";
+  const station::AppConfig config = station::load_station_file(scratch("station.json"));
+  ASSERT_TRUE(config.camera.tip);
+  EXPECT_EQ(config.camera.tip->tip_mm, found.tip_mm);
+}
+
+TEST_F(PivotCommand, RefusesAHandpieceThatWasNotTiltedAndSaysHow) {
+  const PivotScene scene = write_pivot_scene(scratch("scene"), 4);
+  const fs::path tip = scratch("tip.json");
+  const CommandRun run = mesostation("pivot --images " + scene.images.string() + " --calibration " +
+                                     scene.calibration.string() + " --out " + tip.string());
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("refused: the handpiece turned only"), std::string::npos) << run.output;
+  EXPECT_FALSE(fs::exists(tip));
+  const CommandRun no_calibration =
+      mesostation("pivot --images " + scene.images.string() + " --out " + tip.string());
+  EXPECT_NE(no_calibration.exit_code, 0);
+  EXPECT_NE(no_calibration.output.find("--calibration is required"), std::string::npos)
+      << no_calibration.output;
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "meso/station/screening.hpp"
 #include "meso/station/station.hpp"
 #include "meso/vision/calibration.hpp"
+#include "meso/vision/pivot.hpp"
 #include "meso/vision/headband_layout.hpp"
 
 namespace meso::station {
@@ -51,6 +52,10 @@ struct CameraSpec {
   // The headband's layout (vision::load_layout); absent: the default headband.
   std::filesystem::path headband_file;
   std::optional<vision::HeadbandLayout> headband;
+  // The handpiece tip calibrated by `mesostation pivot` (vision::load_tip_calibration): its offset in 3D, in
+  // the handpiece marker's axes. Absent: the headband layout's offset in the plane.
+  std::filesystem::path tip_file;
+  std::optional<vision::TipCalibration> tip;
 };
 
 // What a client's forms start with: the demo fills them for a suitable patient, a station leaves them empty.
