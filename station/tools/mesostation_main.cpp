@@ -5,12 +5,12 @@
 #include <iostream>
 
 #include "calibrate_command.hpp"
-#include "pivot_command.hpp"
 #include "console_command.hpp"
 #include "formulary_command.hpp"
 #include "init_command.hpp"
 #include "key_command.hpp"
 #include "markers_command.hpp"
+#include "pivot_command.hpp"
 #include "plan_command.hpp"
 #include "ports_command.hpp"
 #include "probe_command.hpp"

@@ -16,8 +16,8 @@
 #include "meso/station/screening.hpp"
 #include "meso/station/station.hpp"
 #include "meso/vision/calibration.hpp"
-#include "meso/vision/pivot.hpp"
 #include "meso/vision/headband_layout.hpp"
+#include "meso/vision/pivot.hpp"
 
 namespace meso::station {
 
