@@ -163,7 +163,10 @@ namespace {
 
 using PivotCommand = CommandOnFiles;
 
-const cv::Matx33d kCamera(1400, 0, 640, 0, 1400, 360, 0, 0, 1);
+// A 1280 x 720 camera, 49 degrees across.
+cv::Matx33d camera() {
+  return {1400, 0, 640, 0, 1400, 360, 0, 0, 1};
+}
 
 // A folder of views of the default handpiece pivoting about its tip, and the camera's calibration file.
 struct PivotScene {
@@ -179,10 +182,10 @@ PivotScene write_pivot_scene(const fs::path& folder, double tilt_deg) {
     std::array<char, 32> name{};
     std::snprintf(name.data(), name.size(), "view_%03zu.png", i);
     cv::imwrite((folder / "views" / name.data()).string(),
-                sim::render_handpiece_view(poses[i], *layout.handpiece, kCamera, {1280, 720}, 200 + i));
+                sim::render_handpiece_view(poses[i], *layout.handpiece, camera(), {1280, 720}, 200 + i));
   }
   vision::CameraCalibration calibration;
-  calibration.camera_matrix = cv::Mat(kCamera).clone();
+  calibration.camera_matrix = cv::Mat(camera()).clone();
   calibration.dist_coeffs = cv::Mat::zeros(1, 5, CV_64F);
   calibration.image_size = {1280, 720};
   calibration.rms_px = 0.2;

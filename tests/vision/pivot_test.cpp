@@ -20,7 +20,10 @@ namespace meso::vision {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-const cv::Matx33d kCamera(1400, 0, 640, 0, 1400, 360, 0, 0, 1);  // a 1280 x 720 camera, 49 degrees across
+// A 1280 x 720 camera, 49 degrees across.
+cv::Matx33d camera() {
+  return {1400, 0, 640, 0, 1400, 360, 0, 0, 1};
+}
 
 cv::Matx33d rotation(const cv::Vec3d& axis_angle) {
   cv::Matx33d R;
@@ -45,11 +48,11 @@ Seen measure(const std::vector<MarkerPose>& truth, const HeadbandLayout& layout,
   const Registrar registrar(layout);
   Seen seen;
   for (const MarkerPose& pose : truth) {
-    const cv::Mat image = sim::render_handpiece_view(pose, *layout.handpiece, kCamera, {1280, 720}, seed++);
+    const cv::Mat image = sim::render_handpiece_view(pose, *layout.handpiece, camera(), {1280, 720}, seed++);
     const Registration r = registrar.register_frame(image);
     const MarkerDetection* d = r.detection(layout.handpiece->id);
     if (d == nullptr) continue;
-    const auto candidates = marker_pose_candidates(*d, layout.handpiece->size_mm, kCamera);
+    const auto candidates = marker_pose_candidates(*d, layout.handpiece->size_mm, camera());
     if (candidates.empty()) continue;
     const MarkerPose* nearest = &candidates.front();
     for (const MarkerPose& c : candidates)
@@ -81,15 +84,15 @@ TEST(MarkerPose, MatchesTheRenderedPoseAndOpenCvsOwnEstimate) {
 
   // OpenCV's reference: estimatePoseSingleMarkers on the same corners gives the same marker centre and
   // normal (its axes have y up the marker, ours down it).
-  const cv::Mat image = sim::render_handpiece_view(truth[0], *layout.handpiece, kCamera, {1280, 720}, 111);
+  const cv::Mat image = sim::render_handpiece_view(truth[0], *layout.handpiece, camera(), {1280, 720}, 111);
   const Registration r = Registrar(layout).register_frame(image);
   const MarkerDetection* d = r.detection(layout.handpiece->id);
   ASSERT_NE(d, nullptr);
   std::vector<std::vector<cv::Point2f>> corners{{d->corners.begin(), d->corners.end()}};
   std::vector<cv::Vec3d> rvecs, tvecs;
   cv::aruco::estimatePoseSingleMarkers(corners, static_cast<float>(layout.handpiece->size_mm),
-                                       cv::Mat(kCamera), cv::Mat(), rvecs, tvecs);
-  const auto ours = marker_pose(*d, layout.handpiece->size_mm, kCamera);
+                                       cv::Mat(camera()), cv::Mat(), rvecs, tvecs);
+  const auto ours = marker_pose(*d, layout.handpiece->size_mm, camera());
   ASSERT_TRUE(ours);
   EXPECT_LT(cv::norm(ours->t - tvecs[0]), 0.2);
   const cv::Matx33d theirs = rotation(rvecs[0]);
@@ -133,6 +136,7 @@ TEST(PivotCalibration, TellsTheTwoTiltsOfAnAmbiguousViewApart) {
       candidates.push_back({truth[i], tilted_wrong});
   }
   std::vector<MarkerPose> first;
+  first.reserve(candidates.size());
   for (const auto& view : candidates)
     first.push_back(view.front());
   EXPECT_THROW(pivot_calibrate(first), PivotRefused);  // a third of the views tilted wrong

@@ -51,7 +51,8 @@ struct PivotResult {
 // Refused: too few poses, too little turning to fix the tip, or a fit above the RMS limit. Carries the fit
 // (when one was made) so a caller can show it.
 struct PivotRefused : std::invalid_argument {
-  PivotRefused(const std::string& what, std::optional<PivotResult> fit)
+  PivotRefused(const std::string& what,
+               const std::optional<PivotResult>& fit)  // NOLINT(modernize-pass-by-value): a few doubles
       : std::invalid_argument(what), result(fit) {}
   std::optional<PivotResult> result;
 };
