@@ -1,6 +1,7 @@
 #include "meso/sim/handpiece_views.hpp"
 
 #include <cmath>
+#include <numbers>
 #include <opencv2/aruco.hpp>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
@@ -8,10 +9,6 @@
 #include <stdexcept>
 
 namespace meso::sim {
-
-namespace {
-constexpr double kPi = 3.14159265358979323846;
-}
 
 cv::Mat render_handpiece_view(const vision::MarkerPose& pose, const vision::HandpieceMarker& marker,
                               const cv::Matx33d& camera_matrix, cv::Size size, std::uint64_t seed) {
@@ -52,8 +49,8 @@ cv::Mat render_handpiece_view(const vision::MarkerPose& pose, const vision::Hand
 std::vector<vision::MarkerPose> pivot_poses(const cv::Vec3d& tip, const cv::Vec3d& pivot, int count,
                                             double tilt_deg, std::uint64_t seed) {
   std::mt19937_64 random(seed);
-  std::uniform_real_distribution<double> azimuth(0, 2 * kPi);
-  std::uniform_real_distribution<double> tilt(0, tilt_deg * kPi / 180);
+  std::uniform_real_distribution<double> azimuth(0, 2 * std::numbers::pi);
+  std::uniform_real_distribution<double> tilt(0, tilt_deg * std::numbers::pi / 180);
   std::uniform_real_distribution<double> spin(-0.3, 0.3);
   std::vector<vision::MarkerPose> poses;
   for (int i = 0; i < count; ++i) {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <numbers>
 #include <opencv2/aruco.hpp>
 #include <opencv2/imgproc.hpp>
 #include <random>
@@ -19,7 +20,6 @@
 namespace meso::vision {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 // A 1280 x 720 camera, 49 degrees across.
 cv::Matx33d camera() {
   return {1400, 0, 640, 0, 1400, 360, 0, 0, 1};
@@ -33,7 +33,7 @@ cv::Matx33d rotation(const cv::Vec3d& axis_angle) {
 
 double angle_deg(const cv::Matx33d& a, const cv::Matx33d& b) {
   const cv::Matx33d delta = a.t() * b;
-  return std::acos(std::clamp((cv::trace(delta) - 1) / 2, -1.0, 1.0)) * 180 / kPi;
+  return std::acos(std::clamp((cv::trace(delta) - 1) / 2, -1.0, 1.0)) * 180 / std::numbers::pi;
 }
 
 struct Seen {
@@ -98,7 +98,7 @@ TEST(MarkerPose, MatchesTheRenderedPoseAndOpenCvsOwnEstimate) {
   const cv::Matx33d theirs = rotation(rvecs[0]);
   const cv::Vec3d their_normal(-theirs(0, 2), -theirs(1, 2), -theirs(2, 2));  // their z leaves the marker
   const cv::Vec3d our_normal(ours->R(0, 2), ours->R(1, 2), ours->R(2, 2));
-  EXPECT_GT(their_normal.dot(our_normal), std::cos(0.5 * kPi / 180));
+  EXPECT_GT(their_normal.dot(our_normal), std::cos(0.5 * std::numbers::pi / 180));
 }
 
 // The tip the scenes were drawn with, found from 40 rendered views of the handpiece pivoting about it.

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cmath>
+#include <numbers>
 #include <random>
 #include <string>
 #include <thread>
@@ -18,13 +19,11 @@
 namespace meso::vision {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-
 // An ellipse turned by `angle`, as a 48-gon.
 PolygonMm ellipse(PointMm c, double rx, double ry, double angle) {
   PolygonMm p;
   for (int i = 0; i < 48; ++i) {
-    const double t = 2 * kPi * i / 48;
+    const double t = 2 * std::numbers::pi * i / 48;
     const double x = rx * std::cos(t);
     const double y = ry * std::sin(t);
     p.push_back(
@@ -39,7 +38,7 @@ std::vector<sim::ThinningRegion> random_thinning(std::mt19937_64& random, const 
   std::uniform_real_distribution<double> x(box.min_x, box.max_x);
   std::uniform_real_distribution<double> y(box.min_y, box.max_y);
   std::uniform_real_distribution<double> radius(12, 35);
-  std::uniform_real_distribution<double> angle(0, kPi);
+  std::uniform_real_distribution<double> angle(0, std::numbers::pi);
   std::uniform_real_distribution<double> left(0.15, 0.45);
   std::vector<sim::ThinningRegion> patches;
   const int count = std::uniform_int_distribution<int>(1, 2)(random);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <numbers>
 #include <opencv2/calib3d.hpp>
 #include <sstream>
 
@@ -12,16 +13,14 @@ namespace meso::vision {
 
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-
 // The angle between two poses' marker normals (their z axes), in degrees.
 double normals_angle_deg(const MarkerPose& a, const MarkerPose& b) {
   const cv::Vec3d na(a.R(0, 2), a.R(1, 2), a.R(2, 2));
   const cv::Vec3d nb(b.R(0, 2), b.R(1, 2), b.R(2, 2));
-  return std::acos(std::clamp(na.dot(nb), -1.0, 1.0)) * 180 / kPi;
+  return std::acos(std::clamp(na.dot(nb), -1.0, 1.0)) * 180 / std::numbers::pi;
 }
 
-std::string decimals(double value, int places) {
+std::string fixed_point(double value, int places) {
   std::ostringstream out;
   out.setf(std::ios::fixed);
   out.precision(places);
@@ -75,8 +74,8 @@ PivotResult pivot_calibrate(const std::vector<MarkerPose>& poses, const PivotOpt
           spread, normals_angle_deg(poses[static_cast<std::size_t>(i)], poses[static_cast<std::size_t>(j)]));
   if (spread < options.min_spread_deg)
     throw PivotRefused(
-        "the handpiece turned only " + decimals(spread, 1) + " degrees; tilt it at least " +
-            decimals(options.min_spread_deg, 0) +
+        "the handpiece turned only " + fixed_point(spread, 1) + " degrees; tilt it at least " +
+            fixed_point(options.min_spread_deg, 0) +
             " degrees each way about the resting tip, so that the tip's depth along it is fixed",
         std::nullopt);
   // R_i tip - pivot = -t_i, for every pose: 3n equations in the 6 unknowns.
@@ -106,8 +105,8 @@ PivotResult pivot_calibrate(const std::vector<MarkerPose>& poses, const PivotOpt
   }
   result.rms_mm = std::sqrt(sum2 / n);
   if (result.rms_mm > options.max_rms_mm)
-    throw PivotRefused("the pivot fit is off by " + decimals(result.rms_mm, 2) + " mm RMS, above the " +
-                           decimals(options.max_rms_mm, 2) +
+    throw PivotRefused("the pivot fit is off by " + fixed_point(result.rms_mm, 2) + " mm RMS, above the " +
+                           fixed_point(options.max_rms_mm, 2) +
                            " mm limit: keep the tip still on one point (a dimple, not skin), hold the marker "
                            "nearer the camera and in focus, and pivot again",
                        result);
@@ -184,8 +183,8 @@ TipCalibration load_tip_calibration(const std::filesystem::path& path) {
   if (j.contains("utc") && j.at("utc").is_string()) tip.utc = j.at("utc").get<std::string>();
   if (!(tip.marker_size_mm > 0)) throw std::invalid_argument(where + "marker_size_mm: expected more than 0");
   if (!(tip.rms_mm <= PivotOptions{}.max_rms_mm))
-    throw std::invalid_argument(where + "rms_mm: " + decimals(tip.rms_mm, 2) + " mm is above the " +
-                                decimals(PivotOptions{}.max_rms_mm, 2) +
+    throw std::invalid_argument(where + "rms_mm: " + fixed_point(tip.rms_mm, 2) + " mm is above the " +
+                                fixed_point(PivotOptions{}.max_rms_mm, 2) +
                                 " mm a tip calibration may have: run mesostation pivot again");
   return tip;
 }
