@@ -159,15 +159,20 @@ class Reader {
     c.fps = f.get_or("fps", c.fps);
     if (!(c.fps > 0) || c.fps > 120)
       throw std::invalid_argument("camera.fps: must be above 0 and at most 120");
-    if (f.has("calibration")) {
-      c.calibration_file = resolve(folder_, non_empty(f, "calibration"));
+    // A file the camera needs, loaded now, or an error naming the key and the command that makes one.
+    const auto load = [&](const char* key, std::filesystem::path& file, auto& value, const auto& loader,
+                          const char* maker) {
+      file = resolve(folder_, non_empty(f, key));
       try {
-        c.calibration = vision::load_calibration(c.calibration_file);
+        value = loader(file);
       } catch (const std::exception& e) {
-        throw std::invalid_argument(std::string("camera.calibration: ") + e.what() +
-                                    " (make one with `mesostation calibrate`)");
+        throw std::invalid_argument(std::string("camera.") + key + ": " + e.what() + " (make one with `" +
+                                    maker + "`)");
       }
-    }
+    };
+    if (f.has("calibration"))
+      load("calibration", c.calibration_file, c.calibration, vision::load_calibration,
+           "mesostation calibrate");
     if (f.has("headband")) {
       c.headband_file = resolve(folder_, non_empty(f, "headband"));
       try {
@@ -178,13 +183,7 @@ class Reader {
       }
     }
     if (f.has("tip")) {
-      c.tip_file = resolve(folder_, non_empty(f, "tip"));
-      try {
-        c.tip = vision::load_tip_calibration(c.tip_file);
-      } catch (const std::exception& e) {
-        throw std::invalid_argument(std::string("camera.tip: ") + e.what() +
-                                    " (make one with `mesostation pivot`)");
-      }
+      load("tip", c.tip_file, c.tip, vision::load_tip_calibration, "mesostation pivot");
       const auto& layout = c.headband ? *c.headband : vision::default_layout();
       if (!layout.handpiece || layout.handpiece->id != c.tip->marker_id ||
           std::abs(layout.handpiece->size_mm - c.tip->marker_size_mm) > 1e-9)

@@ -5,8 +5,6 @@
 // station file names as camera.tip.
 #include "pivot_command.hpp"
 
-#include <array>
-#include <ctime>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -14,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "meso/journal/types.hpp"
 #include "meso/vision/calibration.hpp"
 #include "meso/vision/frame_source.hpp"
 #include "meso/vision/headband_layout.hpp"
@@ -33,15 +32,6 @@ struct PivotCommandOptions {
   std::string headband;
   std::string out;
 };
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  std::array<char, 32> text{};
-  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text.data();
-}
 
 void print_fit(const vision::PivotResult& fit) {
   std::cout << std::fixed << std::setprecision(2) << "tip offset in the marker's axes: [" << fit.tip_mm[0]
@@ -96,7 +86,7 @@ int run_pivot(const PivotCommandOptions& options) {
   }
   print_fit(fit);
   vision::save_tip_calibration({layout.handpiece->id, layout.handpiece->size_mm, fit.tip_mm, fit.rms_mm,
-                                fit.poses, fit.spread_deg, utc_now()},
+                                fit.poses, fit.spread_deg, journal::utc_now_iso8601()},
                                options.out);
   std::cout << "wrote " << options.out << ": name it in the station file as camera.tip\n";
   return 0;

@@ -194,11 +194,15 @@ PivotScene write_pivot_scene(const fs::path& folder, double tilt_deg) {
   return {folder / "views", folder / "camera.json"};
 }
 
+std::string pivot_arguments(const PivotScene& scene, const fs::path& tip) {
+  return "pivot --images " + scene.images.string() + " --calibration " + scene.calibration.string() +
+         " --out " + tip.string();
+}
+
 TEST_F(PivotCommand, WritesTheTipItFindsAndTheStationFileTakesIt) {
   const PivotScene scene = write_pivot_scene(scratch("scene"), 30);
   const fs::path tip = scratch("tip.json");
-  const CommandRun run = mesostation("pivot --images " + scene.images.string() + " --calibration " +
-                                     scene.calibration.string() + " --out " + tip.string());
+  const CommandRun run = mesostation(pivot_arguments(scene, tip));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("was found in 30 of 30 views"), std::string::npos) << run.output;
   const vision::TipCalibration found = vision::load_tip_calibration(tip);
@@ -216,8 +220,7 @@ TEST_F(PivotCommand, WritesTheTipItFindsAndTheStationFileTakesIt) {
 TEST_F(PivotCommand, RefusesAHandpieceThatWasNotTiltedAndSaysHow) {
   const PivotScene scene = write_pivot_scene(scratch("scene"), 4);
   const fs::path tip = scratch("tip.json");
-  const CommandRun run = mesostation("pivot --images " + scene.images.string() + " --calibration " +
-                                     scene.calibration.string() + " --out " + tip.string());
+  const CommandRun run = mesostation(pivot_arguments(scene, tip));
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find("refused: the handpiece turned only"), std::string::npos) << run.output;
   EXPECT_FALSE(fs::exists(tip));

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cmath>
+#include <numbers>
+
 #include "meso/sim/synthetic_camera.hpp"
 #include "meso/vision/registration.hpp"
 
@@ -79,14 +83,26 @@ std::vector<Zone> suggest_from(const sim::SyntheticCameraOptions& options) {
   return suggest_zones(map, options.layout);
 }
 
+// Three heads, each its own hair, noise and pose.
+constexpr std::array<std::uint64_t, 3> kThreeHeads{21, 31, 41};
+
+PolygonMm hairline_patch() {
+  return {{-30, -90}, {30, -90}, {30, -66}, {-30, -66}};
+}
+
+// A head with a thinning crown (a quarter of the hair left) and hairline (three tenths).
+sim::SyntheticCameraOptions crown_and_hairline(std::uint64_t seed) {
+  sim::SyntheticCameraOptions options;
+  options.seed = seed;
+  options.thinning = {{circle({0, 42}, 26), 0.25}, {hairline_patch(), 0.3}};
+  return options;
+}
+
 TEST(ZoneSuggestion, FindsTheThinningCrownAndHairlineAndNamesThem) {
   const PolygonMm crown = circle({0, 42}, 26);
-  const PolygonMm hairline{{-30, -90}, {30, -90}, {30, -66}, {-30, -66}};
-  for (const std::uint64_t seed : {21U, 31U, 41U}) {  // three heads, each its own hair, noise and pose
-    sim::SyntheticCameraOptions options;
-    options.seed = seed;
-    options.thinning = {{crown, 0.25}, {hairline, 0.3}};
-    const auto zones = suggest_from(options);
+  const PolygonMm hairline = hairline_patch();
+  for (const std::uint64_t seed : kThreeHeads) {
+    const auto zones = suggest_from(crown_and_hairline(seed));
     ASSERT_EQ(zones.size(), 2u) << "seed " << seed;
     for (const auto& z : zones) {
       const bool is_crown = z.name == "crown";
@@ -107,8 +123,8 @@ double sharpest_turn_deg(const PolygonMm& polygon) {
     const PointMm& b = polygon[i];
     const PointMm& c = polygon[(i + 1) % n];
     const double turn = std::remainder(std::atan2(c.y - b.y, c.x - b.x) - std::atan2(b.y - a.y, b.x - a.x),
-                                       2 * 3.14159265358979323846);
-    sharpest = std::max(sharpest, std::abs(turn) * 180 / 3.14159265358979323846);
+                                       2 * std::numbers::pi);
+    sharpest = std::max(sharpest, std::abs(turn) * 180 / std::numbers::pi);
   }
   return sharpest;
 }
@@ -117,13 +133,8 @@ double sharpest_turn_deg(const PolygonMm& polygon) {
 // zone here turned 90 degrees between short edges along the cell grid; traced through the interpolated
 // density, the sharpest turn is 33 to 43 degrees, where a zone meets a corner of the scalp's outline.
 TEST(ZoneSuggestion, SuggestedBordersAreSmoothNotTheCellsStaircase) {
-  const PolygonMm crown = circle({0, 42}, 26);
-  const PolygonMm hairline{{-30, -90}, {30, -90}, {30, -66}, {-30, -66}};
-  for (const std::uint64_t seed : {21U, 31U, 41U}) {
-    sim::SyntheticCameraOptions options;
-    options.seed = seed;
-    options.thinning = {{crown, 0.25}, {hairline, 0.3}};
-    const auto zones = suggest_from(options);
+  for (const std::uint64_t seed : kThreeHeads) {
+    const auto zones = suggest_from(crown_and_hairline(seed));
     ASSERT_EQ(zones.size(), 2u) << "seed " << seed;
     for (const auto& z : zones) {
       const double sharpest = sharpest_turn_deg(z.polygon_mm);
